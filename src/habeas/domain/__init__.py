@@ -1,0 +1,1 @@
+"""The habeas core: people, sources, events, dates, timelines and whereabouts; no I/O."""

@@ -1,0 +1,154 @@
+"""EDTF dates held as [earliest, latest] day intervals, and arithmetic on them.
+
+A date is never silently rounded to a point: "2025-03" is every day of March 2025,
+"2025-03-15/2025-03-16" is two days, and anything computed from them is a range.
+Approximate (``~``) and uncertain (``?``) dates widen by one unit of their
+precision on each side: "2025-03~" is February to April 2025.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from edtf import parse_edtf, struct_time_to_date  # type: ignore[import-untyped]
+
+
+class DateError(ValueError):
+    """A date string that is not valid EDTF, or an interval that ends before it starts."""
+
+
+@dataclass(frozen=True, order=True)
+class DateRange:
+    """The closed interval of days [earliest, latest] that a written date denotes."""
+
+    earliest: date
+    latest: date
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if self.latest < self.earliest:
+            raise DateError(f"{self.text or 'date range'}: ends ({self.latest}) before it starts ({self.earliest})")
+
+    @classmethod
+    def day(cls, d: date) -> DateRange:
+        return cls(d, d, d.isoformat())
+
+    @property
+    def exact(self) -> bool:
+        return self.earliest == self.latest
+
+    def certainly_before(self, other: DateRange) -> bool:
+        return self.latest < other.earliest
+
+    def possibly_before(self, other: DateRange) -> bool:
+        return self.earliest < other.latest
+
+    def may_be_on_or_before(self, day: date) -> bool:
+        return self.earliest <= day
+
+    def certainly_on_or_before(self, day: date) -> bool:
+        return self.latest <= day
+
+    def clip_to(self, day: date) -> DateRange:
+        """The part of this range on or before ``day`` (for "as of" derivations)."""
+        latest = min(self.latest, day)
+        earliest = min(self.earliest, latest)
+        return DateRange(earliest, latest, self.text)
+
+    def as_json(self) -> dict[str, str]:
+        return {"earliest": self.earliest.isoformat(), "latest": self.latest.isoformat()}
+
+    def __str__(self) -> str:
+        return self.text or (
+            self.earliest.isoformat() if self.exact else f"{self.earliest.isoformat()}/{self.latest.isoformat()}"
+        )
+
+
+@dataclass(frozen=True)
+class DayCount:
+    """A number of days known only to lie in [min, max]."""
+
+    min: int
+    max: int
+
+    def as_json(self) -> dict[str, int]:
+        return {"min": self.min, "max": self.max}
+
+    def __str__(self) -> str:
+        return str(self.min) if self.min == self.max else f"{self.min}–{self.max}"
+
+
+def days_between(start: DateRange, end: date) -> DayCount:
+    """Days from a date range to a day: the shortest and the longest possible span."""
+    low = max(0, (end - start.latest).days)
+    high = max(0, (end - start.earliest).days)
+    return DayCount(low, high)
+
+
+_QUALIFIER = re.compile(r"[~?%]")
+
+
+def _widen(lower: date, upper: date, text: str) -> tuple[date, date]:
+    core = _QUALIFIER.sub("", text.split("/")[0])
+    if not _QUALIFIER.search(text):
+        return lower, upper
+    parts = core.lstrip("-").split("-")
+    if len(parts) >= 3:
+        return lower - timedelta(days=1), upper + timedelta(days=1)
+    if len(parts) == 2:
+        return _add_months(lower, -1), _end_of_month(_add_months(upper, 1))
+    return lower.replace(year=lower.year - 1), upper.replace(year=upper.year + 1)
+
+
+def _add_months(d: date, months: int) -> date:
+    index = d.year * 12 + d.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, 1)
+
+
+def _end_of_month(d: date) -> date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def parse_date(value: Any) -> DateRange:
+    """Parse an EDTF (level 0–1) or ISO date into the interval of days it denotes."""
+    if isinstance(value, date):
+        return DateRange.day(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise DateError(
+            f"{value!r} is not a date; write an EDTF date such as 2025-03-15, 2025-03 or 2025-03-15/2025-03-16"
+        )
+    text = value.strip()
+    if text.endswith("T00:00:00") or "T" in text:
+        text = text.split("T")[0]
+    try:
+        parsed = parse_edtf(text)
+        lower_struct, upper_struct = parsed.lower_strict(), parsed.upper_strict()
+    except Exception as exc:  # edtf raises several exception types for bad input
+        raise DateError(
+            f"{value!r} is not a valid EDTF date (examples: 2025-03-15, 2025-03, 2024, "
+            "2025-03-15/2025-03-16, 2025-03~, 2024-08-29?)"
+        ) from exc
+    if lower_struct is None or upper_struct is None or ".." in text or text.endswith("/") or text.startswith("/"):
+        raise DateError(f"{value!r}: open-ended or unknown intervals are not accepted; give both ends")
+    lower, upper = struct_time_to_date(lower_struct), struct_time_to_date(upper_struct)
+    if upper < lower:
+        raise DateError(f"{value!r}: the range ends ({upper}) before it starts ({lower})")
+    lower, upper = _widen(lower, upper, text)
+    return DateRange(lower, upper, value.strip())
+
+
+def parse_day(value: str) -> date:
+    """Parse a single day for --as-of and --known-on (YYYY-MM-DD or 'today')."""
+    if value == "today":
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise DateError(f"{value!r} is not a day; write YYYY-MM-DD") from exc

@@ -1,0 +1,27 @@
+"""Deterministic ids derived from content, so the same fact imported twice is one fact."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys and no spaces: the same content always gives the same text."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def content_id(prefix: str, content: Any, length: int = 16) -> str:
+    """An id such as ``e-3f9c…`` from the canonical JSON of ``content``."""
+    digest = hashlib.sha256(canonical_json(content).encode()).hexdigest()
+    return f"{prefix}-{digest[:length]}"

@@ -1,0 +1,83 @@
+"""The records habeas keeps: sources, cohorts, people and events."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from habeas.domain.dates import DateRange
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    kind: str
+    title: str | None = None
+    publisher: str | None = None
+    date: DateRange | None = None
+    url: str | None = None
+    sha256: str | None = None
+    reliability: str | None = None
+    rows: int | None = None  # for a dataset: the number of data rows
+
+
+@dataclass(frozen=True)
+class Cohort:
+    id: str
+    name: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str | None = None
+    aliases: tuple[str, ...] = ()
+    citizenship: str | None = None
+    birth_year: int | None = None
+    gender: str | None = None
+    cohorts: tuple[str, ...] = ()
+    identifiers: Mapping[str, str] = field(default_factory=dict)
+    sensitive: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One sourced fact about a person (or about every member of a cohort).
+
+    ``attrs`` holds the kind's own fields, parsed: dates as :class:`DateRange`,
+    enum lists as tuples, a correction's replacement as an :class:`Event`.
+    """
+
+    id: str
+    kind: str
+    date: DateRange
+    person: str | None = None
+    cohort: str | None = None
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+    reported: DateRange | None = None
+    recorded: datetime | None = None
+    note: str | None = None
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.attrs.get(name, default)
+
+    def known_from(self, sources: Mapping[str, Source]) -> date | None:
+        """The day this event became known: reported, else its sources' earliest date, else recorded."""
+        if self.reported is not None:
+            return self.reported.latest
+        dates = [s.date.latest for sid in self.sources if (s := sources.get(sid)) is not None and s.date]
+        if dates:
+            return min(dates)
+        if self.recorded is not None:
+            return self.recorded.date()
+        return None
+
+    def is_known_on(self, day: date | None, sources: Mapping[str, Source]) -> bool:
+        if day is None:
+            return True
+        known = self.known_from(sources)
+        return known is None or known <= day

@@ -1,0 +1,108 @@
+"""What is still pending for a person on a day: claims, hearings, petitions, inquiries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from habeas.domain.model import Event
+
+# Outcomes that end a claim when the decision names no claim and no petition is open.
+_CLAIM_ENDING = frozenset(
+    {"granted", "denied", "dismissed", "terminated", "removal_order", "withholding_granted", "cat_granted"}
+)
+# Outcomes that end the proceedings altogether, so scheduled hearings will not happen.
+_PROCEEDINGS_ENDING = frozenset({"dismissed", "terminated"})
+_INQUIRY_CLOSING = frozenset({"answered", "denied"})
+
+
+@dataclass(frozen=True)
+class PendingMatter:
+    kind: str
+    event: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "event": self.event, **self.detail}
+
+
+@dataclass
+class _Ledger:
+    open: dict[str, Event] = field(default_factory=dict)
+    closed_by: dict[str, str] = field(default_factory=dict)
+
+    def close(self, event_id: str, by: str) -> None:
+        if self.open.pop(event_id, None) is not None:
+            self.closed_by[event_id] = by
+
+
+def _apply_decision(ledger: _Ledger, decision: Event) -> None:
+    target = decision.get("decides")
+    claim = decision.get("claim")
+    outcome = decision.get("outcome")
+    if target:
+        ledger.close(target, decision.id)
+        return
+    if claim:
+        for e in [e for e in ledger.open.values() if e.kind == "claim_filed" and e.get("claim") == claim]:
+            ledger.close(e.id, decision.id)
+        return
+    petitions = [e for e in ledger.open.values() if e.kind == "petition_filed"]
+    if petitions:
+        ledger.close(petitions[-1].id, decision.id)
+        return
+    if outcome in _CLAIM_ENDING:
+        for e in [e for e in ledger.open.values() if e.kind == "claim_filed"]:
+            ledger.close(e.id, decision.id)
+    if outcome in _PROCEEDINGS_ENDING:
+        for e in [e for e in ledger.open.values() if e.kind == "hearing_scheduled"]:
+            ledger.close(e.id, decision.id)
+
+
+def _apply_answer(ledger: _Ledger, answer: Event) -> None:
+    if answer.get("outcome") not in _INQUIRY_CLOSING:
+        return
+    target = answer.get("inquiry")
+    if target:
+        ledger.close(target, answer.id)
+        return
+    inquiries = [e for e in ledger.open.values() if e.kind == "inquiry"]
+    if inquiries:
+        ledger.close(inquiries[0].id, answer.id)
+
+
+def open_matters(events: Sequence[Event], as_of: date) -> _Ledger:
+    """Walk the timeline up to ``as_of`` (events that may have happened by then) and keep the ledger."""
+    ledger = _Ledger()
+    for event in events:
+        if event.date.earliest > as_of:
+            break
+        if event.kind in ("claim_filed", "petition_filed", "inquiry", "hearing_scheduled"):
+            ledger.open[event.id] = event
+        elif event.kind == "decision":
+            _apply_decision(ledger, event)
+        elif event.kind == "inquiry_answered":
+            _apply_answer(ledger, event)
+    for hearing in [e for e in ledger.open.values() if e.kind == "hearing_scheduled"]:
+        if hearing.get("scheduled_for").latest < as_of:
+            ledger.close(hearing.id, "held_or_passed")
+    return ledger
+
+
+def pending_matters(events: Sequence[Event], as_of: date) -> list[PendingMatter]:
+    """The claims, hearings, petitions and inquiries still open on ``as_of``, in timeline order."""
+    matters = []
+    for event in open_matters(events, as_of).open.values():
+        detail: dict[str, Any] = {}
+        if event.kind == "claim_filed":
+            detail["claim"] = event.get("claim")
+        elif event.kind == "hearing_scheduled":
+            detail["scheduled_for"] = str(event.get("scheduled_for"))
+        elif event.kind == "petition_filed":
+            detail["petition"] = event.get("petition")
+        elif event.kind == "inquiry":
+            detail["by"] = event.get("by")
+        matters.append(PendingMatter(event.kind, event.id, {k: v for k, v in detail.items() if v is not None}))
+    return matters

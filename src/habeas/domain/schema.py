@@ -1,0 +1,138 @@
+"""The case-file JSON Schema, generated from the vocabulary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from habeas.domain.vocabulary import (
+    KINDS,
+    RELIABILITY,
+    SOURCE_KINDS,
+    FieldSpec,
+    FieldType,
+    KindSpec,
+)
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+_ID = {"type": "string", "pattern": ID_PATTERN}
+_DATE = {"type": ["string", "integer"], "description": "EDTF date, e.g. 2025-03-15, 2025-03, 2025-03-15/2025-03-16"}
+_COUNTRY = {"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2"}
+_TEXT = {"type": "string"}
+
+
+def _field_schema(spec: FieldSpec) -> dict[str, Any]:
+    base: dict[str, Any]
+    if spec.type == FieldType.DATE:
+        base = dict(_DATE)
+    elif spec.type == FieldType.COUNTRY:
+        base = dict(_COUNTRY)
+    elif spec.type == FieldType.BOOL:
+        base = {"type": "boolean"}
+    elif spec.type == FieldType.ENUM:
+        base = {"type": "string", "enum": list(spec.values)}
+    elif spec.type == FieldType.ENUM_LIST:
+        base = {"type": "array", "items": {"type": "string", "enum": list(spec.values)}}
+    elif spec.type == FieldType.EVENT_REF:
+        base = dict(_ID)
+    elif spec.type == FieldType.EVENT:
+        base = {"$ref": "#/$defs/replacement"}
+    else:
+        base = dict(_TEXT)
+    if "description" not in base:
+        base["description"] = spec.description
+    return base
+
+
+def _envelope(replacement: bool) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "id": {**_ID, "description": "unique id; generated from content when absent"},
+        "kind": {"type": "string", "enum": [k.name for k in KINDS if not (replacement and k.name == "correction")]},
+        "date": {**_DATE, "description": "when it happened (EDTF)"},
+        "sources": {"type": "array", "items": _ID, "description": "ids of the sources that report it"},
+        "reported": {**_DATE, "description": "when it became known (EDTF)"},
+        "note": {"type": "string", "description": "free text"},
+    }
+    if not replacement:
+        props["person"] = {**_ID, "description": "the person it happened to"}
+        props["cohort"] = {**_ID, "description": "a cohort: it happened to every member"}
+    return props
+
+
+def _kind_branch(kind: KindSpec, replacement: bool) -> dict[str, Any]:
+    props = _envelope(replacement)
+    props.update({f.name: _field_schema(f) for f in kind.fields})
+    required = ["kind", "date", *[f.name for f in kind.fields if f.required]]
+    return {
+        "if": {"properties": {"kind": {"const": kind.name}}, "required": ["kind"]},
+        "then": {"properties": props, "required": required, "additionalProperties": False},
+    }
+
+
+def _event_schema(replacement: bool) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "type": "object",
+        "required": ["kind", "date"],
+        "properties": {"kind": _envelope(replacement)["kind"]},
+        "allOf": [_kind_branch(k, replacement) for k in KINDS if not (replacement and k.name == "correction")],
+    }
+    if not replacement:
+        schema["oneOf"] = [{"required": ["person"]}, {"required": ["cohort"]}]
+    return schema
+
+
+def casefile_schema() -> dict[str, Any]:
+    """The JSON Schema (2020-12) of a habeas case file, version 1."""
+    source = {
+        "type": "object",
+        "required": ["id", "kind"],
+        "additionalProperties": False,
+        "properties": {
+            "id": _ID,
+            "kind": {"type": "string", "enum": list(SOURCE_KINDS)},
+            "title": _TEXT,
+            "publisher": _TEXT,
+            "date": _DATE,
+            "url": _TEXT,
+            "sha256": {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$"},
+            "reliability": {"type": "string", "enum": list(RELIABILITY)},
+            "rows": {"type": "integer", "minimum": 0},
+        },
+    }
+    cohort = {
+        "type": "object",
+        "required": ["id"],
+        "additionalProperties": False,
+        "properties": {"id": _ID, "name": _TEXT, "description": _TEXT},
+    }
+    person = {
+        "type": "object",
+        "required": ["id"],
+        "additionalProperties": False,
+        "properties": {
+            "id": _ID,
+            "name": _TEXT,
+            "aliases": {"type": "array", "items": _TEXT},
+            "citizenship": {**_COUNTRY, "type": ["string", "null"]},
+            "birth_year": {"type": ["integer", "null"], "minimum": 1880, "maximum": 2100},
+            "gender": {"type": ["string", "null"]},
+            "cohorts": {"type": "array", "items": _ID},
+            "identifiers": {"type": "object", "additionalProperties": {"type": ["string", "integer"]}},
+            "sensitive": {"type": "object", "description": "encrypted at rest; never in a public output"},
+        },
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://habeas.invalid/schema/casefile-1.json",
+        "title": "habeas case file, version 1",
+        "type": "object",
+        "required": ["habeas"],
+        "additionalProperties": False,
+        "properties": {
+            "habeas": {"const": 1, "description": "format version"},
+            "sources": {"type": "array", "items": source},
+            "cohorts": {"type": "array", "items": cohort},
+            "people": {"type": "array", "items": person},
+            "events": {"type": "array", "items": _event_schema(replacement=False)},
+        },
+        "$defs": {"replacement": _event_schema(replacement=True)},
+    }

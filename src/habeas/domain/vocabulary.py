@@ -1,0 +1,356 @@
+"""The vocabulary of habeas: event kinds, their fields, custody states, as data.
+
+Everything that names a kind of fact lives here, with a description. The case-file
+JSON Schema, the docs and the validators are generated from these tables; no other
+module spells out the list of kinds or their fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    DATE = "date"  # an EDTF string
+    COUNTRY = "country"  # ISO 3166-1 alpha-2
+    BOOL = "bool"
+    ENUM = "enum"
+    ENUM_LIST = "enum_list"
+    EVENT_REF = "event_ref"  # the id of another event
+    EVENT = "event"  # a whole event (a correction's replacement)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    type: FieldType
+    description: str
+    values: tuple[str, ...] = ()
+    required: bool = False
+    open_values: bool = False  # values are suggestions; any snake_case word is accepted
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    name: str
+    description: str
+    fields: tuple[FieldSpec, ...]
+    # Proof that the person was alive on the event's date: always, or only when
+    # the named boolean field is true.
+    proves_alive: bool = False
+    alive_if: str | None = None
+    # Where the event sorts among events of the same day (lower first).
+    rank: int = 50
+
+    def field(self, name: str) -> FieldSpec | None:
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        return None
+
+
+class Custody(StrEnum):
+    US_CUSTODY = "us_custody"
+    FOREIGN_CUSTODY = "foreign_custody"
+    REMOVED = "removed"
+    RELEASED = "released"
+    DECEASED = "deceased"
+    UNKNOWN = "unknown"
+
+
+CUSTODY_DESCRIPTIONS: dict[Custody, str] = {
+    Custody.US_CUSTODY: "held by a US agency (or by another named country's, after a return)",
+    Custody.FOREIGN_CUSTODY: "handed to the custody of another state or authority",
+    Custody.REMOVED: "taken out of the United States, custody at destination not recorded",
+    Custody.RELEASED: "out of custody without removal",
+    Custody.DECEASED: "died",
+    Custody.UNKNOWN: "no custody event on record",
+}
+
+SOURCE_KINDS: dict[str, str] = {
+    "article": "a news article",
+    "broadcast": "a radio or television broadcast",
+    "court_record": "a filing, order or transcript from a court",
+    "government_record": "a record produced by a government agency",
+    "government_statement": "a public statement by a government or official",
+    "dataset": "a data file, such as an ICE FOIA release",
+    "testimony": "sworn or public testimony",
+    "interview": "an interview with the person, family, counsel or a witness",
+    "document": "any other document",
+    "other": "anything else",
+}
+
+RELIABILITY: dict[str, str] = {
+    "confirmed": "confirmed by documents or several independent sources",
+    "credible": "from a credible source, not independently confirmed",
+    "unverified": "not verified",
+}
+
+COMMON_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("sources", FieldType.TEXT, "ids of the sources that report this event"),
+    FieldSpec("reported", FieldType.DATE, "when the event became known"),
+    FieldSpec("note", FieldType.TEXT, "free text (sensitive: encrypted at rest)"),
+)
+
+_COUNTRY = "ISO 3166-1 alpha-2 country code"
+
+
+def _f(name: str, type_: FieldType, description: str, *values: str, **kw: bool) -> FieldSpec:
+    return FieldSpec(name, type_, description, tuple(values), **kw)
+
+
+_T, _D, _C, _B, _E, _L, _R = (
+    FieldType.TEXT,
+    FieldType.DATE,
+    FieldType.COUNTRY,
+    FieldType.BOOL,
+    FieldType.ENUM,
+    FieldType.ENUM_LIST,
+    FieldType.EVENT_REF,
+)
+
+CLAIMS = ("asylum", "withholding", "cat", "tps", "parole", "other")
+
+KINDS: tuple[KindSpec, ...] = (
+    KindSpec(
+        "apprehended",
+        "arrested or encountered by an enforcement agency",
+        (_f("agency", _T, "the agency"), _f("place", _T, "where"), _f("country", _C, _COUNTRY)),
+        proves_alive=True,
+        rank=10,
+    ),
+    KindSpec(
+        "booked_in",
+        "entered a detention facility",
+        (
+            _f("facility", _T, "facility name"),
+            _f("facility_code", _T, "ICE facility code (DETLOC)"),
+            _f("country", _C, _COUNTRY),
+        ),
+        proves_alive=True,
+        rank=20,
+    ),
+    KindSpec(
+        "transferred",
+        "moved to another facility",
+        (
+            _f("facility", _T, "the facility moved to"),
+            _f("facility_code", _T, "ICE facility code (DETLOC) moved to"),
+            _f("country", _C, _COUNTRY),
+            _f("from_facility", _T, "the facility moved from"),
+        ),
+        proves_alive=True,
+        rank=30,
+    ),
+    KindSpec(
+        "released",
+        "left custody without removal",
+        (
+            _f(
+                "reason",
+                _E,
+                "why",
+                "bond",
+                "parole",
+                "order_of_supervision",
+                "alternatives_to_detention",
+                "court_order",
+                "exchange",
+                "other",
+            ),
+            _f("country", _C, _COUNTRY + " where released"),
+        ),
+        proves_alive=True,
+        rank=80,
+    ),
+    KindSpec(
+        "removed",
+        "taken out of the United States",
+        (
+            _f("destination", _C, "country of destination, " + _COUNTRY),
+            _f("removal_type", _T, "e.g. expedited_removal, reinstatement, aea"),
+            _f("flight", _T, "flight number or description"),
+        ),
+        proves_alive=True,
+        rank=70,
+    ),
+    KindSpec(
+        "handed_over",
+        "custody passed to another state or authority",
+        (_f("to", _T, "the authority"), _f("facility", _T, "facility"), _f("country", _C, _COUNTRY)),
+        proves_alive=True,
+        rank=75,
+    ),
+    KindSpec(
+        "returned",
+        "brought back to the United States",
+        (_f("country", _C, _COUNTRY + " (US unless named)"), _f("reason", _T, "why")),
+        proves_alive=True,
+        rank=85,
+    ),
+    KindSpec("died", "death", (_f("place", _T, "where"), _f("country", _C, _COUNTRY)), rank=99),
+    KindSpec("claim_filed", "relief sought", (_f("claim", _E, "the relief", *CLAIMS, required=True),), rank=40),
+    KindSpec(
+        "hearing_scheduled",
+        "a hearing set",
+        (
+            _f("scheduled_for", _D, "the date the hearing is set for", required=True),
+            _f("court", _T, "court or office"),
+            _f("proceeding", _T, "what the hearing is in, e.g. asylum, removal, bond"),
+        ),
+        rank=41,
+    ),
+    KindSpec(
+        "hearing_held",
+        "a hearing took place",
+        (
+            _f("court", _T, "court or office"),
+            _f("outcome", _T, "what came of it"),
+            _f("attended", _B, "whether the person was present in body or by video"),
+        ),
+        alive_if="attended",
+        rank=42,
+    ),
+    KindSpec(
+        "decision",
+        "a decision in proceedings",
+        (
+            _f(
+                "outcome",
+                _E,
+                "the decision",
+                "granted",
+                "denied",
+                "dismissed",
+                "terminated",
+                "removal_order",
+                "withholding_granted",
+                "cat_granted",
+                "stay_granted",
+                "other",
+                required=True,
+            ),
+            _f("claim", _E, "the claim decided", *CLAIMS),
+            _f("in_absentia", _B, "decided without the person present"),
+            _f("protects_against", _C, "country the person may not be sent to, " + _COUNTRY),
+            _f("decides", _R, "the id of the claim or petition this decides (habeas extension)"),
+            _f("court", _T, "court or office"),
+        ),
+        rank=45,
+    ),
+    KindSpec(
+        "petition_filed",
+        "appeal, habeas petition, petition for review",
+        (
+            _f("court", _T, "court"),
+            _f("case_number", _T, "docket number"),
+            _f("petition", _E, "kind of petition", "appeal", "habeas", "review", "stay", "other"),
+        ),
+        rank=43,
+    ),
+    KindSpec(
+        "contact",
+        "communication with the person",
+        (
+            _f("party", _E, "who", "attorney", "family", "official", "journalist", "other"),
+            _f("channel", _T, "e.g. visit, phone, letter, video"),
+            _f("direct", _B, "whether the party heard from the person directly"),
+        ),
+        alive_if="direct",
+        rank=50,
+    ),
+    KindSpec(
+        "proof_of_life",
+        "evidence the person was alive on a date",
+        (
+            _f(
+                "evidence",
+                _E,
+                "kind of evidence",
+                "visit",
+                "call",
+                "video",
+                "photo",
+                "official_confirmation",
+                "release",
+                "other",
+            ),
+            _f("by", _T, "who obtained it"),
+        ),
+        proves_alive=True,
+        rank=51,
+    ),
+    KindSpec(
+        "inquiry",
+        "a request to an authority about the person",
+        (
+            _f("by", _E, "who asked", "attorney", "congress", "consulate", "family", "journalist", "other"),
+            _f("to", _T, "the authority asked"),
+        ),
+        rank=55,
+    ),
+    KindSpec(
+        "inquiry_answered",
+        "the authority's answer",
+        (
+            _f("outcome", _E, "the answer", "answered", "denied", "no_response", required=True),
+            _f("inquiry", _R, "id of the inquiry answered"),
+        ),
+        rank=56,
+    ),
+    KindSpec(
+        "access_denied",
+        "someone was refused access to the person",
+        (_f("who", _T, "who was refused"), _f("where", _T, "where")),
+        rank=57,
+    ),
+    KindSpec(
+        "allegation",
+        "a claim made against the person",
+        (
+            _f("claim", _T, "what is alleged, e.g. gang_membership"),
+            _f("by", _T, "who alleges it"),
+            _f(
+                "basis",
+                _L,
+                "what the allegation rests on",
+                "tattoo",
+                "clothing",
+                "social_media",
+                "informant",
+                "nationality",
+                "association",
+                "criminal_record",
+                "other",
+            ),
+        ),
+        rank=60,
+    ),
+    KindSpec(
+        "record_check",
+        "a search for criminal records",
+        (
+            _f("jurisdiction", _T, "where records were searched"),
+            _f("result", _E, "what was found", "record_found", "none_found", required=True),
+        ),
+        rank=61,
+    ),
+    KindSpec(
+        "correction",
+        "replaces or retracts an earlier event",
+        (
+            _f("supersedes", _R, "id of the event corrected", required=True),
+            FieldSpec("replacement", FieldType.EVENT, "the event that replaces it"),
+            _f("retract", _B, "true to withdraw the event without replacement"),
+            _f("reason", _T, "why", required=True),
+        ),
+        rank=0,
+    ),
+)
+
+KIND_BY_NAME: dict[str, KindSpec] = {k.name: k for k in KINDS}
+
+# Kinds that open a matter that stays pending until answered or decided.
+PENDING_KINDS = ("claim_filed", "hearing_scheduled", "petition_filed", "inquiry")

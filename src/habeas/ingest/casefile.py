@@ -1,0 +1,461 @@
+"""Read case files (YAML or JSON): parse, validate with line numbers, return domain records.
+
+Nothing here writes the database. A file with any problem yields every problem
+found, each naming the file, the line (YAML) or JSON pointer, and what is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pycountry
+import yaml
+
+from habeas.domain.codec import event_from_written, event_id_for, event_to_written
+from habeas.domain.dates import DateError, parse_date
+from habeas.domain.model import Cohort, Event, Person, Source
+from habeas.domain.schema import casefile_schema
+from habeas.domain.vocabulary import KIND_BY_NAME, FieldType
+
+MAX_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    pointer: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        at = f" at {self.pointer}" if self.pointer else ""
+        return f"{where}{at}: {self.message}"
+
+
+class CaseFileError(Exception):
+    """One or more problems in the case files; nothing from them may be stored."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass
+class CaseFile:
+    """The validated contents of one or more case files, in domain form."""
+
+    sources: list[Source] = field(default_factory=list)
+    cohorts: list[Cohort] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2-like scalars: no timestamps (dates stay EDTF text), only true/false are booleans."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _pointer(path: Iterable[Any]) -> str:
+    return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in path) if path else ""
+
+
+def _walk_lines(node: yaml.Node, path: tuple[Any, ...], lines: dict[str, int], dupes: list[tuple[str, int]]) -> None:
+    lines[_pointer(path)] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                dupes.append((_pointer((*path, key)), key_node.start_mark.line + 1))
+            seen.add(key)
+            _walk_lines(value_node, (*path, key), lines, dupes)
+            lines[_pointer((*path, key))] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk_lines(item, (*path, index), lines, dupes)
+
+
+def _load_text(name: str, text: str, is_json: bool) -> tuple[Any, dict[str, int]]:
+    if is_json:
+        return _load_json(name, text), {}
+    lines: dict[str, int] = {}
+    dupes: list[tuple[str, int]] = []
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                raise CaseFileError([Problem(name, "", "the file is empty; a case file starts with `habeas: 1`")])
+            _walk_lines(node, (), lines, dupes)
+            data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise CaseFileError([Problem(name, "", f"not valid YAML: {problem}", mark.line + 1 if mark else None)]) from exc
+    if dupes:
+        raise CaseFileError([Problem(name, p, "this key appears twice in the same mapping", line) for p, line in dupes])
+    return data, lines
+
+
+def _load_json(name: str, text: str) -> Any:
+    def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [k for k, _ in pairs]
+        for k in keys:
+            if keys.count(k) > 1:
+                raise ValueError(f"the key {k!r} appears twice in one object")
+        return dict(pairs)
+
+    try:
+        return json.loads(text, object_pairs_hook=no_duplicates)
+    except json.JSONDecodeError as exc:
+        raise CaseFileError([Problem(name, "", f"not valid JSON: {exc.msg}", exc.lineno)]) from exc
+    except ValueError as exc:
+        raise CaseFileError([Problem(name, "", f"not valid JSON: {exc}")]) from exc
+
+
+def read_document(path: Path, max_bytes: int = MAX_BYTES) -> tuple[Any, dict[str, int]]:
+    """Load one file as YAML or JSON (by extension), with a line number per JSON pointer."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise CaseFileError([Problem(name, "", f"cannot read the file: {exc.strerror}")]) from exc
+    if size > max_bytes:
+        raise CaseFileError(
+            [
+                Problem(
+                    name,
+                    "",
+                    f"the file is {size / 1_048_576:.0f} MiB; case files are limited to "
+                    f"{max_bytes // 1_048_576} MiB (bulk records belong in `habeas datasets import`)",
+                )
+            ]
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CaseFileError([Problem(name, "", f"not UTF-8 text (byte {exc.start}); is this a case file?")]) from exc
+    if not text.strip():
+        raise CaseFileError([Problem(name, "", "the file is empty; a case file starts with `habeas: 1`")])
+    return _load_text(name, text, path.suffix.lower() == ".json")
+
+
+def _schema_message(error: jsonschema.ValidationError) -> str:
+    v = error.validator
+    if v == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        names = ", ".join(repr(x) for x in extra)
+        return f"unknown key {names}; allowed here: {', '.join(allowed)}"
+    if v == "required":
+        return f"missing required field {error.message.split(' is a required')[0]}"
+    if v == "enum":
+        return f"{error.instance!r} is not one of: {', '.join(map(str, error.validator_value))}"
+    if v == "const" and error.path and list(error.path)[-1] == "habeas":
+        return f"unsupported format version {error.instance!r}; this habeas reads `habeas: 1`"
+    if v == "oneOf" and isinstance(error.instance, dict):
+        if "person" in error.instance and "cohort" in error.instance:
+            return "an event names either `person` or `cohort`, not both"
+        return "an event must name a `person` (or a `cohort`)"
+    if v == "pattern" and isinstance(error.instance, str):
+        if "[A-Z]{2}" in str(error.validator_value):
+            return f"{error.instance!r} is not an ISO 3166-1 alpha-2 country code (e.g. US, SV, VE)"
+        if "0-9a-f" in str(error.validator_value):
+            return f"{error.instance!r} is not a SHA-256 hex digest (64 lowercase hex characters)"
+        return f"{error.instance!r} is not a valid id (letters, digits, . _ : -; at most 128 characters)"
+    if v == "type":
+        return f"{error.instance!r} should be {error.validator_value}"
+    return error.message
+
+
+_VALIDATOR = jsonschema.Draft202012Validator(casefile_schema())
+
+
+def _schema_problems(name: str, data: Any, lines: Mapping[str, int]) -> list[Problem]:
+    if not isinstance(data, dict):
+        return [Problem(name, "", "the top level must be a mapping that starts with `habeas: 1`", 1 if lines else None)]
+    problems = []
+    for error in _VALIDATOR.iter_errors(data):
+        if error.validator in ("if", "allOf"):
+            continue
+        pointer = _pointer(error.absolute_path)
+        problems.append(Problem(name, pointer, _schema_message(error), _line(lines, pointer)))
+    return problems
+
+
+def _line(lines: Mapping[str, int], pointer: str) -> int | None:
+    while True:
+        if pointer in lines:
+            return lines[pointer]
+        if not pointer:
+            return None
+        pointer = pointer.rsplit("/", 1)[0]
+
+
+def _check_country(code: Any) -> str | None:
+    if isinstance(code, str) and pycountry.countries.get(alpha_2=code) is None and code != "XK":
+        return f"{code!r} is not an ISO 3166-1 alpha-2 country code"
+    return None
+
+
+@dataclass(frozen=True)
+class KnownIds:
+    """Ids already in the database, which a case file may refer to."""
+
+    people: frozenset[str] = frozenset()
+    sources: frozenset[str] = frozenset()
+    cohorts: frozenset[str] = frozenset()
+    events: frozenset[str] = frozenset()
+
+
+def _date_problem(value: Any) -> str | None:
+    try:
+        parse_date(value)
+    except DateError as exc:
+        return str(exc)
+    return None
+
+
+def _event_value_problems(event: Mapping[str, Any], base: str) -> list[tuple[str, str]]:
+    """(pointer, message) for bad dates and country codes in one event (and its replacement)."""
+    found: list[tuple[str, str]] = []
+    spec = KIND_BY_NAME.get(str(event.get("kind")))
+    for key in ("date", "reported"):
+        if key in event and (msg := _date_problem(event[key])):
+            found.append((f"{base}/{key}", msg))
+    if spec is None:
+        return found
+    for field_spec in spec.fields:
+        value = event.get(field_spec.name)
+        if value is None:
+            continue
+        if field_spec.type == FieldType.DATE and (msg := _date_problem(value)):
+            found.append((f"{base}/{field_spec.name}", msg))
+        elif field_spec.type == FieldType.COUNTRY and (msg := _check_country(value)):
+            found.append((f"{base}/{field_spec.name}", msg))
+        elif field_spec.type == FieldType.EVENT and isinstance(value, Mapping):
+            found.extend(_event_value_problems(value, f"{base}/{field_spec.name}"))
+    return found
+
+
+def _value_problems(name: str, data: Mapping[str, Any], lines: Mapping[str, int]) -> list[Problem]:
+    found: list[tuple[str, str]] = []
+    for i, source in enumerate(data.get("sources") or []):
+        if "date" in source and (msg := _date_problem(source["date"])):
+            found.append((f"/sources/{i}/date", msg))
+    for i, person in enumerate(data.get("people") or []):
+        if (msg := _check_country(person.get("citizenship"))) is not None:
+            found.append((f"/people/{i}/citizenship", msg))
+    for i, event in enumerate(data.get("events") or []):
+        found.extend(_event_value_problems(event, f"/events/{i}"))
+    return [Problem(name, p, m, _line(lines, p)) for p, m in found]
+
+
+@dataclass
+class _Batch:
+    """What the files being imported define, to check ids and references across them."""
+
+    known: KnownIds
+    defined: dict[str, dict[str, tuple[str, Any]]] = field(
+        default_factory=lambda: {"sources": {}, "cohorts": {}, "people": {}, "events": {}}
+    )
+    problems: list[Problem] = field(default_factory=list)
+
+    def define(self, section: str, ident: str, content: Any, name: str, pointer: str, line: int | None) -> bool:
+        previous = self.defined[section].get(ident)
+        if previous is not None and (previous[0] == name or previous[1] != content):
+            where = "earlier in this file" if previous[0] == name else f"differently in {previous[0]}"
+            self.problems.append(Problem(name, pointer, f"duplicate id {ident!r}: already defined {where}", line))
+            return False
+        self.defined[section][ident] = (name, content)
+        return previous is None
+
+    def exists(self, section: str, ident: str) -> bool:
+        return ident in self.defined[section] or ident in getattr(self.known, section)
+
+
+def _collect(batch: _Batch, name: str, data: Mapping[str, Any], lines: Mapping[str, int]) -> list[dict[str, Any]]:
+    for section in ("sources", "cohorts", "people"):
+        for i, item in enumerate(data.get(section) or []):
+            p = f"/{section}/{i}/id"
+            batch.define(section, str(item["id"]), item, name, p, _line(lines, p))
+    events = []
+    for i, written in enumerate(data.get("events") or []):
+        ident = event_id_for(written)
+        p = f"/events/{i}" + ("/id" if "id" in written else "")
+        if batch.define("events", ident, written, name, p, _line(lines, p)):
+            events.append({**written, "id": ident, "_pointer": f"/events/{i}"})
+    return events
+
+
+def _reference_problems(
+    batch: _Batch, name: str, data: Mapping[str, Any], events: list[dict[str, Any]], lines: Mapping[str, int]
+) -> None:
+    def missing(section: str, ident: Any, pointer: str, what: str) -> None:
+        if ident is not None and not batch.exists(section, str(ident)):
+            batch.problems.append(Problem(name, pointer, f"unknown {what} {ident!r}", _line(lines, pointer)))
+
+    for i, person in enumerate(data.get("people") or []):
+        for j, cohort in enumerate(person.get("cohorts") or []):
+            missing("cohorts", cohort, f"/people/{i}/cohorts/{j}", "cohort")
+    for written in events:
+        base = written["_pointer"]
+        missing("people", written.get("person"), f"{base}/person", "person")
+        missing("cohorts", written.get("cohort"), f"{base}/cohort", "cohort")
+        replacement = written.get("replacement") or {}
+        for j, sid in enumerate(written.get("sources") or []):
+            missing("sources", sid, f"{base}/sources/{j}", "source")
+        for j, sid in enumerate(replacement.get("sources") or []):
+            missing("sources", sid, f"{base}/replacement/sources/{j}", "source")
+        for key in ("supersedes", "inquiry", "decides"):
+            missing("events", written.get(key), f"{base}/{key}", "event")
+        if written.get("kind") == "correction" and not replacement and written.get("retract") is not True:
+            batch.problems.append(
+                Problem(name, base, "a correction needs a `replacement` event or `retract: true`", _line(lines, base))
+            )
+
+
+def _to_records(data: Mapping[str, Any], events: list[dict[str, Any]], into: CaseFile) -> None:
+    for s in data.get("sources") or []:
+        into.sources.append(
+            Source(
+                id=s["id"],
+                kind=s["kind"],
+                title=s.get("title"),
+                publisher=s.get("publisher"),
+                date=parse_date(s["date"]) if s.get("date") is not None else None,
+                url=s.get("url"),
+                sha256=s.get("sha256"),
+                reliability=s.get("reliability"),
+                rows=s.get("rows"),
+            )
+        )
+    for c in data.get("cohorts") or []:
+        into.cohorts.append(Cohort(id=c["id"], name=c.get("name"), description=c.get("description")))
+    for p in data.get("people") or []:
+        into.people.append(
+            Person(
+                id=p["id"],
+                name=p.get("name"),
+                aliases=tuple(p.get("aliases") or ()),
+                citizenship=p.get("citizenship"),
+                birth_year=p.get("birth_year"),
+                gender=p.get("gender"),
+                cohorts=tuple(p.get("cohorts") or ()),
+                identifiers={k: str(v) for k, v in (p.get("identifiers") or {}).items()},
+                sensitive=dict(p.get("sensitive") or {}),
+            )
+        )
+    for written in events:
+        into.events.append(event_from_written({k: v for k, v in written.items() if k != "_pointer"}))
+
+
+def parse_casefiles(paths: Iterable[Path], known: KnownIds = KnownIds()) -> CaseFile:
+    """Read and validate case files together; raise :class:`CaseFileError` listing every problem."""
+    batch = _Batch(known)
+    loaded = []
+    for path in paths:
+        name = str(path)
+        try:
+            data, lines = read_document(path)
+        except CaseFileError as exc:
+            batch.problems.extend(exc.problems)
+            continue
+        schema_problems = _schema_problems(name, data, lines)
+        if schema_problems:
+            batch.problems.extend(schema_problems)
+            continue
+        _normalise(data)
+        value_problems = _value_problems(name, data, lines)
+        if value_problems:
+            batch.problems.extend(value_problems)
+            continue
+        loaded.append((name, data, lines, _collect(batch, name, data, lines)))
+    for name, data, lines, events in loaded:
+        _reference_problems(batch, name, data, events, lines)
+    if batch.problems:
+        raise CaseFileError(batch.problems)
+    result = CaseFile(files=[name for name, *_ in loaded])
+    for _name, data, _lines, events in loaded:
+        _to_records(data, events, result)
+    return result
+
+
+def _normalise(data: dict[str, Any]) -> None:
+    """Years written as bare numbers (``date: 2024``) become text, as EDTF is text."""
+    for source in data.get("sources") or []:
+        if isinstance(source.get("date"), int):
+            source["date"] = str(source["date"])
+    for event in data.get("events") or []:
+        _normalise_event(event)
+
+
+def _normalise_event(event: dict[str, Any]) -> None:
+    spec = KIND_BY_NAME[event["kind"]]
+    for key in ("date", "reported", *(f.name for f in spec.fields if f.type == FieldType.DATE)):
+        if isinstance(event.get(key), int):
+            event[key] = str(event[key])
+    if isinstance(event.get("replacement"), dict):
+        _normalise_event(event["replacement"])
+
+
+def casefile_document(casefile: CaseFile) -> dict[str, Any]:
+    """The case-file form of records, for `habeas export --format casefile`."""
+
+    def source(s: Source) -> dict[str, Any]:
+        out = {
+            "id": s.id,
+            "kind": s.kind,
+            "title": s.title,
+            "publisher": s.publisher,
+            "date": (s.date.text or str(s.date)) if s.date else None,
+            "url": s.url,
+            "sha256": s.sha256,
+            "reliability": s.reliability,
+            "rows": s.rows,
+        }
+        return {k: v for k, v in out.items() if v is not None}
+
+    def person(p: Person) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": p.id,
+            "name": p.name,
+            "aliases": list(p.aliases),
+            "citizenship": p.citizenship,
+            "birth_year": p.birth_year,
+            "gender": p.gender,
+            "cohorts": list(p.cohorts),
+            "identifiers": dict(p.identifiers),
+            "sensitive": dict(p.sensitive),
+        }
+        return {k: v for k, v in out.items() if v not in (None, [], {})}
+
+    def cohort(c: Cohort) -> dict[str, Any]:
+        return {k: v for k, v in {"id": c.id, "name": c.name, "description": c.description}.items() if v is not None}
+
+    return {
+        "habeas": 1,
+        "sources": [source(s) for s in casefile.sources],
+        "cohorts": [cohort(c) for c in casefile.cohorts],
+        "people": [person(p) for p in casefile.people],
+        "events": [event_to_written(e) for e in casefile.events],
+    }
