@@ -1,0 +1,20 @@
+"""The `habeas` command line: thin wrappers over habeas.services."""
+
+from __future__ import annotations
+
+import importlib
+
+from habeas.cli.app import app
+
+# Each module registers its commands on `app`. A module that is not there yet is skipped,
+# so the command line works while a family of commands is being built.
+for _module in ("track", "check", "datasets", "security", "reports"):
+    try:
+        importlib.import_module(f"habeas.cli.{_module}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"habeas.cli.{_module}":
+            raise
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,111 @@
+"""The Typer application and what every command shares: options, output, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from habeas.domain.dates import DateError, parse_day
+from habeas.services import Actor, Context, ServiceError
+from habeas.settings import Settings
+
+app = typer.Typer(
+    name="habeas",
+    help=(
+        "habeas: a due-process tracker for people in immigration detention and removal.\n\n"
+        "Track sourced timelines and whereabouts, check them against due-process rules, "
+        "and count public datasets safely. Start with `habeas init`, then `habeas import FILE`."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="HABEAS_DATABASE_URL",
+        help="Database URL (default: SQLite at $HABEAS_HOME/habeas.db, ~/.local/share/habeas/habeas.db). "
+        "PostgreSQL: postgresql+psycopg://user@host/db",
+        show_default=False,
+    ),
+]
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", envvar="HABEAS_CONFIG", help="Settings file (TOML); default ~/.config/habeas/habeas.toml"),
+]
+UserOption = Annotated[
+    str | None,
+    typer.Option("--user", envvar="HABEAS_USER", help="The habeas user you act as (default: your login name)."),
+]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table for people, json for programs")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="The day to derive for (YYYY-MM-DD); default today.", show_default=False)
+]
+KnownOnOption = Annotated[
+    str | None,
+    typer.Option(
+        "--known-on",
+        help="Use only what was known on this day (YYYY-MM-DD): leaves out events reported later.",
+        show_default=False,
+    ),
+]
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def day_option(value: str | None, name: str, default_today: bool = True) -> date | None:
+    if value is None:
+        return date.today() if default_today else None
+    try:
+        return parse_day(value)
+    except DateError as exc:
+        fail(f"{name}: {exc}")
+
+
+def context(db: str | None = None, config: Path | None = None, user: str | None = None) -> Context:
+    settings = Settings.load(database_url=db, config_path=config)
+    name = user or os.environ.get("USER") or "local"
+    return Context(settings=settings, actor=Actor(name=name))
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn errors a user can fix into one clear message and a non-zero exit."""
+    try:
+        yield
+    except ServiceError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted; nothing was changed by the interrupted step", 130)
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def command(*args: Any, **kwargs: Any) -> Callable[..., Any]:
+    return app.command(*args, **kwargs)
