@@ -219,12 +219,16 @@ def _check_country(code: Any) -> str | None:
 
 @dataclass(frozen=True)
 class KnownIds:
-    """Ids already in the database, which a case file may refer to."""
+    """Ids already in the database, which a case file may refer to (the store offers a lazy lookup)."""
 
     people: frozenset[str] = frozenset()
     sources: frozenset[str] = frozenset()
     cohorts: frozenset[str] = frozenset()
     events: frozenset[str] = frozenset()
+
+    def has(self, section: str, ident: str) -> bool:
+        known: frozenset[str] = getattr(self, section)
+        return ident in known
 
 
 def _date_problem(value: Any) -> str | None:
@@ -290,7 +294,7 @@ class _Batch:
         return previous is None
 
     def exists(self, section: str, ident: str) -> bool:
-        return ident in self.defined[section] or ident in getattr(self.known, section)
+        return ident in self.defined[section] or self.known.has(section, ident)
 
 
 def _collect(batch: _Batch, name: str, data: Mapping[str, Any], lines: Mapping[str, int]) -> list[dict[str, Any]]:

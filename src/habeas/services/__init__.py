@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from habeas.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 @dataclass(frozen=True)
@@ -17,8 +22,17 @@ class Actor:
 
 @dataclass(frozen=True)
 class Context:
+    """What every service call is given: the settings, and who is acting."""
+
     settings: Settings
     actor: Actor
+
+    @cached_property
+    def engine(self) -> Engine:
+        """One engine per context (a CLI command, a web app), made on first use."""
+        from habeas.store.db import make_engine
+
+        return make_engine(self.settings.database_url)
 
 
 class ServiceError(Exception):

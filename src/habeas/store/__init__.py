@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy tables, converters, the repository and Alembic migrations."""

@@ -1,0 +1,300 @@
+"""The repository: domain records in and out of the tables, one session at a time.
+
+Events go in with INSERT only. A person, source or cohort named again by a later
+file gains what the file adds (more aliases, a missing field); a value that
+contradicts the stored one is a conflict, reported without printing the values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from habeas.domain.codec import event_from_written, event_to_written
+from habeas.domain.dates import DateRange
+from habeas.domain.ids import canonical_json
+from habeas.domain.model import Cohort, Event, Person, Source
+from habeas.ingest.casefile import CaseFile
+from habeas.store.tables import (
+    CohortRow,
+    EventRow,
+    EventSourceRow,
+    ImportRow,
+    MembershipRow,
+    PersonRow,
+    SourceRow,
+)
+
+
+class ConflictError(Exception):
+    """Records in the files contradict records already stored; nothing was stored."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass
+class ImportSummary:
+    added: dict[str, int] = field(default_factory=lambda: {"sources": 0, "cohorts": 0, "people": 0, "events": 0})
+    updated: dict[str, int] = field(default_factory=lambda: {"sources": 0, "cohorts": 0, "people": 0})
+    unchanged: int = 0
+    import_id: int | None = None
+
+    @property
+    def nothing_new(self) -> bool:
+        return not any(self.added.values()) and not any(self.updated.values())
+
+
+def content_sha256(event: Event) -> str:
+    written = event_to_written(event)
+    return hashlib.sha256(canonical_json(written).encode()).hexdigest()
+
+
+def _range(text: str | None, earliest: Any, latest: Any) -> DateRange | None:
+    if earliest is None:
+        return None
+    return DateRange(earliest, latest, text or "")
+
+
+def source_from_row(row: SourceRow) -> Source:
+    return Source(
+        id=row.id,
+        kind=row.kind,
+        title=row.title,
+        publisher=row.publisher,
+        date=_range(row.date_text, row.date_earliest, row.date_latest),
+        url=row.url,
+        sha256=row.sha256,
+        reliability=row.reliability,
+        rows=row.rows,
+    )
+
+
+def event_from_row(row: EventRow) -> Event:
+    recorded = row.recorded_at if row.recorded_at.tzinfo else row.recorded_at.replace(tzinfo=UTC)
+    return replace(event_from_written(row.written), recorded=recorded)
+
+
+class StoredIds:
+    """Looks ids up in the database as the case-file reader asks for them."""
+
+    _TABLES: ClassVar[dict[str, Any]] = {
+        "people": PersonRow,
+        "sources": SourceRow,
+        "cohorts": CohortRow,
+        "events": EventRow,
+    }
+
+    def __init__(self, session: Session):
+        self.session = session
+        self._cache: dict[tuple[str, str], bool] = {}
+
+    def has(self, section: str, ident: str) -> bool:
+        key = (section, ident)
+        if key not in self._cache:
+            table = self._TABLES[section]
+            self._cache[key] = self.session.scalar(select(func.count()).where(table.id == ident)) > 0
+        return self._cache[key]
+
+
+def _merge(kind: str, ident: str, row: Any, values: dict[str, Any], problems: list[str]) -> bool:
+    """Fill what the stored row lacks, union lists; report contradictions by field name only."""
+    changed = False
+    for name, new in values.items():
+        old = getattr(row, name)
+        if new in (None, [], {}) or old == new:
+            continue
+        if old in (None, [], {}):
+            setattr(row, name, new)
+            changed = True
+        elif isinstance(old, list):
+            setattr(row, name, old + [v for v in new if v not in old])
+            changed = True
+        elif isinstance(old, dict):
+            clash = [k for k in new if k in old and old[k] != new[k]]
+            if clash:
+                problems.append(f"{kind} {ident!r}: {', '.join(clash)} in `{name}` differ from the stored record")
+            else:
+                setattr(row, name, {**old, **new})
+                changed = True
+        else:
+            problems.append(f"{kind} {ident!r}: `{name}` differs from the stored record")
+    return changed
+
+
+class Repository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    # -- writing -----------------------------------------------------------------
+
+    def add_casefile(self, casefile: CaseFile, actor: str, files: Sequence[dict[str, str]]) -> ImportSummary:
+        """Stage every record of ``casefile``; the caller commits, or rolls back on ConflictError."""
+        summary = ImportSummary()
+        problems: list[str] = []
+        batch = ImportRow(recorded_at=datetime.now(UTC), actor=actor, files=list(files))
+        self.session.add(batch)
+        self.session.flush()
+        for source in casefile.sources:
+            self._put(SourceRow, "source", source.id, _source_values(source), batch.id, summary, "sources", problems)
+        for cohort in casefile.cohorts:
+            values = {"name": cohort.name, "description": cohort.description}
+            self._put(CohortRow, "cohort", cohort.id, values, batch.id, summary, "cohorts", problems)
+        for person in casefile.people:
+            self._put(PersonRow, "person", person.id, _person_values(person), batch.id, summary, "people", problems)
+            self._add_memberships(person)
+        self.session.flush()
+        for event in casefile.events:
+            self._add_event(event, batch.id, summary, problems)
+        if problems:
+            raise ConflictError(problems)
+        if summary.nothing_new:
+            self.session.delete(batch)
+        else:
+            summary.import_id = batch.id
+        self.session.flush()
+        return summary
+
+    def _put(self, table: Any, kind: str, ident: str, values: dict[str, Any], import_id: int,
+             summary: ImportSummary, section: str, problems: list[str]) -> None:  # fmt: skip
+        row = self.session.get(table, ident)
+        if row is None:
+            self.session.add(table(id=ident, import_id=import_id, **values))
+            summary.added[section] += 1
+        elif _merge(kind, ident, row, values, problems):
+            summary.updated[section] += 1
+        else:
+            summary.unchanged += 1
+
+    def _add_memberships(self, person: Person) -> None:
+        for cohort in person.cohorts:
+            if self.session.get(MembershipRow, (person.id, cohort)) is None:
+                self.session.add(MembershipRow(person_id=person.id, cohort_id=cohort))
+
+    def _add_event(self, event: Event, import_id: int, summary: ImportSummary, problems: list[str]) -> None:
+        digest = content_sha256(event)
+        stored = self.session.scalar(select(EventRow.content_sha256).where(EventRow.id == event.id))
+        if stored is not None:
+            if stored != digest:
+                problems.append(
+                    f"event {event.id!r} is already stored with different content; events are never "
+                    "edited: add a `correction` that supersedes it"
+                )
+            else:
+                summary.unchanged += 1
+            return
+        self.session.add(
+            EventRow(
+                id=event.id,
+                person_id=event.person,
+                cohort_id=event.cohort,
+                kind=event.kind,
+                date_earliest=event.date.earliest,
+                date_latest=event.date.latest,
+                recorded_at=datetime.now(UTC),
+                content_sha256=digest,
+                written=event_to_written(event),
+                import_id=import_id,
+            )
+        )
+        self.session.flush()
+        for source_id in dict.fromkeys(event.sources):
+            self.session.add(EventSourceRow(event_id=event.id, source_id=source_id))
+        summary.added["events"] += 1
+
+    # -- reading -----------------------------------------------------------------
+
+    def person(self, person_id: str) -> Person | None:
+        row = self.session.get(PersonRow, person_id)
+        return self._person(row) if row is not None else None
+
+    def cohort(self, cohort_id: str) -> Cohort | None:
+        row = self.session.get(CohortRow, cohort_id)
+        return Cohort(row.id, row.name, row.description) if row is not None else None
+
+    def _person(self, row: PersonRow) -> Person:
+        cohorts = self.session.scalars(
+            select(MembershipRow.cohort_id).where(MembershipRow.person_id == row.id).order_by(MembershipRow.cohort_id)
+        ).all()
+        return Person(
+            id=row.id,
+            name=row.name,
+            aliases=tuple(row.aliases or ()),
+            citizenship=row.citizenship,
+            birth_year=row.birth_year,
+            gender=row.gender,
+            cohorts=tuple(cohorts),
+            identifiers=dict(row.identifiers or {}),
+            sensitive=dict(row.sensitive or {}),
+        )
+
+    def people(self, cohort: str | None = None) -> list[Person]:
+        query: Select[tuple[PersonRow]] = select(PersonRow).order_by(PersonRow.id)
+        if cohort is not None:
+            query = query.join(MembershipRow, MembershipRow.person_id == PersonRow.id).where(
+                MembershipRow.cohort_id == cohort
+            )
+        return [self._person(row) for row in self.session.scalars(query)]
+
+    def cohorts(self) -> list[Cohort]:
+        return [
+            Cohort(r.id, r.name, r.description) for r in self.session.scalars(select(CohortRow).order_by(CohortRow.id))
+        ]
+
+    def events_for(self, person: Person) -> list[Event]:
+        """The person's own events and those of every cohort they belong to."""
+        condition = EventRow.person_id == person.id
+        if person.cohorts:
+            condition = or_(condition, EventRow.cohort_id.in_(person.cohorts))
+        rows = self.session.scalars(select(EventRow).where(condition).order_by(EventRow.seq))
+        return [event_from_row(row) for row in rows]
+
+    def events(self, person_ids: Iterable[str] | None = None) -> list[Event]:
+        query = select(EventRow).order_by(EventRow.seq)
+        if person_ids is not None:
+            query = query.where(EventRow.person_id.in_(list(person_ids)))
+        return [event_from_row(row) for row in self.session.scalars(query)]
+
+    def sources(self, ids: Iterable[str] | None = None) -> dict[str, Source]:
+        query = select(SourceRow).order_by(SourceRow.id)
+        if ids is not None:
+            query = query.where(SourceRow.id.in_(list(ids)))
+        return {row.id: source_from_row(row) for row in self.session.scalars(query)}
+
+    def counts(self) -> dict[str, int]:
+        tables = {"people": PersonRow, "events": EventRow, "sources": SourceRow, "cohorts": CohortRow}
+        return {name: self.session.scalar(select(func.count()).select_from(t)) or 0 for name, t in tables.items()}
+
+
+def _source_values(source: Source) -> dict[str, Any]:
+    return {
+        "kind": source.kind,
+        "title": source.title,
+        "publisher": source.publisher,
+        "date_text": source.date.text if source.date else None,
+        "date_earliest": source.date.earliest if source.date else None,
+        "date_latest": source.date.latest if source.date else None,
+        "url": source.url,
+        "sha256": source.sha256,
+        "reliability": source.reliability,
+        "rows": source.rows,
+    }
+
+
+def _person_values(person: Person) -> dict[str, Any]:
+    return {
+        "name": person.name,
+        "aliases": list(person.aliases),
+        "citizenship": person.citizenship,
+        "birth_year": person.birth_year,
+        "gender": person.gender,
+        "identifiers": dict(person.identifiers),
+        "sensitive": dict(person.sensitive),
+    }
