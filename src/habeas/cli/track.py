@@ -1,0 +1,405 @@
+"""Track commands: init, import, people, timeline, whereabouts, export, schema, demo."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.table import Table
+from rich.text import Text
+
+from habeas.cli.app import (
+    AsOfOption,
+    ConfigOption,
+    DbOption,
+    FormatOption,
+    KnownOnOption,
+    OutputFormat,
+    UserOption,
+    app,
+    console,
+    context,
+    day_option,
+    fail,
+    print_json,
+    user_errors,
+)
+from habeas.domain.codec import attrs_to_written
+from habeas.domain.schema import casefile_schema
+from habeas.domain.timeline import Timeline, TimelineEntry
+from habeas.domain.vocabulary import KIND_BY_NAME, Custody
+from habeas.domain.whereabouts import Whereabouts
+from habeas.ingest.casefile import casefile_document
+from habeas.services import Context, track
+
+CUSTODY_STYLE = {
+    "us_custody": "bold yellow",
+    "foreign_custody": "bold red",
+    "removed": "red",
+    "released": "green",
+    "deceased": "bold white on red",
+    "unknown": "dim",
+}
+
+
+@app.command()
+def init(db: DbOption = None) -> None:
+    """Create the database, or upgrade it to this version of habeas.
+
+    Safe to run again: an up-to-date database is left as it is.
+    """
+    ctx = context(db)
+    with user_errors():
+        before, after = track.init_database(ctx)
+    where = ctx.engine.url.render_as_string(hide_password=True)
+    if before == after:
+        console.print(f"The database at {where} is up to date (schema {after}).")
+    elif before is None:
+        console.print(f"Created the habeas database at {where} (schema {after}).")
+    else:
+        console.print(f"Upgraded the database at {where} from schema {before} to {after}.")
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="Case files (.yaml, .yml or .json).", show_default=False)],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Import case files: validate every file first, then store all of them or nothing.
+
+    Importing the same file twice stores nothing new. Problems are listed with the
+    file, the line (YAML) or JSON pointer, and what is wrong.
+
+    Example: habeas import examples/hernandez-romero.yaml
+    """
+    ctx = context(db, user=user)
+    with user_errors():
+        summary = track.import_casefiles(ctx, files)
+    if summary.nothing_new:
+        console.print("Nothing new: every record in these files is already stored.")
+        return
+    added = ", ".join(f"{n} {k}" for k, n in summary.added.items() if n)
+    updated = ", ".join(f"{n} {k}" for k, n in summary.updated.items() if n)
+    console.print(f"Imported {len(files)} file{'s' if len(files) != 1 else ''}: added {added or 'nothing'}.")
+    if updated:
+        console.print(f"Added to existing records: {updated}.")
+    if summary.unchanged:
+        console.print(f"{summary.unchanged} records were already stored and left as they were.")
+
+
+@app.command()
+def people(
+    cohort: Annotated[str | None, typer.Option(help="Only members of this cohort.")] = None,
+    custody: Annotated[Custody | None, typer.Option(help="Only people in this custody state.")] = None,
+    as_of: AsOfOption = None,
+    known_on: KnownOnOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """List people with where they are and how long since the last proof of life.
+
+    Example: habeas people --custody foreign_custody --as-of 2025-05-01
+    """
+    ctx = context(db, user=user)
+    day = day_option(as_of, "--as-of")
+    assert day is not None
+    with user_errors():
+        rows = track.people_with_whereabouts(
+            ctx, day, cohort=cohort, custody=custody, known_on=day_option(known_on, "--known-on", False)
+        )
+    if fmt == OutputFormat.json:
+        print_json([{"id": p.id, "name": p.name, "cohorts": list(p.cohorts), **_brief(w)} for p, w in rows])
+        return
+    table = Table(title=f"People as of {day.isoformat()}", title_justify="left")
+    for column in ("id", "name", "custody", "where", "since", "days without proof of life", "pending"):
+        table.add_column(column)
+    for person, w in rows:
+        table.add_row(
+            person.id,
+            person.name or "",
+            Text(w.custody.value, style=CUSTODY_STYLE[w.custody.value]),
+            _where(w),
+            str(w.since) if w.since else "",
+            str(w.days_without_proof_of_life) if w.days_without_proof_of_life else "never",
+            str(len(w.pending)),
+        )
+    console.print(table)
+    if not rows:
+        console.print("No people match. `habeas import FILE` adds people from a case file.")
+
+
+def _brief(w: Whereabouts) -> dict[str, Any]:
+    data = w.as_json()
+    return {k: data[k] for k in ("custody", "country", "facility", "since", "days_without_proof_of_life")}
+
+
+def _where(w: Whereabouts) -> str:
+    return ", ".join(x for x in (w.facility, w.country) if x)
+
+
+def _describe(entry: TimelineEntry) -> str:
+    event = entry.event
+    spec = KIND_BY_NAME.get(event.kind)
+    fields = attrs_to_written({k: v for k, v in event.attrs.items() if k != "replacement"})
+    details = "; ".join(f"{k}: {', '.join(v) if isinstance(v, list) else v}" for k, v in fields.items())
+    text = event.kind.replace("_", " ")
+    if spec and event.kind != "correction":
+        text = f"{text} — {details}" if details else text
+    elif event.kind == "correction":
+        action = "retracts" if event.get("retract") else "replaces"
+        text = f"correction: {action} {event.get('supersedes')} ({event.get('reason')})"
+    return text
+
+
+@app.command()
+def timeline(
+    person: Annotated[str, typer.Argument(help="The person's id (see `habeas people`).")],
+    known_on: KnownOnOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Show a person's events in order, with sources, uncertain dates as written, corrections applied.
+
+    A superseded or retracted event stays visible, struck through, with the correction that changed it.
+
+    Example: habeas timeline ahr --known-on 2025-05-01
+    """
+    ctx = context(db, user=user)
+    with user_errors():
+        result = track.timeline(ctx, person, day_option(known_on, "--known-on", False))
+    if fmt == OutputFormat.json:
+        print_json(_timeline_json(result))
+        return
+    _print_timeline(result)
+
+
+def _timeline_json(result: Timeline) -> dict[str, Any]:
+    from habeas.domain.codec import event_to_written
+
+    return {
+        "person": result.person.id,
+        "known_on": result.known_on.isoformat() if result.known_on else None,
+        "events": [
+            {**event_to_written(e.event), "status": e.status, "changed_by": e.changed_by, "replaces": e.replaces}
+            for e in result.entries
+        ],
+    }
+
+
+def _print_timeline(result: Timeline) -> None:
+    title = f"Timeline of {result.person.id}"
+    if result.known_on:
+        title += f" as known on {result.known_on.isoformat()}"
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for column in ("date", "event", "sources", "id"):
+        table.add_column(column, overflow="fold")
+    for entry in result.entries:
+        style = (
+            "strike dim"
+            if entry.status in ("superseded", "retracted")
+            else ("italic cyan" if entry.status == "correction" else "")
+        )
+        label = _describe(entry)
+        if entry.status in ("superseded", "retracted"):
+            label += f"  [{entry.status} by {entry.changed_by}]"
+        if entry.replaces:
+            label += f"  [replaces {entry.replaces}]"
+        if entry.event.cohort:
+            label += f"  [cohort {entry.event.cohort}]"
+        table.add_row(str(entry.event.date), Text(label, style=style), ", ".join(entry.event.sources), entry.event.id)
+    console.print(table)
+    cited = {s for e in result.entries for s in e.event.sources}
+    for sid in sorted(cited):
+        source = result.sources.get(sid)
+        if source:
+            console.print(
+                f"  [bold]{sid}[/]: {source.title or ''} — {source.publisher or source.kind}, {source.date or 'undated'}"
+            )
+
+
+@app.command()
+def whereabouts(
+    person: Annotated[str, typer.Argument(help="The person's id (see `habeas people`).")],
+    as_of: AsOfOption = None,
+    known_on: KnownOnOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    config: ConfigOption = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Where a person was on a day, since when, who last saw them alive, and what is pending.
+
+    --as-of asks "where was the person on DATE"; --known-on asks "what did we know on DATE".
+    Uncertain dates give ranges: "days without proof of life: 120–127", never a midpoint.
+
+    Example: habeas whereabouts ahr --as-of 2025-05-01 --format json
+    """
+    ctx = context(db, config, user)
+    day = day_option(as_of, "--as-of")
+    assert day is not None
+    with user_errors():
+        result = track.whereabouts(ctx, person, day, day_option(known_on, "--known-on", False))
+    if fmt == OutputFormat.json:
+        print_json(result.as_json())
+        return
+    _print_whereabouts(result)
+    _print_current_flags(ctx, person, day, day_option(known_on, "--known-on", False))
+
+
+def _print_whereabouts(w: Whereabouts) -> None:
+    table = Table(title=f"Whereabouts of {w.person} on {w.as_of.isoformat()}", title_justify="left", show_header=False)
+    table.add_column("", style="bold")
+    table.add_column("")
+    table.add_row("custody", Text(w.custody.value, style=CUSTODY_STYLE[w.custody.value]))
+    table.add_row("where", _where(w) or "unknown")
+    table.add_row("since", str(w.since) if w.since else "unknown")
+    table.add_row("last proof of life", str(w.last_proof_of_life) if w.last_proof_of_life else "none on record")
+    days = w.days_without_proof_of_life
+    table.add_row("days without proof of life", str(days) if days else "—")
+    pending = "; ".join(
+        f"{p.kind.replace('_', ' ')} {p.event}"
+        + (f" ({', '.join(str(v) for v in p.detail.values())})" if p.detail else "")
+        for p in w.pending
+    )
+    table.add_row("pending", pending or "nothing")
+    table.add_row("evidence", ", ".join(w.evidence))
+    console.print(table)
+
+
+def _print_current_flags(ctx: Context, person: str, as_of: date, known_on: date | None) -> None:
+    try:
+        from habeas.services import check
+    except ImportError:  # the rules engine is an optional part of this build
+        return
+    with user_errors():
+        flags = check.flags_for(ctx, person, as_of, known_on)
+    if not flags:
+        console.print("No flags.")
+        return
+    table = Table(title="Flags", title_justify="left")
+    for column in ("severity", "rule", "explanation"):
+        table.add_column(column, overflow="fold")
+    for flag in flags:
+        data = flag.as_json() if hasattr(flag, "as_json") else flag
+        style = {"critical": "bold red", "warning": "yellow"}.get(data["severity"], "")
+        certainty = "" if data.get("certainty") == "certain" else " (possible)"
+        table.add_row(Text(data["severity"] + certainty, style=style), data["rule"], data["explanation"])
+    console.print(table)
+
+
+class ExportFormat(StrEnum):
+    casefile = "casefile"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="casefile (YAML), json, or csv (events).")] = (
+        ExportFormat.casefile
+    ),
+    cohort: Annotated[str | None, typer.Option(help="Only this cohort's members and what they cite.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of the screen.")] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Export records. A casefile export imports again to the same derived results.
+
+    Exports contain names and sensitive attributes: keep them as safe as the database.
+
+    Example: habeas export --cohort cecot-2025-03 --out cecot.yaml
+    """
+    ctx = context(db, user=user)
+    with user_errors():
+        casefile = track.export_casefile(ctx, cohort)
+    document = casefile_document(casefile)
+    if fmt == ExportFormat.casefile:
+        text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    elif fmt == ExportFormat.json:
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = _events_csv(document["events"])
+    if out is None:
+        sys.stdout.write(text)
+        return
+    out.write_text(text, encoding="utf-8")
+    console.print(f"Wrote {len(document['people'])} people and {len(document['events'])} events to {out}.")
+
+
+def _events_csv(events: list[dict[str, Any]]) -> str:
+    columns = ["id", "person", "cohort", "kind", "date", "reported", "sources", "fields"]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for event in events:
+        fields = {k: v for k, v in event.items() if k not in columns and k != "note"}
+        writer.writerow(
+            {
+                **{k: event.get(k, "") for k in columns[:6]},
+                "sources": " ".join(event.get("sources", [])),
+                "fields": json.dumps(fields, ensure_ascii=False, sort_keys=True) if fields else "",
+            }
+        )
+    return buffer.getvalue()
+
+
+schema_app = typer.Typer(help="Print the JSON Schemas of habeas's formats.", no_args_is_help=True)
+app.add_typer(schema_app, name="schema")
+
+
+@schema_app.command("casefile")
+def schema_casefile() -> None:
+    """Print the JSON Schema of the case file (version 1), generated from the vocabulary."""
+    print_json(casefile_schema())
+
+
+@app.command()
+def demo(
+    as_of: Annotated[list[str] | None, typer.Option("--as-of", help="Days to show (repeatable).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Load the bundled examples into the database and show each person's whereabouts.
+
+    Runs `habeas init`, imports every case file in examples/, then prints whereabouts on the
+    days the reporting covers (2025-05-01 and 2025-07-20 unless --as-of is given).
+    """
+    ctx = context(db)
+    examples = _examples_dir()
+    files = sorted(p for p in examples.glob("*.yaml"))
+    if not files:
+        fail(f"no example case files found in {examples}")
+    with user_errors():
+        track.init_database(ctx)
+        summary = track.import_casefiles(ctx, files)
+        console.print(
+            f"Database: {ctx.engine.url.render_as_string(hide_password=True)}\n"
+            f"Examples: {', '.join(f.name for f in files)} "
+            f"({'already loaded' if summary.nothing_new else 'added ' + str(sum(summary.added.values())) + ' records'})"
+        )
+        days = [day_option(d, "--as-of") for d in (as_of or ["2025-05-01", "2025-07-20"])]
+        for day in days:
+            assert day is not None
+            rows = track.people_with_whereabouts(ctx, day)
+            for _person, w in rows:
+                _print_whereabouts(w)
+                _print_current_flags(ctx, w.person, day, None)
+
+
+def _examples_dir() -> Path:
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        candidate = parent / "examples"
+        if candidate.is_dir() and any(candidate.glob("*.yaml")):
+            return candidate
+    return Path.cwd() / "examples"
