@@ -1,0 +1,1 @@
+"""Reports on one person: the court exhibit as Markdown, HTML and PDF."""
