@@ -198,7 +198,11 @@ def _schema_problems(name: str, data: Any, lines: Mapping[str, int]) -> list[Pro
         if error.validator in ("if", "allOf"):
             continue
         pointer = _pointer(error.absolute_path)
-        problems.append(Problem(name, pointer, _schema_message(error), _line(lines, pointer)))
+        line_pointer = pointer
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            line_pointer = _pointer([*error.absolute_path, extra[0]]) if extra else pointer
+        problems.append(Problem(name, pointer, _schema_message(error), _line(lines, line_pointer)))
     return problems
 
 
@@ -384,6 +388,9 @@ def parse_casefiles(paths: Iterable[Path], known: KnownIds = KnownIds()) -> Case
         except CaseFileError as exc:
             batch.problems.extend(exc.problems)
             continue
+        if isinstance(data, dict):
+            # An empty section (`events:` with nothing under it) is an empty list, not an error.
+            data.update({k: [] for k in ("sources", "cohorts", "people", "events") if k in data and data[k] is None})
         schema_problems = _schema_problems(name, data, lines)
         if schema_problems:
             batch.problems.extend(schema_problems)
