@@ -31,7 +31,7 @@ def problems(tmp_path: Path, text: str, name: str = "case.yaml", known: KnownIds
 CASES = [
     ("unknown top-level key", "habeas: 1\npeeple: []\n", 2, "unknown key 'peeple'"),
     ("unknown event kind", HEAD + "  - person: p1\n    kind: deported\n    date: 2025\n", 11, "'deported' is not one of"),
-    ("unknown event field", HEAD + "  - person: p1\n    kind: removed\n    date: 2025\n    destiny: SV\n", 10,
+    ("unknown event field", HEAD + "  - person: p1\n    kind: removed\n    date: 2025\n    destiny: SV\n", 13,
      "unknown key 'destiny'"),
     ("missing required field", HEAD + "  - person: p1\n    kind: claim_filed\n    date: 2025\n", 10,
      "missing required field 'claim'"),
