@@ -1,0 +1,100 @@
+"""The rule about sources that disagree on where the person was held."""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from habeas.domain.model import Event
+from habeas.domain.whereabouts import TRANSITIONS, proves_alive
+from habeas.rules import wording
+from habeas.rules.flag import Certainty, Finding, Severity
+from habeas.rules.rule import Citation, Facts, Rule
+from habeas.rules.timing import before
+
+_IN_US = frozenset({"apprehended", "booked_in", "transferred", "returned"})
+
+
+def places(event: Event) -> frozenset[str] | None:
+    """The countries an event puts the person in on its date (a removal spans both ends)."""
+    if event.kind in _IN_US:
+        return frozenset({event.get("country") or "US"})
+    if event.kind == "removed":
+        return frozenset({"US", event.get("destination")}) if event.get("destination") else None
+    country = event.get("country")
+    return frozenset({country}) if country and event.kind in TRANSITIONS else None
+
+
+def _overlap(a: Event, b: Event) -> Certainty | None:
+    """Whether two events may have been at the same time; certain when both are the same known day."""
+    if a.date.latest < b.date.earliest or b.date.latest < a.date.earliest:
+        return None
+    same_day = a.date.exact and b.date.exact and a.date.earliest == b.date.earliest
+    return Certainty.CERTAIN if same_day else Certainty.POSSIBLE
+
+
+def _conflict(a: Event, b: Event) -> tuple[Certainty, str] | None:
+    if not a.sources or not b.sources or set(a.sources) & set(b.sources):
+        return None  # one account, or an unsourced one: not two sources disagreeing
+    if "died" in (a.kind, b.kind):
+        death, other = (a, b) if a.kind == "died" else (b, a)
+        if proves_alive(other) and before(death.date, other.date) is Certainty.CERTAIN:
+            return Certainty.CERTAIN, "records a death, yet another source shows the person alive later"
+    at_same_time = _overlap(a, b)
+    if at_same_time is None:
+        return None
+    place_a, place_b = places(a), places(b)
+    if place_a and place_b and not place_a & place_b:
+        where = f"{', '.join(sorted(place_a))} and {', '.join(sorted(place_b))}"
+        return at_same_time, f"place the person in {where} at the same time"
+    return None
+
+
+def conflicting_accounts(facts: Facts) -> list[Finding]:
+    relevant = [e for e in facts.events if e.kind in TRANSITIONS or proves_alive(e)]
+    items = []
+    for a, b in combinations(relevant, 2):
+        found = _conflict(a, b)
+        if found:
+            certainty, what = found
+            sources = f"{', '.join(a.sources)} vs {', '.join(b.sources)}"
+            text = f"{wording.proof_of_life(a)} and {wording.proof_of_life(b)} {what} ({sources})"
+            items.append((a, b, certainty, text))
+    if not items:
+        return []
+    certain = any(c is Certainty.CERTAIN for _, _, c, _ in items)
+    explanation = (
+        f"Sources disagree about the person's custody: {wording.join([t for _, _, _, t in items])}. "
+        "Find out which account is right; the derived whereabouts follow the timeline order and may be wrong."
+    )
+    evidence = tuple(dict.fromkeys(i for a, b, _, _ in items for i in (a.id, b.id)))
+    return [Finding(Severity.WARNING, Certainty.CERTAIN if certain else Certainty.POSSIBLE, explanation, evidence)]
+
+
+RULES = (
+    Rule(
+        id="conflicting_accounts",
+        title="Sources disagree about custody",
+        severities=(Severity.WARNING,),
+        description=(
+            "Raised when two custody events from different sources (they share no source) may have happened at "
+            "the same time yet place the person in different countries (a removal places them both in the US "
+            "and at its destination); or when one source records a death and another shows the "
+            "person alive certainly later. Certain when both events are dated to the same single day (or, for a "
+            "death, when the later sign of life is certainly later); possible when their uncertain dates only "
+            "overlap. Unsourced events are not compared."
+        ),
+        legal_basis=(
+            Citation(
+                "28 U.S.C. § 2243",
+                "in habeas the custodian must make a return certifying the true cause of the detention",
+            ),
+            Citation(
+                "UN Declaration on the Protection of All Persons from Enforced Disappearance, G.A. Res. 47/133 "
+                "(1992), art. 10",
+                "accurate information on the place of detention, including transfers, is owed promptly to family and "
+                "counsel",
+            ),
+        ),
+        check=conflicting_accounts,
+    ),
+)
