@@ -1,0 +1,1 @@
+"""Protection of the people in the database: keys, encryption, access decisions, the audit chain."""
