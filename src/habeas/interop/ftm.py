@@ -1,0 +1,182 @@
+"""FollowTheMoney entities (people, events, sources, flags) for Aleph-family tools, as JSON lines.
+
+Mapping: a person is a ``Person``; every event (hearings, removals, corrections and the
+events corrections put in their place) is an ``Event`` whose ``involved`` are the people
+it happened to and whose ``proof`` are its sources; a published source is an ``Article``,
+any other a ``Document``; ``Documentation`` links each source to each person it documents;
+a flag is a ``Note`` on the person. Entity ids are derived from habeas ids, so the same
+records always give the same entities.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import IO, Any
+
+from followthemoney import model
+from followthemoney.proxy import EntityProxy
+from followthemoney.util import make_entity_id
+
+from habeas.domain.dates import DateRange
+from habeas.domain.model import Event, Person, Source
+from habeas.domain.timeline import replacement_event
+from habeas.domain.vocabulary import KIND_BY_NAME
+from habeas.ingest.casefile import CaseFile
+from habeas.reports.words import describe, value_words
+
+PUBLISHED_KINDS = frozenset({"article", "broadcast", "government_statement"})
+_DATE_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# Event fields that name a country, in the order they are looked for.
+_COUNTRY_FIELDS = ("country", "destination")
+
+
+def entity_id(kind: str, habeas_id: str) -> str:
+    """A stable FtM id for a habeas record: the same record always gets the same id."""
+    return f"habeas-{kind}-{make_entity_id(kind, habeas_id)}"
+
+
+def _entity(schema: str, kind: str, habeas_id: str) -> EntityProxy:
+    entity = model.make_entity(schema)
+    entity.id = entity_id(kind, habeas_id)
+    return entity
+
+
+def _add(entity: EntityProxy, prop: str, values: Any) -> None:
+    """Add values; a property the schema lacks is an error here, not a silent drop."""
+    entity.add(prop, values, quiet=False)
+
+
+def _add_dates(entity: EntityProxy, value: DateRange | None, single: str = "date") -> None:
+    """A date as written when FtM can hold it (a year, month or day); else its first and last day."""
+    if value is None:
+        return
+    text = value.text or str(value)
+    if _DATE_PREFIX.match(text):
+        _add(entity, single, text)
+    elif "startDate" in entity.schema.properties:
+        _add(entity, "startDate", value.earliest.isoformat())
+        _add(entity, "endDate", value.latest.isoformat())
+    elif value.earliest.year == value.latest.year:
+        _add(entity, single, str(value.earliest.year))  # the one year the range lies in, not a guessed day
+    # A range over several years on a schema without start and end dates is left out, not guessed.
+
+
+def person_entity(person: Person, include_sensitive: bool) -> EntityProxy:
+    entity = _entity("Person", "person", person.id)
+    _add(entity, "name", person.name or person.id)
+    _add(entity, "alias", list(person.aliases))
+    _add(entity, "citizenship", person.citizenship)
+    _add(entity, "gender", person.gender)
+    _add(entity, "birthDate", str(person.birth_year) if person.birth_year else None)
+    _add(entity, "keywords", list(person.cohorts))
+    if include_sensitive:
+        _add(entity, "idNumber", [str(v) for v in person.identifiers.values()])
+        notes = [f"{value_words(k)}: {value_words(v)}" for k, v in sorted(person.sensitive.items())]
+        _add(entity, "notes", notes)
+    return entity
+
+
+def source_entity(source: Source) -> EntityProxy:
+    published = source.kind in PUBLISHED_KINDS
+    entity = _entity("Article" if published else "Document", "source", source.id)
+    _add(entity, "title", source.title or source.id)
+    _add(entity, "name", source.title or source.id)
+    if not published:
+        # FtM requires a file name on a Document; the habeas id names the record when no file is attached.
+        _add(entity, "fileName", source.url.rstrip("/").rsplit("/", 1)[-1] if source.url else source.id)
+    _add(entity, "publisher", source.publisher)
+    _add(entity, "sourceUrl", source.url)
+    _add_dates(entity, source.date, "publishedAt")
+    _add(entity, "keywords", [source.kind, *([source.reliability] if source.reliability else [])])
+    if source.sha256:
+        # Not contentHash: Aleph reads that as the SHA-1 of a file in its own archive.
+        _add(entity, "notes", f"SHA-256 of the attached file: {source.sha256}")
+    return entity
+
+
+def event_entity(event: Event, involved: Sequence[str], include_sensitive: bool, remark: str = "") -> EntityProxy:
+    entity = _entity("Event", "event", event.id)
+    what, where = describe(event, {})
+    _add(entity, "name", what)
+    spec = KIND_BY_NAME.get(event.kind)
+    _add(entity, "summary", spec.description if spec else event.kind)
+    _add(entity, "description", remark or None)
+    _add(entity, "keywords", event.kind)
+    _add(entity, "recordId", event.id)
+    _add_dates(entity, event.date)
+    _add(entity, "location", where or None)
+    _add(entity, "country", [event.get(f) for f in _COUNTRY_FIELDS if event.get(f)])
+    _add(entity, "involved", [entity_id("person", pid) for pid in involved])
+    _add(entity, "proof", [entity_id("source", sid) for sid in event.sources])
+    if include_sensitive and event.note:
+        _add(entity, "notes", event.note)
+    return entity
+
+
+def flag_entity(flag: Mapping[str, Any]) -> EntityProxy:
+    key = f"{flag.get('person')}:{flag.get('rule')}:{flag.get('as_of')}:{','.join(flag.get('evidence', ()))}"
+    entity = _entity("Note", "flag", key)
+    _add(entity, "name", str(flag.get("title") or flag.get("rule")))
+    _add(entity, "description", str(flag.get("explanation", "")) or None)
+    _add(entity, "summary", f"Legal basis: {flag['legal_basis']}" if flag.get("legal_basis") else None)
+    _add(entity, "keywords", [str(flag[k]) for k in ("rule", "severity", "certainty") if flag.get(k)])
+    _add(entity, "entity", entity_id("person", str(flag["person"])))
+    _add(entity, "proof", [entity_id("source", sid) for sid in flag.get("sources", ())])
+    return entity
+
+
+def documentation_entity(source_id: str, person_id: str) -> EntityProxy:
+    entity = _entity("Documentation", "documentation", f"{source_id}:{person_id}")
+    _add(entity, "document", entity_id("source", source_id))
+    _add(entity, "entity", entity_id("person", person_id))
+    _add(entity, "role", "source of events in the person's timeline")
+    return entity
+
+
+def _events_with_replacements(events: Iterable[Event]) -> Iterator[tuple[Event, str]]:
+    """Every event with a remark, and each correction's replacement as an event of its own."""
+    events = list(events)
+    by_id = {e.id: e for e in events}
+    corrections = {e.get("supersedes"): e for e in events if e.kind == "correction"}
+    for event in events:
+        correction = corrections.get(event.id)
+        remark = f"Superseded by correction {correction.id}: {correction.get('reason')}" if correction else ""
+        yield event, remark
+        if event.kind != "correction":
+            continue
+        # The replacement inherits the person, cohort and sources of what it replaces, as in a timeline.
+        replacement = replacement_event(event, by_id.get(event.get("supersedes"), event))
+        if replacement is not None:
+            yield replacement, f"Replaces {event.get('supersedes')} (correction {event.id})"
+
+
+def ftm_entities(
+    casefile: CaseFile, flags: Sequence[Mapping[str, Any]] = (), include_sensitive: bool = False
+) -> list[EntityProxy]:
+    """The records as FtM entities; sensitive attributes and notes only with ``include_sensitive``."""
+    members: dict[str, list[str]] = {}
+    for person in casefile.people:
+        for cohort in person.cohorts:
+            members.setdefault(cohort, []).append(person.id)
+    known_sources = {s.id for s in casefile.sources}
+    entities = [person_entity(p, include_sensitive) for p in casefile.people]
+    entities += [source_entity(s) for s in casefile.sources]
+    documented: dict[tuple[str, str], None] = {}
+    for event, remark in _events_with_replacements(casefile.events):
+        involved = [event.person] if event.person else members.get(event.cohort or "", [])
+        entities.append(event_entity(event, involved, include_sensitive, remark))
+        documented.update({(s, p): None for s in event.sources if s in known_sources for p in involved})
+    entities += [documentation_entity(s, p) for s, p in documented]
+    entities += [flag_entity(f) for f in flags]
+    return entities
+
+
+def write_ftm(entities: Iterable[EntityProxy], out: IO[str]) -> int:
+    """Write entities as FtM JSON lines (one ``{"id", "schema", "properties"}`` object a line)."""
+    count = 0
+    for entity in entities:
+        out.write(json.dumps(entity.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+        count += 1
+    return count
