@@ -90,7 +90,7 @@ def enforced_disappearance_indicators(facts: Facts) -> list[Finding]:
         return []
     refused = Certainty.CERTAIN if any(r.certainty is Certainty.CERTAIN for r in refusals) else Certainty.POSSIBLE
     marks = [
-        f"the person is {whereabouts_words(gap.state)}",
+        f"the person {whereabouts_words(gap.state)}",
         *(r.text for r in refusals),
         f"there has been no proof of life for {gap.days} days, more than {number(limit)} (the last: "
         f"{wording.proof_of_life(gap.last)})",

@@ -21,17 +21,19 @@ PROOF_OF_LIFE_WATCHED = frozenset({Custody.US_CUSTODY, Custody.FOREIGN_CUSTODY, 
 
 
 def whereabouts_words(state: CustodyState) -> str:
-    """Where the record puts the person, in words, with the day it began."""
+    """Where the record puts the person, as a clause after "the person": 'is held in US custody (…) since …'."""
     since = f" since {state.since}" if state.since else ""
     place = ", ".join(p for p in (state.facility, state.country) if p)
     where = f" ({place})" if place else ""
     if state.custody is Custody.US_CUSTODY:
-        return f"held in US custody{where}{since}"
+        return f"is held in US custody{where}{since}"
     if state.custody is Custody.FOREIGN_CUSTODY:
-        return f"held in the custody of another state{where}{since}"
+        return f"is held in the custody of another state{where}{since}"
     if state.custody is Custody.REMOVED:
-        return f"removed{' to ' + state.country if state.country else ''}{since}, with nothing recorded after"
-    return "of unknown whereabouts"
+        to = f" to {state.country}" if state.country else ""
+        on = f" on {state.since}" if state.since else ""
+        return f"was removed{to}{on}, and nothing is recorded about them since"
+    return "is of unknown whereabouts"
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def no_proof_of_life(facts: Facts) -> list[Finding]:
         return []
     explanation = (
         f"No proof of life for {gap.days} days as of {facts.as_of}: the last was {wording.proof_of_life(gap.last)}. "
-        f"The person is {whereabouts_words(gap.state)}."
+        f"The person {whereabouts_words(gap.state)}."
     )
     if certainty is Certainty.POSSIBLE:
         explanation += f" Whether that is more than {number(limit)} days depends on uncertain dates."
