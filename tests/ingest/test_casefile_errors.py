@@ -20,17 +20,18 @@ events:
 """
 
 
-def problems(tmp_path: Path, text: str, name: str = "case.yaml", known: KnownIds = KnownIds()) -> list[str]:
+def problems(tmp_path: Path, text: str, name: str = "case.yaml") -> list[str]:
     path = tmp_path / name
     path.write_text(text)
     with pytest.raises(CaseFileError) as info:
-        parse_casefiles([path], known)
+        parse_casefiles([path])
     return [str(p) for p in info.value.problems]
 
 
 CASES = [
     ("unknown top-level key", "habeas: 1\npeeple: []\n", 2, "unknown key 'peeple'"),
-    ("unknown event kind", HEAD + "  - person: p1\n    kind: deported\n    date: 2025\n", 11, "'deported' is not one of"),
+    ("unknown event kind", HEAD + "  - person: p1\n    kind: deported\n    date: 2025\n", 11,
+     "'deported' is not one of"),
     ("unknown event field", HEAD + "  - person: p1\n    kind: removed\n    date: 2025\n    destiny: SV\n", 13,
      "unknown key 'destiny'"),
     ("missing required field", HEAD + "  - person: p1\n    kind: claim_filed\n    date: 2025\n", 10,
@@ -64,7 +65,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("case", "text", "line", "message"), CASES, ids=[c[0] for c in CASES])
-def test_each_bad_input_gets_a_message_with_file_line_and_problem(tmp_path, case, text, line, message) -> None:  # type: ignore[no-untyped-def]
+def test_each_bad_input_gets_a_message_with_file_line_and_problem(
+    tmp_path: Path, case: str, text: str, line: int, message: str
+) -> None:
     found = problems(tmp_path, text)
     assert any(message in p for p in found), found
     matching = next(p for p in found if message in p)
@@ -72,9 +75,13 @@ def test_each_bad_input_gets_a_message_with_file_line_and_problem(tmp_path, case
 
 
 def test_json_files_are_located_by_json_pointer(tmp_path: Path) -> None:
-    text = '{"habeas": 1, "people": [{"id": "p1"}], "events": [{"person": "p1", "kind": "removed", "date": "2025", "x": 1}]}'
+    text = (
+        '{"habeas": 1, "people": [{"id": "p1"}], '
+        '"events": [{"person": "p1", "kind": "removed", "date": "2025", "x": 1}]}'
+    )
     found = problems(tmp_path, text, "case.json")
-    assert found == [f"{tmp_path / 'case.json'} at /events/0: unknown key 'x'; allowed here: " + found[0].split("allowed here: ")[1]]
+    assert len(found) == 1
+    assert found[0].startswith(f"{tmp_path / 'case.json'} at /events/0: unknown key 'x'; allowed here: ")
 
 
 def test_duplicate_keys_in_json_are_rejected(tmp_path: Path) -> None:

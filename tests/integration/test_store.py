@@ -71,7 +71,7 @@ def test_an_import_with_a_conflict_stores_nothing(ctx, tmp_path: Path) -> None: 
         "  - {id: new-event, person: new-person, kind: booked_in, date: 2025-01-01}\n"
         "  - {id: ahr-released, person: ahr, kind: released, date: 2025-07-19, reason: exchange}\n"
     )
-    with pytest.raises(InvalidInput, match="ahr-released.*already stored with different content"):
+    with pytest.raises(InvalidInput, match=r"ahr-released.*already stored with different content"):
         track.import_casefiles(ctx, [changed])
     assert snapshot(ctx) == before
 
@@ -103,7 +103,7 @@ def test_events_cannot_be_updated_or_deleted_even_by_sql(ctx) -> None:  # type: 
 
 
 def test_a_database_that_was_not_initialised_is_named(make_context, sqlite_url) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ServiceError, match="not initialised.*habeas init"):
+    with pytest.raises(ServiceError, match=r"not initialised.*habeas init"):
         track.timelines(make_context(sqlite_url))
 
 

@@ -47,8 +47,12 @@ def where(events: list[Event], as_of: str, **kw):  # type: ignore[no-untyped-def
         ),
         ([event("removed", "2025-02-01", destination="SV"), event("returned", "2025-05-01")], "us_custody", "US", None),
         ([event("booked_in", "2025-01-02"), event("died", "2025-03-01")], "deceased", "US", None),
-        ([event("booked_in", "2025-01-02", facility="A"), event("claim_filed", "2025-03-01", claim="asylum")],
-         "us_custody", "US", "A"),  # fmt: skip
+        (
+            [event("booked_in", "2025-01-02", facility="A"), event("claim_filed", "2025-03-01", claim="asylum")],
+            "us_custody",
+            "US",
+            "A",
+        ),
     ],
 )
 def test_custody_follows_the_last_custody_event(events, custody, country, facility) -> None:  # type: ignore[no-untyped-def]

@@ -147,11 +147,19 @@ def _where(w: Whereabouts) -> str:
     return ", ".join(x for x in (w.facility, w.country) if x)
 
 
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
 def _describe(entry: TimelineEntry) -> str:
     event = entry.event
     spec = KIND_BY_NAME.get(event.kind)
     fields = attrs_to_written({k: v for k, v in event.attrs.items() if k != "replacement"})
-    details = "; ".join(f"{k}: {', '.join(v) if isinstance(v, list) else v}" for k, v in fields.items())
+    details = "; ".join(f"{k}: {_shown(v)}" for k, v in fields.items())
     text = event.kind.replace("_", " ")
     if spec and event.kind != "correction":
         text = f"{text} — {details}" if details else text
@@ -201,31 +209,36 @@ def _print_timeline(result: Timeline) -> None:
     title = f"Timeline of {result.person.id}"
     if result.known_on:
         title += f" as known on {result.known_on.isoformat()}"
-    table = Table(title=title, title_justify="left", show_lines=False)
-    for column in ("date", "event", "sources", "id"):
-        table.add_column(column, overflow="fold")
+    numbers: dict[str, int] = {}
     for entry in result.entries:
-        style = (
-            "strike dim"
-            if entry.status in ("superseded", "retracted")
-            else ("italic cyan" if entry.status == "correction" else "")
-        )
-        label = _describe(entry)
+        for sid in entry.event.sources:
+            numbers.setdefault(sid, len(numbers) + 1)
+    table = Table(title=title, title_justify="left", expand=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("what happened", ratio=1)
+    table.add_column("sources", no_wrap=True)
+    for entry in result.entries:
+        label = Text(_describe(entry), style=_ENTRY_STYLE.get(entry.status, ""))
+        tags = [entry.event.id]
         if entry.status in ("superseded", "retracted"):
-            label += f"  [{entry.status} by {entry.changed_by}]"
+            tags.append(f"{entry.status} by {entry.changed_by}")
         if entry.replaces:
-            label += f"  [replaces {entry.replaces}]"
+            tags.append(f"replaces {entry.replaces}")
         if entry.event.cohort:
-            label += f"  [cohort {entry.event.cohort}]"
-        table.add_row(str(entry.event.date), Text(label, style=style), ", ".join(entry.event.sources), entry.event.id)
+            tags.append(f"cohort {entry.event.cohort}")
+        label.append("\n" + " · ".join(tags), style="dim")
+        cited = " ".join(f"[{numbers[s]}]" for s in entry.event.sources)
+        table.add_row(str(entry.event.date), label, cited)
     console.print(table)
-    cited = {s for e in result.entries for s in e.event.sources}
-    for sid in sorted(cited):
+    for sid, number in numbers.items():
         source = result.sources.get(sid)
-        if source:
-            console.print(
-                f"  [bold]{sid}[/]: {source.title or ''} — {source.publisher or source.kind}, {source.date or 'undated'}"
-            )
+        detail = (
+            f"{source.title or sid} — {source.publisher or source.kind}, {source.date or 'undated'}" if source else sid
+        )
+        console.print(f"  [{number}] {detail}  ({sid})", highlight=False)
+
+
+_ENTRY_STYLE = {"superseded": "strike dim", "retracted": "strike dim", "correction": "italic cyan"}
 
 
 @app.command()

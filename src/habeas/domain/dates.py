@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from edtf import parse_edtf, struct_time_to_date  # type: ignore[import-untyped]
+from edtf import parse_edtf, struct_time_to_date
 
 
 class DateError(ValueError):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from habeas.domain.dates import DateRange
@@ -59,13 +59,13 @@ class Event:
     attrs: Mapping[str, Any] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
     reported: DateRange | None = None
-    recorded: datetime | None = None
+    recorded: dt.datetime | None = None
     note: str | None = None
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.attrs.get(name, default)
 
-    def known_from(self, sources: Mapping[str, Source]) -> date | None:
+    def known_from(self, sources: Mapping[str, Source]) -> dt.date | None:
         """The day this event became known: reported, else its sources' earliest date, else recorded."""
         if self.reported is not None:
             return self.reported.latest
@@ -76,7 +76,7 @@ class Event:
             return self.recorded.date()
         return None
 
-    def is_known_on(self, day: date | None, sources: Mapping[str, Source]) -> bool:
+    def is_known_on(self, day: dt.date | None, sources: Mapping[str, Source]) -> bool:
         if day is None:
             return True
         known = self.known_from(sources)
