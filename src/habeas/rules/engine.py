@@ -20,7 +20,9 @@ def check_timeline(
 ) -> list[Flag]:
     """Every flag the enabled rules raise for one person on ``as_of``, most severe first."""
     settings = settings or RuleSettings()
-    facts = Facts(timeline, as_of, settings.thresholds(rules))
+    # Every rule's thresholds, not only those run: a rule may read another's (see Rule.uses).
+    known = {rule.id: rule for rule in (*RULES, *rules)}
+    facts = Facts(timeline, as_of, settings.thresholds(list(known.values())))
     flags = []
     for rule in rules:
         if not settings.enabled(rule.id):

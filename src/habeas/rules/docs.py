@@ -1,0 +1,90 @@
+"""The documentation of each rule, as Markdown generated from the registry (docs/rules/).
+
+Regenerate after changing a rule: ``python -m habeas.rules.docs docs/rules``.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from habeas.rules.registry import RULES
+from habeas.rules.rule import Rule
+from habeas.rules.timing import number
+
+GENERATED = (
+    "<!-- Generated from the rule registry by `python -m habeas.rules.docs docs/rules`; "
+    "edit the rule, not this page. -->"
+)
+NOT_ADVICE = "Flags are prompts for review by counsel, not legal advice."
+
+
+def _settings_example(rule: Rule) -> list[str]:
+    lines = ["```toml", f"[rules.{rule.id}]"]
+    lines += [f"{t.name} = {number(t.default)}" for t in rule.thresholds]
+    lines += ["# enabled = false    # turns the rule off", "```"]
+    return lines
+
+
+def rule_page(rule: Rule) -> str:
+    """The Markdown page of one rule."""
+    lines = [GENERATED, "", f"# `{rule.id}` — {rule.title}", ""]
+    lines += [f"**Severity:** {' or '.join(s.value for s in rule.severities)}", "", rule.description, ""]
+    lines += ["## Thresholds", ""]
+    if rule.thresholds:
+        lines += ["| name | default | unit | what it sets |", "|---|---|---|---|"]
+        lines += [f"| `{t.name}` | {number(t.default)} | {t.unit} | {t.description} |" for t in rule.thresholds]
+    else:
+        lines.append("None of its own.")
+    if rule.uses:
+        lines += ["", "It also reads: " + ", ".join(f"`{u}`" for u in rule.uses) + "."]
+    lines += ["", "## Settings", "", "In the settings file (`--config`, default `~/.config/habeas/habeas.toml`):", ""]
+    lines += _settings_example(rule)
+    lines += ["", "## Legal basis", ""]
+    lines += [f"- **{c.cite}** — {c.why}." for c in rule.legal_basis]
+    lines += ["", "## Flag", ""]
+    lines += [
+        f'`habeas check --format json` gives flags with `"rule": "{rule.id}"`, the events and sources behind',
+        "each flag, and `certainty: possible` when the flag rests on the order of uncertain dates.",
+        "",
+        NOT_ADVICE,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def index_page(rules: Sequence[Rule] = RULES) -> str:
+    """docs/rules/README.md: every rule with its severity and a link to its page."""
+    lines = [GENERATED, "", "# Due-process rules", ""]
+    lines += [
+        "`habeas check` runs these rules over each person's timeline; `habeas rules` lists them with the",
+        "thresholds in force. Rule ids are stable.",
+        "",
+        "| rule | severity | what it flags |",
+        "|---|---|---|",
+    ]
+    lines += [f"| [`{r.id}`]({r.id}.md) | {' or '.join(s.value for s in r.severities)} | {r.title} |" for r in rules]
+    lines += ["", NOT_ADVICE, ""]
+    return "\n".join(lines)
+
+
+def pages(rules: Sequence[Rule] = RULES) -> dict[str, str]:
+    """File name → Markdown for every page under docs/rules/."""
+    return {"README.md": index_page(rules), **{f"{rule.id}.md": rule_page(rule) for rule in rules}}
+
+
+def main(argv: Sequence[str]) -> int:
+    if len(argv) != 1:
+        sys.stderr.write("usage: python -m habeas.rules.docs DIRECTORY\n")
+        return 2
+    folder = Path(argv[0])
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in pages().items():
+        (folder / name).write_text(text, encoding="utf-8")
+    sys.stdout.write(f"wrote {len(pages())} pages to {folder}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,48 @@
+"""The rule catalogue: stable ids, and every rule described, cited and runnable."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from habeas.rules.registry import RULES
+from habeas.rules.rule import Rule
+
+STABLE_IDS = [
+    "removed_with_pending_proceedings",
+    "removed_despite_protection",
+    "third_country_removal",
+    "decided_after_removal",
+    "foreign_custody",
+    "no_proof_of_life",
+    "access_denied",
+    "inquiry_unanswered",
+    "allegation_without_record",
+    "prolonged_detention",
+    "conflicting_accounts",
+    "enforced_disappearance_indicators",
+]
+
+
+def test_the_catalogue_has_the_stable_ids_in_order() -> None:
+    assert [rule.id for rule in RULES] == STABLE_IDS
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)
+def test_every_rule_is_described_and_cited(rule: Rule) -> None:
+    assert re.fullmatch(r"[a-z][a-z_]+", rule.id)
+    assert rule.title and rule.description.startswith("Raised ")
+    assert rule.severities and rule.legal_basis
+    for citation in rule.legal_basis:
+        assert citation.cite.strip() and citation.why.strip()
+    for threshold in rule.thresholds:
+        assert threshold.default >= 0 and threshold.unit and threshold.description
+    for used in rule.uses:
+        owner, name = used.split(".")
+        assert any(r.id == owner and r.threshold(name) for r in RULES), used
+
+
+def test_immigration_counsel_is_not_cited_to_the_sixth_amendment() -> None:
+    # The Sixth Amendment right to counsel does not apply in removal proceedings.
+    assert not any("amend. VI" in c.cite or "Sixth Amendment" in c.cite for r in RULES for c in r.legal_basis)
