@@ -1,0 +1,206 @@
+"""Reports and interchange: the court exhibit for one person, exports for partners' tools, PFIF import.
+
+These gather through habeas.services.track (and habeas.services.check for flags, when that
+service is part of the build), hand domain objects to habeas.reports / habeas.interop,
+and return bytes or write files. The CLI and the web app call these.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from habeas.domain.whereabouts import derive_whereabouts
+from habeas.ingest.casefile import CaseFile, casefile_document
+from habeas.interop.ftm import ftm_entities, write_ftm
+from habeas.interop.pfif import DEFAULT_DOMAIN, PfifError, export_pfif
+from habeas.interop.pfif_import import read_pfif
+from habeas.interop.tables import export_tables
+from habeas.reports.html import render_html
+from habeas.reports.markdown import render_markdown
+from habeas.reports.model import Report, build_report
+from habeas.reports.pdf import render_pdf
+from habeas.security.access import Action, Resource, User, decide, scope
+from habeas.services import Context, ServiceError, track
+
+REPORT_FORMATS = ("pdf", "html", "md")
+EXPORT_FORMATS = ("ftm", "pfif", "csv", "parquet")
+IMPORT_FORMATS = ("pfif",)
+
+
+def _user(ctx: Context) -> User:
+    return User(ctx.actor.name, ctx.actor.role, tuple(getattr(ctx.actor, "groups", ())))
+
+
+def _require(ctx: Context, action: Action, resource: Resource | None = None) -> None:
+    decision = decide(_user(ctx), action, resource) if resource is not None else decide(_user(ctx), action)
+    if not decision:
+        raise ServiceError(f"not allowed: {decision.reason}")
+
+
+def _flags(ctx: Context, person_ids: Sequence[str] | None, cohort: str | None, as_of: date, known_on: date | None):  # type: ignore[no-untyped-def]
+    """Flags as CASEFILE.md dicts; none when the rules service is not part of this build."""
+    try:
+        from habeas.services import check
+    except ImportError:  # the rules engine is optional; reports and exports then carry no flags
+        return []
+    if person_ids is not None and len(person_ids) == 1:
+        found = check.flags_for(ctx, person_ids[0], as_of, known_on)
+    else:
+        found = check.check(ctx, person_ids, cohort, as_of=as_of, known_on=known_on)
+    return [f.as_json() if hasattr(f, "as_json") else dict(f) for f in found]
+
+
+def build(
+    ctx: Context,
+    person_id: str,
+    as_of: date,
+    known_on: date | None = None,
+    include_sensitive: bool = False,
+    generated_at: datetime | None = None,
+    prepared_by: str | None = None,
+) -> Report:
+    """The report model for one person (what every format renders)."""
+    timeline = track.timeline(ctx, person_id, known_on)
+    resource = Resource.person(person_id, timeline.person.cohorts)
+    _require(ctx, Action.READ_PERSON, resource)
+    if include_sensitive:
+        _require(ctx, Action.READ_SENSITIVE, resource)
+    return build_report(
+        timeline,
+        derive_whereabouts(timeline, as_of),
+        _flags(ctx, [person_id], None, as_of, known_on),
+        prepared_by=prepared_by or ctx.actor.name,
+        generated_at=generated_at or datetime.now(UTC),
+        include_sensitive=include_sensitive,
+    )
+
+
+def report(
+    ctx: Context,
+    person_id: str,
+    as_of: date,
+    known_on: date | None = None,
+    fmt: str = "pdf",
+    include_sensitive: bool = False,
+    generated_at: datetime | None = None,
+    prepared_by: str | None = None,
+) -> bytes:
+    """The court exhibit for one person as PDF, HTML or Markdown."""
+    if fmt not in REPORT_FORMATS:
+        raise ServiceError(f"unknown report format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}")
+    built = build(ctx, person_id, as_of, known_on, include_sensitive, generated_at, prepared_by)
+    if fmt == "pdf":
+        return render_pdf(built)
+    if fmt == "html":
+        return render_html(built).encode("utf-8")
+    return render_markdown(built).encode("utf-8")
+
+
+def _export_scope(ctx: Context, cohort: str | None, include_sensitive: bool) -> None:
+    actions = [Action.EXPORT, *([Action.READ_SENSITIVE] if include_sensitive else [])]
+    for action in actions:
+        if cohort is not None:
+            _require(ctx, action, Resource.cohort(cohort))
+        elif not scope(_user(ctx), action).all_records:
+            raise ServiceError(f"not allowed to {action} every record; export a cohort you can reach with --cohort")
+
+
+def export_data(
+    ctx: Context,
+    fmt: str,
+    cohort: str | None = None,
+    include_sensitive: bool = False,
+    as_of: date | None = None,
+    generated_at: datetime | None = None,
+    pfif_domain: str = DEFAULT_DOMAIN,
+) -> bytes:
+    """An FtM (JSON lines) or PFIF 1.4 (XML) export, as bytes."""
+    if fmt not in ("ftm", "pfif"):
+        raise ServiceError(f"{fmt!r} is not a one-file export; use ftm or pfif (csv and parquet write a folder)")
+    _export_scope(ctx, cohort, include_sensitive)
+    casefile = track.export_casefile(ctx, cohort)
+    if fmt == "pfif":
+        try:
+            return export_pfif(
+                casefile,
+                generated_at=generated_at or datetime.now(UTC),
+                domain=pfif_domain,
+                author_name=ctx.actor.name,
+                include_sensitive=include_sensitive,
+            )
+        except PfifError as exc:
+            raise ServiceError(str(exc)) from exc
+    flags = _flags(ctx, None, cohort, as_of or date.today(), None)
+    buffer = io.StringIO()
+    write_ftm(ftm_entities(casefile, flags, include_sensitive), buffer)
+    return buffer.getvalue().encode("utf-8")
+
+
+def export(
+    ctx: Context,
+    fmt: str,
+    out: Path,
+    cohort: str | None = None,
+    include_sensitive: bool = False,
+    as_of: date | None = None,
+    pfif_domain: str = DEFAULT_DOMAIN,
+) -> list[Path]:
+    """Write an export: ftm and pfif to the file ``out``; csv and parquet tables and a dictionary to folder ``out``."""
+    if fmt not in EXPORT_FORMATS:
+        raise ServiceError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    if fmt in ("ftm", "pfif"):
+        data = export_data(ctx, fmt, cohort, include_sensitive, as_of, pfif_domain=pfif_domain)
+        out.write_bytes(data)
+        return [out]
+    if out.exists() and not out.is_dir():
+        raise ServiceError(f"{out} is a file; csv and parquet exports write a folder of tables")
+    _export_scope(ctx, cohort, include_sensitive)
+    casefile = track.export_casefile(ctx, cohort)
+    flags = _flags(ctx, None, cohort, as_of or date.today(), None)
+    return export_tables(casefile, out, [fmt], flags, include_sensitive)
+
+
+@dataclass(frozen=True)
+class PfifImportResult:
+    """What an import of PFIF files stored, and what it left out (by record id and field name)."""
+
+    summary: Any  # habeas.store.repository.ImportSummary
+    left_out: list[str]
+    people: int
+    events: int
+
+
+def import_pfif(ctx: Context, paths: Sequence[Path], home_domain: str = DEFAULT_DOMAIN) -> PfifImportResult:
+    """Read PFIF files and store their records through the case-file import: all of them, or nothing."""
+    _require(ctx, Action.IMPORT)
+    try:
+        result = read_pfif(list(paths), home_domain=home_domain)
+    except (PfifError, OSError) as exc:
+        raise ServiceError(str(exc)) from exc
+    summary = _store(ctx, result.casefile, paths)
+    return PfifImportResult(summary, result.left_out, len(result.casefile.people), len(result.casefile.events))
+
+
+def _store(ctx: Context, casefile: CaseFile, paths: Sequence[Path]) -> Any:
+    # The records go through the same validation and all-or-nothing import as a hand-written case file.
+    document = casefile_document(casefile)
+    with tempfile.TemporaryDirectory(prefix="habeas-pfif-") as folder:
+        name = "+".join(p.stem for p in paths)[:80] or "pfif"
+        path = Path(folder) / f"{name}.pfif.json"
+        path.write_text(json.dumps(document, ensure_ascii=False, default=_plain), encoding="utf-8")
+        return track.import_casefiles(ctx, [path])
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return dict(value)
+    if isinstance(value, (tuple, set, frozenset)):
+        return list(value)
+    return str(value)
