@@ -74,7 +74,7 @@ def _flags(report: Report) -> list[str]:
         out += [f"### {n}. {flag.title} ({flag.severity}, {flag.certainty})", "", flag.explanation, ""]
         out += [f"**Legal basis:** {flag.legal_basis}", ""]
         lines = ", ".join(str(n) for n in flag.lines) or "none"
-        out += [f"**Chronology lines:** {lines}. **Sources:** {refs(flag.sources) or 'none'}.", ""]
+        out += [f"**Chronology entries:** {lines}. **Sources:** {refs(flag.sources) or 'none'}.", ""]
     return out[:-1]
 
 

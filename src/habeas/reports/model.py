@@ -135,7 +135,7 @@ class _Numbering:
 
 def _remark(entry: TimelineEntry, lines: Mapping[str, int], reasons: Mapping[str, str]) -> str:
     def at(event_id: str | None) -> str:
-        return f"line {lines[event_id]}" if event_id in lines else str(event_id)
+        return f"entry {lines[event_id]}" if event_id in lines else str(event_id)
 
     if entry.status == "superseded":
         return f"Superseded by the correction at {at(entry.changed_by)}: {reasons.get(entry.changed_by or '', '')}"
@@ -219,7 +219,7 @@ def _whereabouts_rows(timeline: Timeline, where: Whereabouts, lines: Mapping[str
     alive = last_proof_of_life(timeline.events, where.as_of)
 
     def cite(event_id: str | None) -> str:
-        return f" (line {lines[event_id]})" if event_id in lines else ""
+        return f" (entry {lines[event_id]})" if event_id in lines else ""
 
     return (
         Row("Custody", f"{value_words(where.custody.value)}: {CUSTODY_DESCRIPTIONS[where.custody]}"),
@@ -235,7 +235,7 @@ def _pending(where: Whereabouts, lines: Mapping[str, int]) -> tuple[str, ...]:
     out = []
     for matter in where.pending:
         detail = "; ".join(f"{k.replace('_', ' ')}: {value_words(v)}" for k, v in matter.detail.items())
-        at = f" (line {lines[matter.event]})" if matter.event in lines else ""
+        at = f" (entry {lines[matter.event]})" if matter.event in lines else ""
         out.append(f"{value_words(matter.kind).capitalize()}{f' — {detail}' if detail else ''}{at}")
     return tuple(out)
 

@@ -76,7 +76,7 @@ def _field_label(name: str) -> str:
 
 def _refer(event_id: str, lines: Mapping[str, int]) -> str:
     line = lines.get(event_id)
-    return f"line {line}" if line is not None else event_id
+    return f"entry {line}" if line is not None else event_id
 
 
 def describe(event: Event, lines: Mapping[str, int]) -> tuple[str, str]:
