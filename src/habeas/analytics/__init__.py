@@ -1,0 +1,1 @@
+"""Columnar computations over imported datasets (Polars/Arrow): stays, daily population, cohort figures."""

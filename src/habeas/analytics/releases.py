@@ -1,0 +1,188 @@
+"""Imported dataset releases on disk: Parquet files and a manifest per release under Settings.datasets_dir.
+
+Layout::
+
+    <datasets_dir>/<release_id>/manifest.json    what was imported, from which file, with what problems
+    <datasets_dir>/<release_id>/rows.parquet     the accepted rows, typed, with their row numbers
+    <datasets_dir>/<release_id>/events.parquet   (mapped lists only) the events each row gives
+
+A release is written into a hidden staging directory beside the others and renamed into
+place only when the whole import succeeded, so a failed or interrupted import leaves the
+directory as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from habeas.domain.dates import DateRange
+from habeas.domain.model import Source
+
+MANIFEST = "manifest.json"
+STAGING_PREFIX = ".staging-"
+
+
+def release_id(format_name: str, sha256: str) -> str:
+    """Releases are named by format and content: the same file imported twice is one release."""
+    return f"{format_name}-{sha256[:12]}"
+
+
+@dataclass(frozen=True)
+class Release:
+    id: str
+    path: Path
+    manifest: dict[str, Any]
+
+    @property
+    def format(self) -> str:
+        return str(self.manifest["format"])
+
+    @property
+    def last_observed(self) -> date | None:
+        value = self.manifest.get("last_observed")
+        return date.fromisoformat(value) if value else None
+
+    @property
+    def first_observed(self) -> date | None:
+        value = self.manifest.get("first_observed")
+        return date.fromisoformat(value) if value else None
+
+    def table(self, name: str = "rows") -> Path:
+        return self.path / f"{name}.parquet"
+
+    def scan(self, name: str = "rows") -> pl.LazyFrame:
+        return pl.scan_parquet(self.table(name))
+
+    @property
+    def source(self) -> Source:
+        return source_from_json(self.manifest["source"])
+
+
+def source_to_json(source: Source) -> dict[str, Any]:
+    return {
+        "id": source.id,
+        "kind": source.kind,
+        "title": source.title,
+        "publisher": source.publisher,
+        "date": source.date.as_json() if source.date else None,
+        "url": source.url,
+        "sha256": source.sha256,
+        "reliability": source.reliability,
+        "rows": source.rows,
+    }
+
+
+def source_from_json(data: dict[str, Any]) -> Source:
+    day = data.get("date")
+    when = DateRange(date.fromisoformat(day["earliest"]), date.fromisoformat(day["latest"])) if day else None
+    return Source(
+        id=data["id"],
+        kind=data.get("kind", "dataset"),
+        title=data.get("title"),
+        publisher=data.get("publisher"),
+        date=when,
+        url=data.get("url"),
+        sha256=data.get("sha256"),
+        reliability=data.get("reliability"),
+        rows=data.get("rows"),
+    )
+
+
+def releases(datasets_dir: Path) -> list[Release]:
+    """Every committed release, oldest import first."""
+    if not datasets_dir.is_dir():
+        return []
+    found = []
+    for path in datasets_dir.iterdir():
+        manifest = path / MANIFEST
+        if path.name.startswith(".") or not manifest.is_file():
+            continue
+        found.append(Release(path.name, path, json.loads(manifest.read_text(encoding="utf-8"))))
+    return sorted(found, key=lambda r: (r.manifest.get("imported_at", ""), r.id))
+
+
+def find_release(datasets_dir: Path, wanted: str) -> Release | None:
+    """The release with this id, or the only one whose id starts with it."""
+    candidates = [r for r in releases(datasets_dir) if r.id == wanted]
+    if not candidates:
+        candidates = [r for r in releases(datasets_dir) if r.id.startswith(wanted)]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def latest_release(datasets_dir: Path, format_name: str) -> Release | None:
+    matching = [r for r in releases(datasets_dir) if r.format == format_name]
+    return matching[-1] if matching else None
+
+
+class ReleaseWriter:
+    """Write one release's tables in a staging directory; rename it into place on commit, else remove it."""
+
+    def __init__(self, datasets_dir: Path, release: str, compression: str = "zstd"):
+        self.datasets_dir = datasets_dir
+        self.release = release
+        self.compression = compression
+        self.final = datasets_dir / release
+        self.stage = datasets_dir / f"{STAGING_PREFIX}{release}-{uuid.uuid4().hex[:8]}"
+        self._writers: dict[str, pq.ParquetWriter] = {}
+        self._created: list[Path] = []
+        self._committed = False
+
+    def __enter__(self) -> ReleaseWriter:
+        missing = [p for p in (self.datasets_dir, *self.datasets_dir.parents) if not p.exists()]
+        for path in reversed(missing):
+            path.mkdir()
+            self._created.append(path)
+        self.stage.mkdir()
+        return self
+
+    def write(self, frame: pl.DataFrame, name: str = "rows") -> None:
+        table = frame.to_arrow()
+        writer = self._writers.get(name)
+        if writer is None:
+            writer = pq.ParquetWriter(self.stage / f"{name}.parquet", table.schema, compression=self.compression)
+            self._writers[name] = writer
+        elif table.schema != writer.schema:
+            table = table.cast(writer.schema)
+        if table.num_rows:
+            writer.write_table(table)
+
+    def commit(self, manifest: dict[str, Any], empty: dict[str, pl.DataFrame] | None = None) -> Path:
+        """Close the tables, write the manifest, and move the release into place."""
+        for name, frame in (empty or {}).items():
+            if name not in self._writers:
+                self.write(frame.clear(), name)
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
+        (self.stage / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
+        os.rename(self.stage, self.final)
+        self._committed = True
+        return self.final
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        if self._committed:
+            return
+        for writer in self._writers.values():
+            with contextlib.suppress(OSError, pa.ArrowException):  # the staging directory goes either way
+                writer.close()
+        shutil.rmtree(self.stage, ignore_errors=True)
+        for path in reversed(self._created):
+            try:
+                path.rmdir()
+            except OSError:
+                break  # something else was put there meanwhile: leave it

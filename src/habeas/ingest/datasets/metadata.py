@@ -1,0 +1,127 @@
+"""Dataset formats as data: each format folder's metadata.yaml loaded into typed specs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+COLUMN_TYPES = ("text", "int", "date", "datetime")
+FORMAT_NAMES = ("ice_detentions", "ice_removals", "ice_facilities", "mapped_list")
+
+
+class DatasetError(Exception):
+    """A file that cannot be imported as asked; the message names the file and what to do."""
+
+
+def normalize_header(text: str) -> str:
+    """Compare headers loosely: "Most Serious Conviction (MSC)" and "most_serious_conviction_msc" match."""
+    return re.sub(r"[^0-9a-z]+", "_", str(text).lower()).strip("_")
+
+
+def normalize_value(text: str) -> str:
+    """Compare looked-up values loosely: case, spacing and punctuation at the ends do not matter."""
+    return re.sub(r"\s+", " ", str(text)).strip().strip(".").lower()
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    headers: tuple[str, ...]
+    type: str = "text"
+    required: bool = False
+    lookup: str | None = None
+    description: str = ""
+    sensitive: bool = False
+
+    @property
+    def released_header(self) -> str:
+        """The header as the agency releases it (the first one listed)."""
+        return self.headers[0] if self.headers else self.name
+
+
+@dataclass(frozen=True)
+class DatasetFormat:
+    name: str
+    title: str
+    columns: tuple[ColumnSpec, ...]
+    person_column: str | None = None
+    order_checks: tuple[tuple[str, str], ...] = ()
+    observed_columns: tuple[str, ...] = ()  # the dates that say when the records were observed
+    assertions: dict[str, float] = field(default_factory=dict)
+    lookups: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def column(self, name: str) -> ColumnSpec:
+        for spec in self.columns:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    @property
+    def required(self) -> tuple[ColumnSpec, ...]:
+        return tuple(spec for spec in self.columns if spec.required)
+
+    def header_index(self) -> dict[str, str]:
+        """Normalized header → canonical column name (the canonical name itself is accepted too)."""
+        index: dict[str, str] = {}
+        for spec in self.columns:
+            for header in (spec.name, *spec.headers):
+                index.setdefault(normalize_header(header), spec.name)
+        return index
+
+
+def _column(raw: dict[str, Any]) -> ColumnSpec:
+    type_ = raw.get("type", "text")
+    if type_ not in COLUMN_TYPES:
+        raise ValueError(f"column {raw.get('name')}: type {type_!r} is not one of {', '.join(COLUMN_TYPES)}")
+    return ColumnSpec(
+        name=raw["name"],
+        headers=tuple(raw.get("headers") or ()),
+        type=type_,
+        required=bool(raw.get("required", False)),
+        lookup=raw.get("lookup"),
+        description=raw.get("description", ""),
+        sensitive=bool(raw.get("sensitive", False)),
+    )
+
+
+def format_from_mapping(raw: dict[str, Any], lookups: dict[str, dict[str, Any]] | None = None) -> DatasetFormat:
+    """Build a format from its metadata (a parsed metadata.yaml or a mapping file's columns)."""
+    merged = dict(shared_lookups())
+    merged.update({name: _normalized(table) for name, table in (lookups or {}).items()})
+    merged.update({name: _normalized(table) for name, table in (raw.get("lookups") or {}).items()})
+    return DatasetFormat(
+        name=raw["name"],
+        title=raw.get("title", raw["name"]),
+        columns=tuple(_column(c) for c in raw.get("columns", ())),
+        person_column=raw.get("person_column"),
+        order_checks=tuple((a, b) for a, b in raw.get("order_checks", ())),
+        observed_columns=tuple(raw.get("observed_columns", ())),
+        assertions=dict(raw.get("assertions") or {}),
+        lookups=merged,
+    )
+
+
+def _normalized(table: dict[str, Any]) -> dict[str, Any]:
+    return {normalize_value(key): value for key, value in table.items()}
+
+
+@cache
+def shared_lookups() -> dict[str, dict[str, Any]]:
+    """Value lookups shared by several formats (countries, release reasons)."""
+    text = resources.files("habeas.ingest.datasets").joinpath("lookups.yaml").read_text(encoding="utf-8")
+    return {name: _normalized(table) for name, table in yaml.safe_load(text).items()}
+
+
+@cache
+def load_format(name: str) -> DatasetFormat:
+    """The format called ``name`` (hyphens accepted: ice-detentions)."""
+    key = name.replace("-", "_")
+    if key not in FORMAT_NAMES:
+        raise DatasetError(f"unknown dataset format {name!r}; choose one of: {', '.join(FORMAT_NAMES)}")
+    text = resources.files(f"habeas.ingest.datasets.{key}").joinpath("metadata.yaml").read_text(encoding="utf-8")
+    return format_from_mapping(yaml.safe_load(text))

@@ -1,0 +1,348 @@
+"""Dataset use cases: import a release into columnar files, list releases, read a person's records, figures.
+
+Rows live in Parquet under ``Settings.datasets_dir`` (see habeas.analytics.releases); each
+release is also a habeas ``dataset`` source. People from a mapped list (names and all) go
+to the database like a case file, since they are the people habeas tracks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from habeas.analytics.releases import (
+    Release,
+    ReleaseWriter,
+    find_release,
+    latest_release,
+    release_id,
+    releases,
+    source_to_json,
+)
+from habeas.domain.dates import DateRange
+from habeas.domain.model import Event, Person, Source
+from habeas.ingest.datasets import DatasetError, DatasetFormat, DatasetReading, Tally, load_format
+from habeas.ingest.datasets.ice_detentions.events import placement_events
+from habeas.ingest.datasets.ice_removals.events import removal_events
+from habeas.ingest.datasets.mapped_list import ListMapping, list_records, load_mapping
+from habeas.ingest.datasets.records import dataset_person, split_person_id
+from habeas.services import Context, NotFound, ServiceError
+from habeas.settings import Settings
+
+Progress = Callable[[int, int | None], None]
+
+
+class DatasetImportError(ServiceError):
+    """An import that stored nothing; ``problems`` lists what was wrong, each with file, row and column."""
+
+    def __init__(self, message: str, problems: list[dict[str, Any]] | None = None):
+        self.problems = problems or []
+        super().__init__(message)
+
+
+@dataclass
+class ImportReport:
+    release: str
+    format: str
+    file: str
+    sha256: str
+    dry_run: bool = False
+    already_imported: bool = False
+    header_row: int | None = None
+    sheet: str | None = None
+    unused_columns: tuple[str, ...] = ()
+    tally: Tally = field(default_factory=Tally)
+    warnings: list[str] = field(default_factory=list)
+    stored: dict[str, int] = field(default_factory=dict)  # mapped lists: records added to the database
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def import_dataset(
+    ctx: Context,
+    format_name: str,
+    path: Path,
+    *,
+    mapping: Path | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    strict: bool = False,
+    progress: Progress | None = None,
+    batch_rows: int = 250_000,
+) -> ImportReport:
+    """Import one file as a release: all of it or, on any error, nothing (``strict``: any rejected row is one)."""
+    fmt, list_mapping = _format(format_name, mapping)
+    if not path.is_file():
+        raise DatasetImportError(f"{path}: no such file")
+    sha = file_sha256(path)
+    if list_mapping is not None:
+        sha = hashlib.sha256((sha + file_sha256(mapping)).encode()).hexdigest()  # type: ignore[arg-type]
+    rid = release_id(fmt.name, sha)
+    report = ImportReport(rid, fmt.name, path.name, sha, dry_run)
+    existing = find_release(ctx.settings.datasets_dir, rid)
+    if existing is not None and existing.id == rid:
+        report.already_imported = True
+        report.tally = _tally_from_manifest(existing.manifest)
+        return report
+    sheet = sheet or (list_mapping.sheet if list_mapping else None)
+    try:
+        with _staging(ctx.settings, rid, dry_run) as (writer, workdir):
+            reading = DatasetReading(path, fmt, sheet, batch_rows=batch_rows, workdir=workdir)
+            report.header_row, report.sheet = reading.layout.header_row, reading.layout.sheet
+            report.unused_columns = reading.unused_columns
+            report.tally = reading.tally
+            collected = _read_all(reading, writer, strict, progress, list_mapping, rid)
+            report.warnings = _assertions(fmt, reading.tally)
+            if strict and report.warnings:
+                raise DatasetImportError(f"{path.name}: " + "; ".join(report.warnings))
+            source = _source(fmt, path, sha, rid, reading.tally, list_mapping)
+            if writer is not None:
+                if list_mapping is not None:
+                    report.stored = _store_list(ctx, source, list_mapping, collected, path, sha)
+                writer.commit(_manifest(report, source, reading), empty={"rows": _empty_rows(reading)})
+    except DatasetError as exc:
+        raise DatasetImportError(str(exc)) from exc
+    return report
+
+
+def _format(format_name: str, mapping: Path | None) -> tuple[DatasetFormat, ListMapping | None]:
+    try:
+        fmt = load_format(format_name)
+        if fmt.name != "mapped_list":
+            if mapping is not None:
+                raise DatasetImportError("--mapping applies to the mapped-list format only")
+            return fmt, None
+        if mapping is None:
+            raise DatasetImportError("the mapped-list format needs --mapping FILE (see docs/datasets.md)")
+        list_mapping = load_mapping(mapping)
+        return list_mapping.format, list_mapping
+    except DatasetError as exc:
+        raise DatasetImportError(str(exc)) from exc
+
+
+@contextmanager
+def _staging(settings: Settings, rid: str, dry_run: bool) -> Iterator[tuple[ReleaseWriter | None, Path]]:
+    if dry_run:
+        with tempfile.TemporaryDirectory(prefix="habeas-dry-run-") as scratch:
+            yield None, Path(scratch)
+        return
+    with ReleaseWriter(settings.datasets_dir, rid) as writer:
+        yield writer, writer.stage
+
+
+def _read_all(
+    reading: DatasetReading,
+    writer: ReleaseWriter | None,
+    strict: bool,
+    progress: Progress | None,
+    list_mapping: ListMapping | None,
+    rid: str,
+) -> list[Any]:
+    collected: list[Any] = []
+    for batch in reading:
+        rows = batch.rows
+        if list_mapping is not None:
+            records = list_records(list_mapping, rows, rid, reading.parser.header)
+            reading.tally.reject(records.problems, reading.path.name)
+            rows = records.rows
+            collected.append(records)
+            if writer is not None:
+                writer.write(records.events, "events")
+        if strict and reading.tally.rows_rejected:
+            first = reading.tally.problems[0] if reading.tally.problems else {}
+            raise DatasetImportError(
+                f"{reading.path.name}: row {first.get('row')}, column {first.get('column')!r}: "
+                f"{first.get('problem')} (--strict stops at the first rejected row; nothing was imported)",
+                reading.tally.problems,
+            )
+        if writer is not None:
+            writer.write(rows)
+        if progress is not None:
+            progress(reading.tally.rows_read + reading.tally.notes, reading.layout.estimated_rows)
+    return collected
+
+
+def _assertions(fmt: DatasetFormat, tally: Tally) -> list[str]:
+    """The format's count assertions that this file fails, as warnings."""
+    warnings = []
+    minimum = fmt.assertions.get("min_rows")
+    if minimum is not None and tally.rows_imported < minimum:
+        warnings.append(f"{tally.rows_imported} rows imported, fewer than the {int(minimum)} expected")
+    share = fmt.assertions.get("max_rejected_share")
+    if share is not None and tally.rows_read and tally.rows_rejected / tally.rows_read > share:
+        warnings.append(
+            f"{tally.rows_rejected} of {tally.rows_read} rows rejected, more than the {share:.0%} expected "
+            "for this format: is it the right format?"
+        )
+    return warnings
+
+
+def _source(
+    fmt: DatasetFormat, path: Path, sha: str, rid: str, tally: Tally, list_mapping: ListMapping | None
+) -> Source:
+    title = (list_mapping.title if list_mapping and list_mapping.title else fmt.title) + f": {path.name}"
+    observed = DateRange.day(tally.last_observed) if tally.last_observed else None
+    return Source(
+        id=rid,
+        kind="dataset",
+        title=title,
+        publisher=list_mapping.publisher if list_mapping else None,
+        date=observed,
+        url=list_mapping.url if list_mapping else None,
+        sha256=sha,
+        reliability=list_mapping.reliability if list_mapping else None,
+        rows=tally.rows_imported,
+    )
+
+
+def _manifest(report: ImportReport, source: Source, reading: DatasetReading) -> dict[str, Any]:
+    tally = reading.tally
+    return {
+        "release": report.release,
+        "format": report.format,
+        "file": report.file,
+        "sha256": report.sha256,
+        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "header_row": report.header_row,
+        "sheet": report.sheet,
+        "rows_read": tally.rows_read,
+        "rows_imported": tally.rows_imported,
+        "rows_rejected": tally.rows_rejected,
+        "note_rows": tally.notes,
+        "unused_columns": list(report.unused_columns),
+        "redacted": dict(tally.redacted),
+        "no_lookup": [{"column": c, "value": v, "rows": n} for (c, v), n in tally.unmapped.most_common()],
+        "problems": [{"column": c, "kind": k, "rows": n} for (c, k), n in tally.problem_kinds.most_common()],
+        "problem_sample": tally.problems[:100],
+        "first_observed": tally.first_observed.isoformat() if tally.first_observed else None,
+        "last_observed": tally.last_observed.isoformat() if tally.last_observed else None,
+        "warnings": report.warnings,
+        "source": source_to_json(source),
+    }
+
+
+def _tally_from_manifest(manifest: dict[str, Any]) -> Tally:
+    tally = Tally(
+        rows_read=manifest.get("rows_read", 0),
+        rows_imported=manifest.get("rows_imported", 0),
+        rows_rejected=manifest.get("rows_rejected", 0),
+        notes=manifest.get("note_rows", 0),
+    )
+    for name in ("first_observed", "last_observed"):
+        if manifest.get(name):
+            setattr(tally, name, date.fromisoformat(manifest[name]))
+    return tally
+
+
+def _empty_rows(reading: DatasetReading) -> pl.DataFrame:
+    return pl.DataFrame(schema={"row": pl.Int64, **{s.name: pl.String for s in reading.fmt.columns}})
+
+
+def _store_list(
+    ctx: Context, source: Source, list_mapping: ListMapping, collected: list[Any], path: Path, sha: str
+) -> dict[str, int]:
+    """Put a mapped list's people and events in the database, in one transaction with the release."""
+    from habeas.ingest.casefile import CaseFile
+    from habeas.services.track import repository
+    from habeas.store.repository import ConflictError
+
+    people = [p for records in collected for p in records.people]
+    events = [e for records in collected for e in records.events_domain]
+    cohorts = list_mapping.cohorts
+    casefile = CaseFile(sources=[source], cohorts=cohorts, people=people, events=events, files=[str(path)])
+    with repository(ctx, write=True) as repo:
+        try:
+            summary = repo.add_casefile(casefile, ctx.actor.name, [{"name": path.name, "sha256": sha}])
+        except ConflictError as exc:
+            repo.session.rollback()
+            raise DatasetImportError(
+                "the list contradicts records already stored:\n  " + "\n  ".join(exc.problems)
+            ) from exc
+    return dict(summary.added)
+
+
+# -- reading releases ---------------------------------------------------------------
+
+
+def list_releases(ctx: Context) -> list[Release]:
+    return releases(ctx.settings.datasets_dir)
+
+
+def dataset_sources(settings: Settings) -> list[Source]:
+    """Every imported release as a habeas ``dataset`` source."""
+    return [r.source for r in releases(settings.datasets_dir)]
+
+
+def release(ctx: Context, wanted: str | None, format_name: str | None = None) -> Release:
+    """The release named (an id or its unique prefix), else the latest of ``format_name``."""
+    directory = ctx.settings.datasets_dir
+    if wanted:
+        found = find_release(directory, wanted)
+        if found is None:
+            raise NotFound(f"no dataset release {wanted!r}; `habeas datasets list` shows the releases")
+        return found
+    fmt = (format_name or "ice_detentions").replace("-", "_")
+    found = latest_release(directory, fmt)
+    if found is None:
+        raise NotFound(f"no {fmt} release imported yet; `habeas datasets import {fmt.replace('_', '-')} FILE`")
+    return found
+
+
+def person_events(ctx: Context, person: str) -> tuple[list[Event], list[Source]]:
+    """A dataset person's events (id ``RELEASE:ID``), each sourced to the release and row."""
+    try:
+        rid, local = split_person_id(person)
+    except ValueError as exc:
+        raise NotFound(str(exc)) from exc
+    found = find_release(ctx.settings.datasets_dir, rid)
+    if found is None or found.id != rid:
+        raise NotFound(f"no dataset release {rid!r} for person {person!r}")
+    if found.format == "mapped_list":
+        raise NotFound(f"the people of list {rid} are in the database: `habeas timeline ID` shows them")
+    fmt = load_format(found.format)
+    rows = found.scan().filter(pl.col(fmt.person_column or "person") == local).collect()
+    if rows.is_empty():
+        raise NotFound(f"no records for {person!r} in release {rid}")
+    dicts = rows.to_dicts()
+    if found.format == "ice_detentions":
+        events = placement_events(person, rid, dicts, fmt, found.last_observed)
+    elif found.format == "ice_removals":
+        events = [e for row in dicts for e in removal_events(person, rid, row)]
+    else:
+        events = []
+    return events, [found.source]
+
+
+def dataset_people(ctx: Context, release_name: str | None = None, limit: int = 100, offset: int = 0) -> list[Person]:
+    """People in one release (or every release), in the order the files list them."""
+    chosen = [release(ctx, release_name)] if release_name else list_releases(ctx)
+    people: list[Person] = []
+    skip = offset
+    for found in chosen:
+        if found.format == "ice_facilities" or len(people) >= limit:
+            continue
+        columns = found.scan().collect_schema().names()
+        wanted = [c for c in ("citizenship_country_iso", "gender", "birth_year", "birth_date") if c in columns]
+        firsts = found.scan().select(["person", "row", *wanted]).group_by("person", maintain_order=True).first()
+        count = firsts.select(pl.len()).collect().item()
+        if skip >= count:
+            skip -= count
+            continue
+        for row in firsts.slice(skip, limit - len(people)).collect().iter_rows(named=True):
+            people.append(dataset_person(found.id, row, str(row["person"])))
+        skip = 0
+    return people
