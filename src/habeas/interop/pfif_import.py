@@ -164,6 +164,7 @@ class _Reader:
         if day is None:
             self.result.left_out.append(f"note {record_id}: no usable source_date, so no event")
             return None
+        attrs: dict[str, Any]
         if status == "is_note_author":
             kind, attrs = "proof_of_life", {"evidence": "other", "by": "the person, in a note they wrote (PFIF)"}
         elif contact:

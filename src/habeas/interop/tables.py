@@ -171,7 +171,9 @@ def _event_row(event: Event, include_sensitive: bool) -> dict[str, Any]:
     return row
 
 
-def _rows(casefile: CaseFile, flags: Sequence[Mapping[str, Any]], include_sensitive: bool) -> dict[str, list[dict]]:
+def _rows(
+    casefile: CaseFile, flags: Sequence[Mapping[str, Any]], include_sensitive: bool
+) -> dict[str, list[dict[str, Any]]]:
     people = [
         {
             "id": p.id,

@@ -135,7 +135,7 @@ class _Numbering:
 
 def _remark(entry: TimelineEntry, lines: Mapping[str, int], reasons: Mapping[str, str]) -> str:
     def at(event_id: str | None) -> str:
-        return f"entry {lines[event_id]}" if event_id in lines else str(event_id)
+        return f"entry {lines[event_id]}" if event_id is not None and event_id in lines else str(event_id)
 
     if entry.status == "superseded":
         return f"Superseded by the correction at {at(entry.changed_by)}: {reasons.get(entry.changed_by or '', '')}"
@@ -219,7 +219,7 @@ def _whereabouts_rows(timeline: Timeline, where: Whereabouts, lines: Mapping[str
     alive = last_proof_of_life(timeline.events, where.as_of)
 
     def cite(event_id: str | None) -> str:
-        return f" (entry {lines[event_id]})" if event_id in lines else ""
+        return f" (entry {lines[event_id]})" if event_id is not None and event_id in lines else ""
 
     return (
         Row("Custody", f"{value_words(where.custody.value)}: {CUSTODY_DESCRIPTIONS[where.custody]}"),

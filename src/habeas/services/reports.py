@@ -44,7 +44,9 @@ def _require(ctx: Context, action: Action, resource: Resource | None = None) -> 
         raise ServiceError(f"not allowed: {decision.reason}")
 
 
-def _flags(ctx: Context, person_ids: Sequence[str] | None, cohort: str | None, as_of: date, known_on: date | None):  # type: ignore[no-untyped-def]
+def _flags(
+    ctx: Context, person_ids: Sequence[str] | None, cohort: str | None, as_of: date, known_on: date | None
+) -> list[dict[str, Any]]:
     """Flags as CASEFILE.md dicts; none when the rules service is not part of this build."""
     try:
         from habeas.services import check
@@ -54,7 +56,7 @@ def _flags(ctx: Context, person_ids: Sequence[str] | None, cohort: str | None, a
         found = check.flags_for(ctx, person_ids[0], as_of, known_on)
     else:
         found = check.check(ctx, person_ids, cohort, as_of=as_of, known_on=known_on)
-    return [f.as_json() if hasattr(f, "as_json") else dict(f) for f in found]
+    return [f.as_json() for f in found]
 
 
 def build(
