@@ -68,9 +68,9 @@ def report(
 ) -> None:
     """Write the sourced chronology of one person as a court exhibit.
 
-    The exhibit has a title block, the whereabouts on --as-of, the flags with their legal
-    bases, one numbered line per event with its sources, and the list of sources with their
-    SHA-256. Corrections stay visible: superseded events are struck through with the reason.
+    Title block, whereabouts on --as-of, flags with legal bases, one entry per event, sources with SHA-256.
+
+    Corrections stay visible: superseded events are struck through, with the correction's reason.
 
     Example: habeas report ahr --as-of 2025-05-01 --format pdf
     """
