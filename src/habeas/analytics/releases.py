@@ -2,9 +2,9 @@
 
 Layout::
 
-    <datasets_dir>/<release_id>/manifest.json    what was imported, from which file, with what problems
-    <datasets_dir>/<release_id>/rows.parquet     the accepted rows, typed, with their row numbers
-    <datasets_dir>/<release_id>/events.parquet   (mapped lists only) the events each row gives
+    <datasets_dir>/<release_id>/manifest.json          what was imported, from which file, with what problems
+    <datasets_dir>/<release_id>/rows/part-*.parquet    the accepted rows, typed, with their row numbers
+    <datasets_dir>/<release_id>/events/part-*.parquet  (mapped lists only) the events each row gives
 
 A release is written into a hidden staging directory beside the others and renamed into
 place only when the whole import succeeded, so a failed or interrupted import leaves the
@@ -13,7 +13,6 @@ directory as it was.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import shutil
@@ -25,8 +24,6 @@ from types import TracebackType
 from typing import Any
 
 import polars as pl
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from habeas.domain.dates import DateRange
 from habeas.domain.model import Source
@@ -61,10 +58,11 @@ class Release:
         return date.fromisoformat(value) if value else None
 
     def table(self, name: str = "rows") -> Path:
-        return self.path / f"{name}.parquet"
+        return self.path / name
 
     def scan(self, name: str = "rows") -> pl.LazyFrame:
-        return pl.scan_parquet(self.table(name))
+        """The table's rows, lazily: filters and column choices are pushed down to the Parquet files."""
+        return pl.scan_parquet(self.table(name) / "*.parquet")
 
     @property
     def source(self) -> Source:
@@ -128,7 +126,10 @@ def latest_release(datasets_dir: Path, format_name: str) -> Release | None:
 
 
 class ReleaseWriter:
-    """Write one release's tables in a staging directory; rename it into place on commit, else remove it."""
+    """Write one release's tables in a staging directory; rename it into place on commit, else remove it.
+
+    Each batch becomes one Parquet file of its table, so memory holds one batch at a time.
+    """
 
     def __init__(self, datasets_dir: Path, release: str, compression: str = "zstd"):
         self.datasets_dir = datasets_dir
@@ -136,7 +137,8 @@ class ReleaseWriter:
         self.compression = compression
         self.final = datasets_dir / release
         self.stage = datasets_dir / f"{STAGING_PREFIX}{release}-{uuid.uuid4().hex[:8]}"
-        self._writers: dict[str, pq.ParquetWriter] = {}
+        self._schemas: dict[str, pl.Schema] = {}
+        self._parts: dict[str, int] = {}
         self._created: list[Path] = []
         self._committed = False
 
@@ -149,24 +151,22 @@ class ReleaseWriter:
         return self
 
     def write(self, frame: pl.DataFrame, name: str = "rows") -> None:
-        table = frame.to_arrow()
-        writer = self._writers.get(name)
-        if writer is None:
-            writer = pq.ParquetWriter(self.stage / f"{name}.parquet", table.schema, compression=self.compression)
-            self._writers[name] = writer
-        elif table.schema != writer.schema:
-            table = table.cast(writer.schema)
-        if table.num_rows:
-            writer.write_table(table)
+        schema = self._schemas.get(name)
+        if schema is None:
+            self._schemas[name] = frame.schema
+            (self.stage / name).mkdir()
+        else:
+            frame = _conform(frame, schema)
+        if frame.height or name not in self._parts:
+            part = self._parts.get(name, 0)
+            frame.write_parquet(self.stage / name / f"part-{part:05d}.parquet", compression=self.compression)
+            self._parts[name] = part + 1
 
     def commit(self, manifest: dict[str, Any], empty: dict[str, pl.DataFrame] | None = None) -> Path:
-        """Close the tables, write the manifest, and move the release into place."""
+        """Write the manifest and move the release into place."""
         for name, frame in (empty or {}).items():
-            if name not in self._writers:
+            if name not in self._schemas:
                 self.write(frame.clear(), name)
-        for writer in self._writers.values():
-            writer.close()
-        self._writers.clear()
         (self.stage / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
         os.rename(self.stage, self.final)
         self._committed = True
@@ -177,12 +177,21 @@ class ReleaseWriter:
     ) -> None:
         if self._committed:
             return
-        for writer in self._writers.values():
-            with contextlib.suppress(OSError, pa.ArrowException):  # the staging directory goes either way
-                writer.close()
         shutil.rmtree(self.stage, ignore_errors=True)
         for path in reversed(self._created):
             try:
                 path.rmdir()
             except OSError:
                 break  # something else was put there meanwhile: leave it
+
+
+def _conform(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
+    """A later batch in the first batch's columns and types (a column all empty in one batch, say)."""
+    if frame.schema == schema:
+        return frame
+    return frame.select(
+        [
+            pl.col(name).cast(dtype) if name in frame.columns else pl.lit(None, dtype).alias(name)
+            for name, dtype in schema.items()
+        ]
+    )

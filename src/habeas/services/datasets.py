@@ -346,3 +346,198 @@ def dataset_people(ctx: Context, release_name: str | None = None, limit: int = 1
             people.append(dataset_person(found.id, row, str(row["person"])))
         skip = 0
     return people
+
+
+# -- figures ------------------------------------------------------------------------------
+
+# Shares `habeas stats share NAME` knows: (unit, flag column, description).
+SHARES: dict[str, tuple[str, str, str]] = {
+    "no_conviction": ("people", "no_conviction", "with no conviction on record in the release"),
+    "transferred": ("stays", "transferred", "stays with at least one transfer"),
+    "removed": ("stays", "removed", "stays that ended in removal"),
+    "released": ("stays", "released", "stays that ended in release"),
+    "ongoing": ("stays", "ongoing", "stays still open on the last observed day"),
+}
+REMOVAL_CONVICTION_FIELDS = ("msc_charge", "msc_category")
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A table of figures with what a reader needs to trust it: title, grouping, release, method note."""
+
+    title: str
+    key: str
+    table: pl.DataFrame
+    release: Release
+    note: str
+    unit: str = "rows"
+
+
+def _note(found: Release, method: str) -> str:
+    manifest = found.manifest
+    span = f"{manifest.get('first_observed')} to {manifest.get('last_observed')}"
+    return (
+        f"Source: {manifest.get('file')} (release {found.id}, sha256 {str(manifest.get('sha256'))[:12]}…), "
+        f"{manifest.get('rows_imported'):,} rows, observed {span}. {method}"
+    )
+
+
+def _check_by(frame: pl.LazyFrame, by: str | None) -> None:
+    if by is None:
+        return
+    names = frame.collect_schema().names()
+    if by not in names:
+        shown = ", ".join(n for n in names if n not in ("row", "redacted"))
+        raise ServiceError(f"no column {by!r} to group by; the columns are: {shown}")
+
+
+def _with_places(ctx: Context, frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Facility name, city, state and type from the latest imported facility list, when there is one."""
+    facilities = latest_release(ctx.settings.datasets_dir, "ice_facilities")
+    if facilities is None or "facility_code" not in frame.collect_schema().names():
+        return frame
+    places = (
+        facilities.scan()
+        .select(
+            "facility_code",
+            pl.col("name").alias("facility_name"),
+            pl.col("city").alias("facility_city"),
+            pl.col("state").alias("facility_state"),
+            pl.col("type").alias("facility_type"),
+        )
+        .unique("facility_code", keep="first")
+    )
+    return frame.join(places, on="facility_code", how="left")
+
+
+def _detentions(ctx: Context, release_name: str | None) -> Release:
+    found = release(ctx, release_name, "ice_detentions")
+    if found.format != "ice_detentions":
+        raise ServiceError(f"release {found.id} is {found.format}; this figure needs a detention history release")
+    return found
+
+
+def population_figures(
+    ctx: Context, release_name: str | None = None, by: str | None = None,
+    start: date | None = None, end: date | None = None,
+) -> tuple[Figures, Figures]:  # fmt: skip
+    """Daily population (every day, every group) and its per-group summary."""
+    from habeas.analytics.population import daily_population, population_summary
+
+    found = _detentions(ctx, release_name)
+    rows = _with_places(ctx, found.scan())
+    _check_by(rows, by)
+    daily = daily_population(rows, found.last_observed or date.today(), by, start, end)
+    key = by or "all"
+    method = (
+        "A person counts on a day when booked in at or before 00:00 and not yet booked out; "
+        "open placements count through the last observed day."
+    )
+    title = f"Daily population in ICE detention{' by ' + by if by else ''}"
+    note = _note(found, method)
+    return (
+        Figures(title, key, daily, found, note, "people"),
+        Figures(title + " (summary)", key, population_summary(daily, key), found, note, "people"),
+    )
+
+
+def stay_figures(ctx: Context, release_name: str | None = None, by: str | None = None) -> Figures:
+    """Per group: stays, length in days (median, quantiles), transfers, ongoing stays."""
+    from habeas.analytics.cohorts import distribution, shares
+    from habeas.analytics.stays import stays
+
+    found = _detentions(ctx, release_name)
+    frame = _with_places(ctx, stays(found.scan(), found.last_observed or date.today()))
+    _check_by(frame, by)
+    table = distribution(frame, "length_days", by)
+    key = by or "all"
+    extra = frame.with_columns(group=pl.lit("all") if by is None else pl.col(by))
+    moved = shares(frame, "transferred", by).select(key, pl.col("share").alias("share_transferred"))
+    more = (_grouped_counts(extra, key, by)).join(moved, on=key, how="left")
+    method = (
+        "Stay length in days from stay book-in to stay book-out; ongoing stays run to the end of the last observed day."
+    )
+    return Figures(f"Length of stays in ICE detention{' by ' + by if by else ''}", key,
+                   table.join(more, on=key, how="left"), found, _note(found, method), "stays")  # fmt: skip
+
+
+def _grouped_counts(frame: pl.LazyFrame, key: str, by: str | None) -> pl.DataFrame:
+    from habeas.analytics.population import group_label
+
+    labelled = frame.with_columns((group_label(by) if by else pl.lit("all")).alias(key))
+    return (
+        labelled.group_by(key)
+        .agg(
+            pl.col("person").n_unique().alias("people"),
+            pl.col("transfers").mean().alias("mean_transfers"),
+            pl.col("ongoing").sum().alias("ongoing"),
+        )
+        .collect()
+    )
+
+
+def share_figures(
+    ctx: Context, what: str | None = None, release_name: str | None = None, by: str | None = None,
+    where: str | None = None,
+) -> Figures:  # fmt: skip
+    """A share with its 95% Wilson interval, overall or per group: a named share or ``where COLUMN=VALUE``."""
+    from habeas.analytics.cohorts import shares
+    from habeas.analytics.stays import no_conviction_on_record, people, stays
+
+    found = release(ctx, release_name)
+    if (what is None) == (where is None):
+        raise ServiceError(f"name one share ({', '.join(SHARES)}) or give --where COLUMN=VALUE")
+    if found.format == "ice_detentions":
+        last = found.last_observed or date.today()
+        unit = SHARES[what][0] if what in SHARES else "stays"
+        frame = people(found.scan(), last) if unit == "people" else stays(found.scan(), last)
+    elif what in (None, "no_conviction"):
+        unit = "rows"
+        frame = found.scan()
+        if found.format == "ice_removals":
+            frame = frame.with_columns(no_conviction_on_record(REMOVAL_CONVICTION_FIELDS).alias("no_conviction"))
+    else:
+        raise ServiceError(f"the share {what!r} needs a detention history release; {found.id} is {found.format}")
+    frame = _with_places(ctx, frame)
+    if where is not None:
+        column, sep, value = where.partition("=")
+        _check_by(frame, column.strip() or None)
+        if not sep:
+            raise ServiceError("--where takes COLUMN=VALUE")
+        frame = frame.with_columns((pl.col(column.strip()).cast(pl.String) == value.strip()).alias("matches"))
+        flag, described = "matches", f"with {column.strip()} = {value.strip()}"
+    elif what in SHARES:
+        flag, described = SHARES[what][1], SHARES[what][2]
+    else:
+        raise ServiceError(f"unknown share {what!r}; choose one of: {', '.join(SHARES)}")
+    _check_by(frame, by)
+    table = shares(frame, flag, by)
+    method = (
+        f"Share of {unit} {described}, with a 95% Wilson score interval. "
+        "A redacted value counts as unknown and is left out of the total."
+    )
+    title = f"Share of {unit} {described}{' by ' + by if by else ''}"
+    return Figures(title, by or "all", table, found, _note(found, method), unit)
+
+
+def summary_figures(ctx: Context, release_name: str | None = None, by: str | None = None) -> Figures:
+    """Per group: rows, people, and for detention history the stays and their median length."""
+    from habeas.analytics.cohorts import counts, distribution
+
+    found = release(ctx, release_name)
+    rows = _with_places(ctx, found.scan())
+    _check_by(rows, by)
+    unit = "person" if "person" in rows.collect_schema().names() else None
+    table = counts(rows, by, unit)
+    key = by or "all"
+    if found.format == "ice_detentions":
+        from habeas.analytics.stays import stays
+
+        stay_rows = _with_places(ctx, stays(found.scan(), found.last_observed or date.today()))
+        if by is None or by in stay_rows.collect_schema().names():
+            lengths = distribution(stay_rows, "length_days", by).select(
+                key, pl.col("count").alias("stays"), pl.col("median").alias("median_stay_days")
+            )
+            table = table.join(lengths, on=key, how="left")
+    title = f"{found.manifest.get('file')}: records{' by ' + by if by else ''}"
+    return Figures(title, key, table, found, _note(found, "Counts of rows and of distinct people."), "rows")

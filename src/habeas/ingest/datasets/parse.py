@@ -112,10 +112,7 @@ class BatchParser:
         cell = pl.col(f"c{self.positions[name]}")
         # Dates and numbers are parsed as they are (a rare padded one is retried stripped); text is stripped
         # so that lookups and groupings see "MEXICO " and "MEXICO" as one value.
-        if type_ == "text":
-            cell = cell.str.strip_chars()
-            cell = pl.when(cell.str.len_bytes() > 0).then(cell)
-        return cell.alias(name)
+        return (cell.str.strip_chars() if type_ == "text" else cell).alias(name)
 
     def _typed(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         problems: list[pl.DataFrame] = []
