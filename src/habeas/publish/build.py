@@ -1,0 +1,234 @@
+"""Build the public artifact: aggregate tables, protected, written as CSV, JSON and one static HTML page.
+
+The input is aggregate rows only (a category or two and a count), so nothing about a
+person can reach this module. Each table is checked against the allowlist of
+dimensions, protected by disclosure control, and written with the note that its counts
+are of people documented in habeas, not the prevalence of anything.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from habeas.publish.charts import bar_chart
+from habeas.publish.fields import DIMENSIONS, Dimension, label_problem
+from habeas.stats.disclosure import DEFAULT_THRESHOLD, CountTable, ProtectedTable, check_threshold, protect
+
+FORMAT = 1
+MANIFEST = "publication.json"
+SUPPRESSED = "suppressed"
+NOTE = (
+    "Counts are of people documented in this system, not the prevalence of these events: "
+    "people nobody recorded here are not counted."
+)
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,60}")
+
+
+class PublicationError(ValueError):
+    """A table that may not be published as asked; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class AggregateRow:
+    """One count: the people in category ``row`` (and ``column``).
+
+    ``sensitive`` counts how many of them have each value of a sensitive attribute; it is
+    used to withhold groups that all share one, and never published.
+    """
+
+    row: str
+    count: int
+    column: str | None = None
+    sensitive: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PublicationTable:
+    id: str  # file name: lower case letters, digits, dashes
+    title: str
+    row_field: str
+    rows: Sequence[AggregateRow]
+    column_field: str | None = None
+    description: str = ""
+    row_order: Sequence[str] | None = None  # default: sorted labels
+    column_order: Sequence[str] | None = None
+
+
+@dataclass(frozen=True)
+class Publication:
+    out_dir: Path
+    files: tuple[Path, ...]
+    tables: tuple[ProtectedTable, ...]
+
+
+def build_publication(
+    tables: Sequence[PublicationTable],
+    out_dir: Path,
+    threshold: int = DEFAULT_THRESHOLD,
+    generated_on: date | None = None,
+) -> Publication:
+    """Check, protect and write ``tables`` to ``out_dir`` (replacing an earlier publication there)."""
+    check_threshold(threshold)
+    if not tables:
+        raise PublicationError("nothing to publish: no tables")
+    if len({t.id for t in tables}) != len(tables):
+        raise PublicationError("two tables have the same id")
+    protected = [protect(to_count_table(t), threshold) for t in tables]
+    docs = [_table_doc(t, p) for t, p in zip(tables, protected, strict=True)]
+    manifest = {
+        "habeas_publication": FORMAT,
+        "generated_on": (generated_on or date.today()).isoformat(),
+        "threshold": threshold,
+        "note": NOTE,
+        "suppression": _suppression_note(threshold),
+        "tables": docs,
+    }
+    files = {f"{doc['id']}.csv": _csv(doc, threshold) for doc in docs}
+    files[MANIFEST] = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    files["index.html"] = _html(manifest, tables)
+    _write_atomically(Path(out_dir), files)
+    return Publication(Path(out_dir), tuple(Path(out_dir) / name for name in sorted(files)), tuple(protected))
+
+
+def to_count_table(table: PublicationTable) -> CountTable:
+    """The table's counts as a grid, after checking its id, dimensions and labels."""
+    if not _SLUG.fullmatch(table.id):
+        raise PublicationError(f"table id {table.id!r}: use lower-case letters, digits and dashes")
+    row_dim = _dimension(table, table.row_field)
+    col_dim = _dimension(table, table.column_field) if table.column_field else None
+    cells: dict[tuple[str, str], AggregateRow] = {}
+    for agg in table.rows:
+        column = agg.column if col_dim else "count"
+        if col_dim is None and agg.column is not None:
+            raise PublicationError(f"table {table.id}: a row has a column but the table has no column field")
+        if col_dim is not None and agg.column is None:
+            raise PublicationError(f"table {table.id}: every row needs a {col_dim.name}")
+        _check_label(table, row_dim, agg.row)
+        if col_dim is not None:
+            _check_label(table, col_dim, column)
+        if (agg.row, column) in cells:
+            raise PublicationError(f"table {table.id}: two counts for {agg.row!r}, {column!r}")
+        cells[(agg.row, column)] = agg
+    rows = tuple(table.row_order or sorted({r for r, _ in cells}))
+    columns = tuple(table.column_order or sorted({c for _, c in cells})) if col_dim else ("count",)
+    if not rows or not columns:
+        raise PublicationError(f"table {table.id} has no counts")
+    missing = {k for k in cells if k[0] not in rows or k[1] not in columns}
+    if missing:
+        raise PublicationError(f"table {table.id}: categories missing from the given order: {sorted(missing)}")
+    empty = AggregateRow(row="", count=0)
+    grid = [[cells.get((r, c), empty) for c in columns] for r in rows]
+    return CountTable(
+        rows=rows,
+        columns=columns,
+        counts=tuple(tuple(a.count for a in line) for line in grid),
+        sensitive=tuple(tuple(dict(a.sensitive) for a in line) for line in grid),
+    )
+
+
+def _dimension(table: PublicationTable, name: str | None) -> Dimension:
+    if name not in DIMENSIONS:
+        allowed = ", ".join(sorted(DIMENSIONS))
+        raise PublicationError(f"table {table.id}: {name!r} may not be published (allowed: {allowed})")
+    return DIMENSIONS[name]
+
+
+def _check_label(table: PublicationTable, dimension: Dimension, value: str) -> None:
+    if (problem := label_problem(dimension, value)) is not None:
+        # The value itself stays out of the message: it may be the very thing to keep private.
+        raise PublicationError(f"table {table.id}: a {dimension.name} label {problem}")
+
+
+def _suppression_note(threshold: int) -> str:
+    return (
+        f"Counts from 1 to {threshold}, groups whose members all share a sensitive attribute, and the "
+        f"counts from which those could be worked out are shown as “{SUPPRESSED}”."
+    )
+
+
+def _table_doc(table: PublicationTable, protected: ProtectedTable) -> dict[str, Any]:
+    # Which cells were small and which were suppressed to protect them stays private:
+    # telling them apart would point at the small ones.
+    return {
+        "id": table.id,
+        "title": table.title,
+        "description": table.description,
+        "row_field": table.row_field,
+        "column_field": table.column_field,
+        "rows": list(protected.rows),
+        "columns": list(protected.columns),
+        "cells": [list(r) for r in protected.cells],
+        "row_totals": list(protected.row_totals),
+        "column_totals": list(protected.column_totals),
+        "total": protected.total,
+        "note": NOTE,
+    }
+
+
+def _csv(doc: dict[str, Any], threshold: int) -> str:
+    out = io.StringIO()
+    out.write(f"# {doc['title']}\n# {NOTE}\n# {_suppression_note(threshold)}\n")
+    writer = csv.writer(out, lineterminator="\n")
+    one_column = doc["column_field"] is None
+
+    def shown(values: list[int | None]) -> list[str]:
+        return [SUPPRESSED if v is None else str(v) for v in values]
+
+    writer.writerow([doc["row_field"], *(["count"] if one_column else [*doc["columns"], "total"])])
+    for label, cells, total in zip(doc["rows"], doc["cells"], doc["row_totals"], strict=True):
+        writer.writerow([label, *shown(cells if one_column else [*cells, total])])
+    totals = doc["column_totals"] if one_column else [*doc["column_totals"], doc["total"]]
+    writer.writerow(["total", *shown(totals)])
+    return out.getvalue()
+
+
+def _html(manifest: dict[str, Any], tables: Sequence[PublicationTable]) -> str:
+    env = Environment(loader=PackageLoader("habeas.publish", "templates"), autoescape=select_autoescape(["html"]))
+    charts = {}
+    for doc in manifest["tables"]:
+        by_row = bar_chart(doc["title"], doc["rows"], doc["row_totals"])
+        by_column = bar_chart(doc["title"], doc["columns"], doc["column_totals"]) if doc["column_field"] else None
+        charts[doc["id"]] = (by_row, by_column)
+    labels = {name: d.label for name, d in DIMENSIONS.items()}
+    return env.get_template("publication.html").render(manifest=manifest, charts=charts, labels=labels)
+
+
+def _write_atomically(out_dir: Path, files: Mapping[str, str]) -> None:
+    """Write every file into a fresh directory, then swap it in: readers never see half a publication."""
+    if out_dir.exists() and any(out_dir.iterdir()) and not _is_publication(out_dir):
+        raise PublicationError(f"{out_dir} is not empty and holds no earlier publication; choose another directory")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+    try:
+        for name, text in files.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        staging.chmod(0o755)  # a publication is meant to be read by anyone
+        if out_dir.exists():
+            old = out_dir.with_name(f".{out_dir.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            out_dir.rename(old)
+            staging.rename(out_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            staging.rename(out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _is_publication(directory: Path) -> bool:
+    try:
+        return "habeas_publication" in json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError):
+        return False
