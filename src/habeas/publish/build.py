@@ -110,17 +110,10 @@ def to_count_table(table: PublicationTable) -> CountTable:
     col_dim = _dimension(table, table.column_field) if table.column_field else None
     cells: dict[tuple[str, str], AggregateRow] = {}
     for agg in table.rows:
-        column = agg.column if col_dim else "count"
-        if col_dim is None and agg.column is not None:
-            raise PublicationError(f"table {table.id}: a row has a column but the table has no column field")
-        if col_dim is not None and agg.column is None:
-            raise PublicationError(f"table {table.id}: every row needs a {col_dim.name}")
-        _check_label(table, row_dim, agg.row)
-        if col_dim is not None:
-            _check_label(table, col_dim, column)
-        if (agg.row, column) in cells:
-            raise PublicationError(f"table {table.id}: two counts for {agg.row!r}, {column!r}")
-        cells[(agg.row, column)] = agg
+        key = _cell_key(table, agg, row_dim, col_dim)
+        if key in cells:
+            raise PublicationError(f"table {table.id}: two counts for {key[0]!r}, {key[1]!r}")
+        cells[key] = agg
     rows = tuple(table.row_order or sorted({r for r, _ in cells}))
     columns = tuple(table.column_order or sorted({c for _, c in cells})) if col_dim else ("count",)
     if not rows or not columns:
@@ -136,6 +129,20 @@ def to_count_table(table: PublicationTable) -> CountTable:
         counts=tuple(tuple(a.count for a in line) for line in grid),
         sensitive=tuple(tuple(dict(a.sensitive) for a in line) for line in grid),
     )
+
+
+def _cell_key(
+    table: PublicationTable, agg: AggregateRow, row_dim: Dimension, col_dim: Dimension | None
+) -> tuple[str, str]:
+    _check_label(table, row_dim, agg.row)
+    if col_dim is None:
+        if agg.column is not None:
+            raise PublicationError(f"table {table.id}: a row has a column but the table has no column field")
+        return agg.row, "count"
+    if agg.column is None:
+        raise PublicationError(f"table {table.id}: every row needs a {col_dim.name}")
+    _check_label(table, col_dim, agg.column)
+    return agg.row, agg.column
 
 
 def _dimension(table: PublicationTable, name: str | None) -> Dimension:

@@ -123,6 +123,13 @@ class Keyring:
     def generate(cls) -> Keyring:
         return cls([MasterKey.generate()])
 
+    def key(self, key_id: str) -> MasterKey:
+        """The key with this id, to decrypt what it encrypted."""
+        try:
+            return self._keys[key_id]
+        except KeyError:
+            raise DecryptionError(f"the data was encrypted with key {key_id}, which is not in the keyring") from None
+
     def with_new_primary(self, key: MasterKey | None = None) -> Keyring:
         """This keyring plus a new key that becomes primary; the old keys still decrypt."""
         new = key or MasterKey.generate()
@@ -152,9 +159,7 @@ class Keyring:
 
     def decrypt_bytes(self, envelope: str, context: FieldContext) -> bytes:
         key_id, raw = _split_envelope(envelope)
-        key = self._keys.get(key_id)
-        if key is None:
-            raise DecryptionError(f"the value was encrypted with key {key_id}, which is not in the keyring")
+        key = self.key(key_id)
         try:
             padded = key.open(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.associated_data(key_id))
         except InvalidTag:
