@@ -61,17 +61,22 @@ def distribution_chart(table: pl.DataFrame, key: str, path: Path, title: str, xl
     check_path(path)
     rows = table.head(25).reverse()
     labels = [f"{v} (n={n:,})" for v, n in zip(rows[key], rows["count"], strict=True)]
-    figure, axes = plt.subplots(figsize=(9, 1.2 + 0.35 * len(labels)))
+    figure, axes = plt.subplots(figsize=(9, 2.0 + 0.35 * len(labels)))
     y = list(range(len(labels)))
     axes.hlines(y, rows["p10"], rows["p90"], color="#999999", linewidth=1, label="p10–p90")
     axes.barh(y, rows["p75"] - rows["p25"], left=rows["p25"], height=0.5, color="#9ecae1", label="p25–p75")
     axes.scatter(rows["median"], y, color="#08519c", zorder=3, label="median")
     axes.set_yticks(y, labels, fontsize=8)
     axes.set_xlabel(xlabel)
-    axes.set_title(title)
-    axes.legend(fontsize=8, loc="lower right")
+    _title_and_legend(axes, title)
     axes.grid(axis="x", alpha=0.3)
     _finish(figure, path, note)
+
+
+def _title_and_legend(axes: plt.Axes, title: str) -> None:
+    """Title on the left, legend above the plot on the right, where neither covers the bars."""
+    axes.set_title(title, loc="left")
+    axes.legend(fontsize=8, loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, ncols=3)
 
 
 def share_chart(table: pl.DataFrame, key: str, path: Path, title: str, note: str) -> None:
@@ -82,15 +87,14 @@ def share_chart(table: pl.DataFrame, key: str, path: Path, title: str, note: str
     shares = [100 * (s or 0.0) for s in rows["share"].to_list()]
     low = [s - 100 * lo for s, lo in zip(shares, rows["low"].to_list(), strict=True)]
     high = [100 * hi - s for s, hi in zip(shares, rows["high"].to_list(), strict=True)]
-    figure, axes = plt.subplots(figsize=(9, 1.2 + 0.35 * len(labels)))
+    figure, axes = plt.subplots(figsize=(9, 2.0 + 0.35 * len(labels)))
     y = list(range(len(labels)))
     axes.barh(y, shares, color="#9ecae1", height=0.6)
     axes.errorbar(shares, y, xerr=[low, high], fmt="none", ecolor="#08519c", capsize=3, label="95% interval (Wilson)")
     axes.set_yticks(y, labels, fontsize=8)
     axes.set_xlim(0, 100)
     axes.set_xlabel("Share (%)")
-    axes.set_title(title)
-    axes.legend(fontsize=8, loc="lower right")
+    _title_and_legend(axes, title)
     axes.grid(axis="x", alpha=0.3)
     _finish(figure, path, note)
 
@@ -98,7 +102,7 @@ def share_chart(table: pl.DataFrame, key: str, path: Path, title: str, note: str
 def count_chart(table: pl.DataFrame, key: str, value: str, path: Path, title: str, note: str) -> None:
     check_path(path)
     rows = table.head(25).reverse()
-    figure, axes = plt.subplots(figsize=(9, 1.2 + 0.35 * rows.height))
+    figure, axes = plt.subplots(figsize=(9, 2.0 + 0.35 * rows.height))
     axes.barh([str(v) for v in rows[key]], rows[value], color="#9ecae1")
     axes.set_xlabel(value.replace("_", " ").capitalize())
     axes.set_title(title)

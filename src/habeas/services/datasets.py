@@ -62,6 +62,7 @@ class ImportReport:
     tally: Tally = field(default_factory=Tally)
     warnings: list[str] = field(default_factory=list)
     stored: dict[str, int] = field(default_factory=dict)  # mapped lists: records added to the database
+    headers: dict[str, str] = field(default_factory=dict)  # canonical column → header in the file
 
 
 def file_sha256(path: Path) -> str:
@@ -104,6 +105,7 @@ def import_dataset(
             reading = DatasetReading(path, fmt, sheet, batch_rows=batch_rows, workdir=workdir)
             report.header_row, report.sheet = reading.layout.header_row, reading.layout.sheet
             report.unused_columns = reading.unused_columns
+            report.headers = {name: reading.parser.header(name) for name in reading.parser.positions}
             report.tally = reading.tally
             collected = _read_all(reading, writer, strict, progress, list_mapping, rid)
             report.warnings = _assertions(fmt, reading.tally)
@@ -225,6 +227,7 @@ def _manifest(report: ImportReport, source: Source, reading: DatasetReading) -> 
         "note_rows": tally.notes,
         "unused_columns": list(report.unused_columns),
         "redacted": dict(tally.redacted),
+        "person_ids_in_file": bool(reading.fmt.person_column and reading.fmt.person_column in reading.parser.positions),
         "no_lookup": [{"column": c, "value": v, "rows": n} for (c, v), n in tally.unmapped.most_common()],
         "problems": [{"column": c, "kind": k, "rows": n} for (c, k), n in tally.problem_kinds.most_common()],
         "problem_sample": tally.problems[:100],
@@ -371,6 +374,7 @@ class Figures:
     release: Release
     note: str
     unit: str = "rows"
+    brief: tuple[str, ...] = ()  # the columns a terminal table shows (all when empty)
 
 
 def _note(found: Release, method: str) -> str:
@@ -451,14 +455,14 @@ def stay_figures(ctx: Context, release_name: str | None = None, by: str | None =
     _check_by(frame, by)
     table = distribution(frame, "length_days", by)
     key = by or "all"
-    extra = frame.with_columns(group=pl.lit("all") if by is None else pl.col(by))
     moved = shares(frame, "transferred", by).select(key, pl.col("share").alias("share_transferred"))
-    more = (_grouped_counts(extra, key, by)).join(moved, on=key, how="left")
+    more = _grouped_counts(frame, key, by).join(moved, on=key, how="left")
     method = (
         "Stay length in days from stay book-in to stay book-out; ongoing stays run to the end of the last observed day."
     )
-    return Figures(f"Length of stays in ICE detention{' by ' + by if by else ''}", key,
-                   table.join(more, on=key, how="left"), found, _note(found, method), "stays")  # fmt: skip
+    title = f"Length of stays in ICE detention{' by ' + by if by else ''}"
+    brief = (key, "count", "people", "median", "p25", "p75", "p90", "share_transferred", "ongoing")
+    return Figures(title, key, table.join(more, on=key, how="left"), found, _note(found, method), "stays", brief)
 
 
 def _grouped_counts(frame: pl.LazyFrame, key: str, by: str | None) -> pl.DataFrame:
@@ -492,7 +496,7 @@ def share_figures(
         unit = SHARES[what][0] if what in SHARES else "stays"
         frame = people(found.scan(), last) if unit == "people" else stays(found.scan(), last)
     elif what in (None, "no_conviction"):
-        unit = "rows"
+        unit = "removals" if found.format == "ice_removals" else "rows"
         frame = found.scan()
         if found.format == "ice_removals":
             frame = frame.with_columns(no_conviction_on_record(REMOVAL_CONVICTION_FIELDS).alias("no_conviction"))
@@ -527,7 +531,7 @@ def summary_figures(ctx: Context, release_name: str | None = None, by: str | Non
     found = release(ctx, release_name)
     rows = _with_places(ctx, found.scan())
     _check_by(rows, by)
-    unit = "person" if "person" in rows.collect_schema().names() else None
+    unit = "person" if found.manifest.get("person_ids_in_file") else None
     table = counts(rows, by, unit)
     key = by or "all"
     if found.format == "ice_detentions":
