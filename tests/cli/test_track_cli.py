@@ -132,3 +132,40 @@ def test_every_command_has_help_with_an_explanation() -> None:
         assert command in out
         sub_code, sub_out = run(*command.split(), "--help")
         assert sub_code == 0 and len(sub_out) > 200, command
+
+
+def test_exports_leave_out_sensitive_fields_unless_asked(db: str) -> None:
+    run("import", *[str(p) for p in sorted(EXAMPLES.glob("*.yaml"))], "--db", db)
+    code, plain = run("export", "--format", "json", "--db", db)
+    assert code == 0
+    people = {p["id"]: p for p in json.loads(plain)["people"]}
+    assert "sensitive" not in people["ahr"]
+    assert all("note" not in e for e in json.loads(plain)["events"])
+    code, full = run("export", "--format", "json", "--include-sensitive", "--db", db)
+    assert {p["id"]: p for p in json.loads(full)["people"]}["ahr"]["sensitive"]["asylum_basis"]
+
+
+def test_an_export_without_notes_imports_back_as_nothing_new(db: str, tmp_path: Path) -> None:
+    run("import", *[str(p) for p in sorted(EXAMPLES.glob("*.yaml"))], "--db", db)
+    out_file = tmp_path / "plain.yaml"
+    run("export", "--out", str(out_file), "--db", db)
+    code, out = run("import", str(out_file), "--db", db)
+    assert code == 0 and "Nothing new" in out
+
+
+def test_partner_formats_export_and_pfif_imports_back(db: str, tmp_path: Path) -> None:
+    run("import", *[str(p) for p in sorted(EXAMPLES.glob("*.yaml"))], "--db", db)
+    code, ftm = run("export", "--format", "ftm", "--db", db)
+    assert code == 0 and all(json.loads(line)["schema"] for line in ftm.splitlines() if line.strip())
+    tables = tmp_path / "tables"
+    code, out = run("export", "--format", "parquet", "--out", str(tables), "--db", db)
+    assert code == 0 and (tables / "events.parquet").exists()
+    pfif = tmp_path / "people.xml"
+    code, out = run("export", "--format", "pfif", "--out", str(pfif), "--db", db)
+    assert code == 0 and pfif.read_text().startswith("<?xml")
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    run("init", "--db", other)
+    code, out = run("import", "--format", "pfif", str(pfif), "--db", other)
+    assert code == 0, out
+    code, out = run("people", "--format", "json", "--db", other)
+    assert len(json.loads(out)) == 3

@@ -68,22 +68,42 @@ def init(db: DbOption = None) -> None:
         console.print(f"Upgraded the database at {where} from schema {before} to {after}.")
 
 
+class ImportFormat(StrEnum):
+    casefile = "casefile"
+    pfif = "pfif"
+
+
 @app.command("import")
 def import_(
     files: Annotated[list[Path], typer.Argument(help="Case files (.yaml, .yml or .json).", show_default=False)],
+    fmt: Annotated[
+        ImportFormat, typer.Option("--format", "-f", help="casefile (YAML/JSON) or pfif (PFIF 1.4 XML).")
+    ] = ImportFormat.casefile,
+    pfif_domain: Annotated[str, typer.Option(help="Your PFIF home domain (pfif only).")] = "habeas.invalid",
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
     """Import case files: validate every file first, then store all of them or nothing.
 
     Importing the same file twice stores nothing new. Problems are listed with the
-    file, the line (YAML) or JSON pointer, and what is wrong.
+    file, the line (YAML) or JSON pointer, and what is wrong. Bulk public datasets
+    (ICE FOIA releases, journalists' lists) go through `habeas datasets import`.
 
-    Example: habeas import examples/hernandez-romero.yaml
+    Examples:
+      habeas import examples/hernandez-romero.yaml
+      habeas import --format pfif records.xml
     """
     ctx = context(db, user=user)
     with user_errors():
-        summary = track.import_casefiles(ctx, files)
+        if fmt == ImportFormat.pfif:
+            from habeas.services import reports
+
+            result = reports.import_pfif(ctx, files, home_domain=pfif_domain)
+            summary = result.summary
+            for line in result.left_out:
+                console.print(f"  left out: {line}", highlight=False)
+        else:
+            summary = track.import_casefiles(ctx, files)
     if summary.nothing_new:
         console.print("Nothing new: every record in these files is already stored.")
         return
@@ -315,27 +335,52 @@ class ExportFormat(StrEnum):
     casefile = "casefile"
     json = "json"
     csv = "csv"
+    parquet = "parquet"
+    ftm = "ftm"
+    pfif = "pfif"
 
 
 @app.command()
 def export(
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="casefile (YAML), json, or csv (events).")] = (
-        ExportFormat.casefile
-    ),
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="casefile (YAML, re-imports to the same results), json (the same as JSON), "
+            "csv (events to the screen, or a folder of tables with --out), parquet (a folder of tables), "
+            "ftm (FollowTheMoney entities, JSON lines), pfif (PFIF 1.4 XML).",
+        ),
+    ] = ExportFormat.casefile,
     cohort: Annotated[str | None, typer.Option(help="Only this cohort's members and what they cite.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write to this file instead of the screen.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="A file (or, for csv/parquet, a folder).")] = None,
+    include_sensitive: Annotated[
+        bool,
+        typer.Option(
+            help="Include sensitive attributes, identifiers and notes (keep the file as safe as the database)."
+        ),
+    ] = False,
+    pfif_domain: Annotated[str, typer.Option(help="Your PFIF home domain, for PFIF record ids.")] = "habeas.invalid",
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Export records. A casefile export imports again to the same derived results.
+    """Export records for backup, for another habeas, or for partners' tools.
 
-    Exports contain names and sensitive attributes: keep them as safe as the database.
+    Without --include-sensitive, exports leave out sensitive attributes, identifiers and notes.
 
-    Example: habeas export --cohort cecot-2025-03 --out cecot.yaml
+    Examples:
+      habeas export --cohort cecot-2025-03 --out cecot.yaml
+      habeas export --format parquet --out tables/
+      habeas export --format ftm --out entities.jsonl
     """
     ctx = context(db, user=user)
+    if fmt in (ExportFormat.ftm, ExportFormat.pfif, ExportFormat.parquet) or (fmt == ExportFormat.csv and out):
+        _export_for_partners(ctx, fmt, cohort, out, include_sensitive, pfif_domain)
+        return
     with user_errors():
         casefile = track.export_casefile(ctx, cohort)
+    if not include_sensitive:
+        casefile = track.without_sensitive(casefile)
     document = casefile_document(casefile)
     if fmt == ExportFormat.casefile:
         text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
@@ -348,6 +393,21 @@ def export(
         return
     out.write_text(text, encoding="utf-8")
     console.print(f"Wrote {len(document['people'])} people and {len(document['events'])} events to {out}.")
+
+
+def _export_for_partners(
+    ctx: Context, fmt: ExportFormat, cohort: str | None, out: Path | None, include_sensitive: bool, domain: str
+) -> None:
+    from habeas.services import reports
+
+    with user_errors():
+        if out is None:
+            if fmt == ExportFormat.parquet:
+                fail("--format parquet writes a folder of tables: give it with --out FOLDER")
+            sys.stdout.buffer.write(reports.export_data(ctx, fmt.value, cohort, include_sensitive, pfif_domain=domain))
+            return
+        written = reports.export(ctx, fmt.value, out, cohort, include_sensitive, pfif_domain=domain)
+    console.print(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''}: " + ", ".join(str(p) for p in written))
 
 
 def _events_csv(events: list[dict[str, Any]]) -> str:

@@ -379,15 +379,27 @@ def _to_records(data: Mapping[str, Any], events: list[dict[str, Any]], into: Cas
 
 def parse_casefiles(paths: Iterable[Path], known: KnownIds = KnownIds()) -> CaseFile:
     """Read and validate case files together; raise :class:`CaseFileError` listing every problem."""
-    batch = _Batch(known)
-    loaded = []
+    documents: list[tuple[str, Any, Mapping[str, int]]] = []
+    unreadable: list[Problem] = []
     for path in paths:
-        name = str(path)
         try:
             data, lines = read_document(path)
         except CaseFileError as exc:
-            batch.problems.extend(exc.problems)
+            unreadable.extend(exc.problems)
             continue
+        documents.append((str(path), data, lines))
+    return parse_documents(documents, known, unreadable)
+
+
+def parse_documents(
+    documents: Iterable[tuple[str, Any, Mapping[str, int]]],
+    known: KnownIds = KnownIds(),
+    problems: Iterable[Problem] = (),
+) -> CaseFile:
+    """Validate case-file documents already loaded (name, data, line map), e.g. converted from PFIF."""
+    batch = _Batch(known, problems=list(problems))
+    loaded = []
+    for name, data, lines in documents:
         if isinstance(data, dict):
             # An empty section (`events:` with nothing under it) is an empty list, not an error.
             data.update({k: [] for k in ("sources", "cohorts", "people", "events") if k in data and data[k] is None})

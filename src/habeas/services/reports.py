@@ -7,9 +7,8 @@ and return bytes or write files. The CLI and the web app call these.
 
 from __future__ import annotations
 
+import hashlib
 import io
-import json
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from habeas.domain.whereabouts import derive_whereabouts
-from habeas.ingest.casefile import CaseFile, casefile_document
+from habeas.ingest.casefile import CaseFile
 from habeas.interop.ftm import ftm_entities, write_ftm
 from habeas.interop.pfif import DEFAULT_DOMAIN, PfifError, export_pfif
 from habeas.interop.pfif_import import read_pfif
@@ -192,12 +191,9 @@ def import_pfif(ctx: Context, paths: Sequence[Path], home_domain: str = DEFAULT_
 
 def _store(ctx: Context, casefile: CaseFile, paths: Sequence[Path]) -> Any:
     # The records go through the same validation and all-or-nothing import as a hand-written case file.
-    document = casefile_document(casefile)
-    with tempfile.TemporaryDirectory(prefix="habeas-pfif-") as folder:
-        name = "+".join(p.stem for p in paths)[:80] or "pfif"
-        path = Path(folder) / f"{name}.pfif.json"
-        path.write_text(json.dumps(document, ensure_ascii=False, default=_plain), encoding="utf-8")
-        return track.import_casefiles(ctx, [path])
+    name = "+".join(p.name for p in paths)[:200] or "pfif"
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in paths)).hexdigest()
+    return track.import_records(ctx, casefile, name, digest)
 
 
 def _plain(value: Any) -> Any:

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from habeas.domain.model import Person
+from habeas.domain.model import Event, Person
 from habeas.domain.timeline import Timeline, build_timeline
 from habeas.domain.vocabulary import Custody
 from habeas.domain.whereabouts import Whereabouts, derive_whereabouts
-from habeas.ingest.casefile import CaseFile, CaseFileError, parse_casefiles
+from habeas.ingest.casefile import CaseFile, CaseFileError, casefile_document, parse_casefiles, parse_documents
 from habeas.services import Context, NotFound, ServiceError
 from habeas.store.db import DatabaseError, ensure_current, upgrade
 from habeas.store.repository import ConflictError, ImportSummary, Repository, StoredIds
@@ -66,12 +68,26 @@ def import_casefiles(ctx: Context, paths: Sequence[Path]) -> ImportSummary:
             casefile = parse_casefiles(paths, StoredIds(repo.session))
         except CaseFileError as exc:
             raise InvalidInput(exc.problems) from exc
+        return _store(repo, ctx, casefile, [_file_record(p) for p in paths])
+
+
+def import_records(ctx: Context, casefile: CaseFile, name: str, sha256: str) -> ImportSummary:
+    """Store records converted from another format (e.g. PFIF), validated exactly like a case file."""
+    document = json.loads(json.dumps(casefile_document(casefile), ensure_ascii=False, default=str))
+    with repository(ctx, write=True) as repo:
         try:
-            summary = repo.add_casefile(casefile, ctx.actor.name, [_file_record(p) for p in paths])
-        except ConflictError as exc:
-            repo.session.rollback()
+            checked = parse_documents([(name, document, {})], StoredIds(repo.session))
+        except CaseFileError as exc:
             raise InvalidInput(exc.problems) from exc
-    return summary
+        return _store(repo, ctx, checked, [{"name": name, "sha256": sha256}])
+
+
+def _store(repo: Repository, ctx: Context, casefile: CaseFile, files: list[dict[str, str]]) -> ImportSummary:
+    try:
+        return repo.add_casefile(casefile, ctx.actor.name, files)
+    except ConflictError as exc:
+        repo.session.rollback()
+        raise InvalidInput(exc.problems) from exc
 
 
 def _person(repo: Repository, person_id: str) -> Person:
@@ -154,3 +170,20 @@ def export_casefile(ctx: Context, cohort: str | None = None) -> CaseFile:
 def database_counts(ctx: Context) -> dict[str, int]:
     with repository(ctx) as repo:
         return repo.counts()
+
+
+def without_sensitive(casefile: CaseFile) -> CaseFile:
+    """The same records less what only counsel should see: sensitive attributes, identifiers, notes."""
+
+    def plain(event: Event) -> Event:
+        replacement = event.attrs.get("replacement")
+        attrs = dict(event.attrs)
+        if isinstance(replacement, Event):
+            attrs["replacement"] = plain(replacement)
+        return replace(event, note=None, attrs=attrs)
+
+    return replace(
+        casefile,
+        people=[replace(p, sensitive={}, identifiers={}) for p in casefile.people],
+        events=[plain(e) for e in casefile.events],
+    )

@@ -53,7 +53,12 @@ class ImportSummary:
 
 
 def content_sha256(event: Event) -> str:
-    written = event_to_written(event)
+    """The digest that says whether two events with one id are the same fact.
+
+    The free-text note is left out: an export made without sensitive fields (no notes)
+    imports back as the same events. Two different notes on one event are still a conflict.
+    """
+    written = {k: v for k, v in event_to_written(event).items() if k != "note"}
     return hashlib.sha256(canonical_json(written).encode()).hexdigest()
 
 
@@ -180,9 +185,13 @@ class Repository:
 
     def _add_event(self, event: Event, import_id: int, summary: ImportSummary, problems: list[str]) -> None:
         digest = content_sha256(event)
-        stored = self.session.scalar(select(EventRow.content_sha256).where(EventRow.id == event.id))
-        if stored is not None:
-            if stored != digest:
+        stored_row = self.session.execute(
+            select(EventRow.content_sha256, EventRow.written).where(EventRow.id == event.id)
+        ).first()
+        if stored_row is not None:
+            stored, written = stored_row
+            stored_note = written.get("note")
+            if stored != digest or (event.note and stored_note and event.note != stored_note):
                 problems.append(
                     f"event {event.id!r} is already stored with different content; events are never "
                     "edited: add a `correction` that supersedes it"
