@@ -125,8 +125,11 @@ class DatasetReading:
 def locate(path: Path, fmt: DatasetFormat, sheet: str | None = None) -> Layout:
     """The file's layout for ``fmt``, or an error that says what the file looks like instead."""
     wanted = {spec.name for spec in fmt.required if spec.name != fmt.person_column}
-    layout = sniff(path, fmt.header_index(), wanted, sheet)
-    if layout.header_row:
+    index = fmt.header_index()
+    layout = sniff(path, index, wanted, sheet)
+    named = {index.get(normalize_header(h)) for h in layout.headers}
+    # A header naming none of the required columns belongs to some other kind of file.
+    if layout.header_row and (not wanted or wanted & named):
         return layout
     examples = ", ".join(repr(spec.released_header) for spec in (fmt.required or fmt.columns)[:3])
     hint = ""
