@@ -41,11 +41,12 @@ def test_foia_exemption_codes_are_recognised_and_values_are_not(cell: str, redac
 
 
 def test_removals_with_title_rows_redactions_and_footnotes(dctx, write_release) -> None:
+    er, fear, dob = "[8F] Expedited Removal", "[8G] Expedited Removal - Credible Fear Referral", "(b)(6),(b)(7)(c )"
     rows = [
-        ["1/3/2012", "(b)(6),(b)(7)(c )", "Male", "FRANCE", "(b)(7)(E )", None, "[8F] Expedited Removal"],
-        ["1/5/2012", "(b)(6),(b)(7)(c )", "Female", "EL SALVADOR", "(b)(7)(E )", "Illegal Entry", "[8F] Expedited Removal"],
-        ["12/31/2012", "(b)(6)", "Female", "KOREA", "(b)(7)(E )", None, "[8G] Expedited Removal - Credible Fear Referral"],
-    ]  # fmt: skip
+        ["1/3/2012", dob, "Male", "FRANCE", "(b)(7)(E )", None, er],
+        ["1/5/2012", dob, "Female", "EL SALVADOR", "(b)(7)(E )", "Illegal Entry", er],
+        ["12/31/2012", "(b)(6)", "Female", "KOREA", "(b)(7)(E )", None, fear],
+    ]
     path = write_release("removals.csv", REMOVALS_HEADER, rows, footnotes=["", "Note: data as of 07/06/2019"])
     report = service.import_dataset(dctx, "ice-removals", path)
     tally = report.tally
