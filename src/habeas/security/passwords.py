@@ -23,7 +23,7 @@ class Argon2Parameters:
 
 # OWASP Password Storage Cheat Sheet: argon2id with at least 19 MiB, 2 iterations, 1 lane.
 OWASP_MINIMUM = Argon2Parameters(memory_kib=19 * 1024, iterations=2, parallelism=1)
-# What habeas uses: above the minimum, about a tenth of a second on a small server.
+# What habeas uses: well above the minimum; about 0.2 s a hash on a small shared server.
 DEFAULT_PARAMETERS = Argon2Parameters(memory_kib=64 * 1024, iterations=3, parallelism=1)
 
 
