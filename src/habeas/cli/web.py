@@ -1,0 +1,82 @@
+"""`habeas serve`: the web app on this machine (127.0.0.1 unless told otherwise)."""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from typing import Annotated
+
+import typer
+
+from habeas.cli.app import ConfigOption, DbOption, app, console, context, fail, user_errors
+from habeas.services import Context, track
+
+HostOption = Annotated[
+    str,
+    typer.Option("--host", help="Address to listen on. Keep 127.0.0.1 and put a TLS proxy in front to serve others."),
+]
+PortOption = Annotated[int, typer.Option("--port", help="Port to listen on.")]
+InsecureOption = Annotated[
+    bool,
+    typer.Option(
+        "--insecure-cookies",
+        help="Send cookies over plain http. Only for trying habeas at http://127.0.0.1; refused on other addresses.",
+    ),
+]
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def accounts_for_serve(ctx: Context):  # type: ignore[no-untyped-def]
+    """The users, sessions, tokens and audit trail the server uses, and what to tell the operator.
+
+    Until the store holds users, the server starts with one administrator held in
+    memory, whose one-time password is printed here; the first sign-in enrols a TOTP
+    authenticator. Everything is forgotten when the server stops.
+    """
+    from habeas.web.accounts import MemoryUserStore, memory_accounts
+
+    users = MemoryUserStore()
+    password = secrets.token_urlsafe(15)
+    users.add("admin", "admin", password)
+    notes = [
+        f"Sign in as [bold]admin[/] with the one-time password [bold]{password}[/]",
+        "(held in memory until the server stops)",
+    ]
+    return memory_accounts(users), notes
+
+
+@app.command("serve")
+def serve(
+    db: DbOption = None,
+    config: ConfigOption = None,
+    host: HostOption = "127.0.0.1",
+    port: PortOption = 8000,
+    insecure_cookies: InsecureOption = False,
+) -> None:
+    """Start the web app: search, person pages, timelines, the morning report and the JSON API."""
+    import uvicorn
+
+    from habeas.web.app import create_app
+    from habeas.web.config import WebSettings
+
+    if insecure_cookies and not _is_loopback(host):
+        fail("--insecure-cookies is only allowed on a loopback address such as 127.0.0.1")
+    ctx = context(db, config)
+    with user_errors():
+        track.database_counts(ctx)  # fails early, with a clear message, on a database `habeas init` has not made
+    accounts, notes = accounts_for_serve(ctx)
+    web_app = create_app(ctx.settings, accounts, WebSettings(secure_cookies=not insecure_cookies))
+    scheme = "http" if insecure_cookies else "https (behind your TLS proxy)"
+    console.print(f"habeas is serving on [bold]http://{host}:{port}[/]  cookies: {scheme}", highlight=False)
+    for note in notes:
+        console.print(note, highlight=False)
+    # No access log: request lines carry search words and person ids.
+    uvicorn.run(web_app, host=host, port=port, access_log=False, server_header=False, log_level="warning")

@@ -1,0 +1,376 @@
+"""What the web pages need from the services: a forgiving name index, people summaries, guarded person views.
+
+Everything here takes the acting user explicitly and filters by the access model
+(:mod:`habeas.security.access`) before it counts, ranks or returns anything, so a page
+cannot show, count or suggest a person the user may not reach.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from habeas.domain.model import Event, Person
+from habeas.domain.timeline import Timeline, build_timeline
+from habeas.domain.whereabouts import Whereabouts, derive_whereabouts
+from habeas.rules.alerts import Alerts
+from habeas.rules.engine import check_timeline
+from habeas.rules.flag import Flag, Severity
+from habeas.security.access import Action, Resource, Scope, User, decide, scope
+from habeas.security.search import fold, name_words
+from habeas.services import Actor, Context, NotFound, check, track
+
+
+def acting(base: Context, user: User) -> Context:
+    """A context for ``user`` that shares ``base``'s engine (one connection pool per web app)."""
+    ctx = Context(base.settings, Actor(user.name, str(user.role)))
+    if "engine" in base.__dict__:
+        ctx.__dict__["engine"] = base.__dict__["engine"]  # cached_property storage: reuse, do not reconnect
+    return ctx
+
+
+@dataclass(frozen=True)
+class PersonCard:
+    """What a list or a search shows of a person before anything is derived."""
+
+    id: str
+    name: str | None
+    aliases: tuple[str, ...]
+    cohorts: tuple[str, ...]
+    citizenship: str | None
+
+    @classmethod
+    def of(cls, person: Person) -> PersonCard:
+        return cls(person.id, person.name, tuple(person.aliases), tuple(person.cohorts), person.citizenship)
+
+    @property
+    def resource(self) -> Resource:
+        return Resource.person(self.id, self.cohorts)
+
+    @property
+    def sort_name(self) -> str:
+        return fold(self.name or self.id)
+
+
+# -- the name index -------------------------------------------------------------------
+
+EXACT, PREFIX, TYPO = 0, 1, 2  # the cost of a query word's match, lower first
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """Whether one insertion, deletion, substitution or swap of neighbours turns ``a`` into ``b``."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+@dataclass(frozen=True)
+class Match:
+    card: PersonCard
+    cost: int  # the sum of the query words' costs: exact 0, prefix 1, typo 2
+
+
+class NameIndex:
+    """Folded name and alias words of every person, searchable in any order, with one typo per word.
+
+    Lookups go word → people; a typo is found through the words' one-letter deletions
+    (a query word and an indexed word within one edit share a deletion or are one).
+    """
+
+    def __init__(self, cards: Iterable[PersonCard]):
+        self.cards: dict[str, PersonCard] = {}
+        self._people: dict[str, set[str]] = defaultdict(set)
+        for card in cards:
+            self.cards[card.id] = card
+            for text in (card.name or "", *card.aliases):
+                for word in name_words(text):
+                    self._people[word].add(card.id)
+        self._words = sorted(self._people)
+        self._by_deletion: dict[str, set[str]] = defaultdict(set)
+        for word in self._words:
+            if len(word) >= 3:
+                for gone in _deletions(word):
+                    self._by_deletion[gone].add(word)
+
+    def __len__(self) -> int:
+        return len(self.cards)
+
+    def _word_matches(self, word: str) -> dict[str, int]:
+        """Indexed words matching one query word, with the cost of each match."""
+        found: dict[str, int] = {}
+        if len(word) >= 2:
+            start = bisect_left(self._words, word)
+            for candidate in self._words[start:]:
+                if not candidate.startswith(word):
+                    break
+                found[candidate] = PREFIX
+        if len(word) >= 3:
+            near = set(self._by_deletion.get(word, ())) | {
+                w for g in _deletions(word) for w in self._by_deletion.get(g, ())
+            }
+            near |= {g for g in _deletions(word) if g in self._people}
+            for candidate in near:
+                if candidate not in found and within_one_edit(word, candidate):
+                    found[candidate] = TYPO
+        if word in self._people:
+            found[word] = EXACT
+        return found
+
+    def search(self, query: str, reach: Scope) -> list[Match]:
+        """People in ``reach`` whose names or aliases match every word of ``query``, best first."""
+        words = list(dict.fromkeys(name_words(query)))
+        if not words:
+            return []
+        costs: dict[str, int] | None = None
+        for word in words:
+            per_person: dict[str, int] = {}
+            for candidate, cost in self._word_matches(word).items():
+                for person_id in self._people[candidate]:
+                    if cost < per_person.get(person_id, TYPO + 1):
+                        per_person[person_id] = cost
+            if costs is None:
+                costs = per_person
+            else:
+                costs = {pid: costs[pid] + c for pid, c in per_person.items() if pid in costs}
+            if not costs:
+                return []
+        if query.strip() in self.cards:
+            costs = {**(costs or {}), query.strip(): EXACT}
+        matches = [Match(self.cards[pid], cost) for pid, cost in (costs or {}).items()]
+        matches = [m for m in matches if reach.covers(m.card.resource)]
+        matches.sort(key=lambda m: (m.cost, m.card.sort_name, m.card.id))
+        return matches
+
+
+# -- what lists show of each person ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Summary:
+    card: PersonCard
+    whereabouts: Whereabouts
+    flags: tuple[Flag, ...]
+
+    @property
+    def gravest(self) -> Severity | None:
+        return max((f.severity for f in self.flags), key=lambda s: s.rank, default=None)
+
+    @property
+    def days_without_proof_of_life(self) -> int | None:
+        days = self.whereabouts.days_without_proof_of_life
+        return days.max if days is not None else None
+
+
+def _timelines_by_person(ctx: Context) -> list[Timeline]:
+    """Every person's timeline with events grouped first, so the work grows with the events, not people × events."""
+    with track.repository(ctx) as repo:
+        people = repo.people()
+        events = repo.events()
+        sources = repo.sources()
+    own: dict[str, list[Event]] = defaultdict(list)
+    shared: dict[str, list[Event]] = defaultdict(list)
+    for event in events:
+        if event.person is not None:
+            own[event.person].append(event)
+        elif event.cohort is not None:
+            shared[event.cohort].append(event)
+    timelines = []
+    for person in people:
+        mine = own.get(person.id, []) + [e for c in person.cohorts for e in shared.get(c, ())]
+        timelines.append(build_timeline(person, mine, sources))
+    return timelines
+
+
+@dataclass
+class _Cache:
+    index: NameIndex | None = None
+    as_of: date | None = None
+    summaries: dict[str, Summary] = field(default_factory=dict)
+    stamp: tuple[int, int] | None = None
+    checked_at: float = 0.0
+    alerts: dict[tuple[date, date], Alerts] = field(default_factory=dict)
+
+
+class Directory:
+    """The web app's memory of who is in the database: the name index and summaries for one day.
+
+    It notices changes made elsewhere (an import from the command line) by comparing
+    record counts at most every ``freshness_seconds``; the web app's own writes call
+    :meth:`changed`.
+    """
+
+    def __init__(self, base: Context, freshness_seconds: float = 5.0):
+        self.base = base
+        self.freshness_seconds = freshness_seconds
+        self._lock = threading.Lock()
+        self._cache = _Cache()
+
+    def _stamp(self) -> tuple[int, int]:
+        counts = track.database_counts(self.base)
+        return counts["people"], counts["events"]
+
+    def _fresh(self) -> _Cache:
+        now = time.monotonic()
+        cache = self._cache
+        if now - cache.checked_at < self.freshness_seconds and cache.index is not None:
+            return cache
+        stamp = self._stamp()
+        with self._lock:
+            if stamp != self._cache.stamp:
+                self._cache = _Cache(stamp=stamp)
+            self._cache.checked_at = now
+            return self._cache
+
+    def changed(self, person_id: str | None = None) -> None:
+        """Forget what a write made stale: one person's summary (an event added), or everything (an import)."""
+        stamp = self._stamp()
+        with self._lock:
+            if person_id is None:
+                self._cache = _Cache(stamp=stamp, checked_at=time.monotonic())
+            else:
+                self._cache.summaries.pop(person_id, None)
+                self._cache.alerts = {}
+                self._cache.stamp = stamp  # our own write: not a reason to rebuild the index
+
+    def index(self) -> NameIndex:
+        cache = self._fresh()
+        if cache.index is None:
+            with track.repository(self.base) as repo:
+                index = NameIndex(PersonCard.of(p) for p in repo.people())
+            with self._lock:
+                cache.index = cache.index or index
+        assert cache.index is not None
+        return cache.index
+
+    def cards(self, reach: Scope) -> list[PersonCard]:
+        """Every person in reach, by name."""
+        cards = [c for c in self.index().cards.values() if reach.covers(c.resource)]
+        cards.sort(key=lambda c: (c.sort_name, c.id))
+        return cards
+
+    def card(self, person_id: str) -> PersonCard | None:
+        return self.index().cards.get(person_id)
+
+    def _day(self, cache: _Cache, as_of: date) -> None:
+        with self._lock:
+            if cache.as_of != as_of:
+                cache.as_of, cache.summaries = as_of, {}
+
+    def summaries(self, cards: Sequence[PersonCard], as_of: date) -> list[Summary]:
+        """Summaries of the given people (a page of a list), computed one person at a time when missing."""
+        cache = self._fresh()
+        self._day(cache, as_of)
+        settings = check.rule_settings(self.base)
+        out = []
+        for card in cards:
+            summary = cache.summaries.get(card.id)
+            if summary is None:
+                timeline = track.timeline(self.base, card.id)
+                summary = Summary(
+                    card, derive_whereabouts(timeline, as_of), tuple(check_timeline(timeline, as_of, settings))
+                )
+                cache.summaries[card.id] = summary
+            out.append(summary)
+        return out
+
+    def all_summaries(self, reach: Scope, as_of: date) -> list[Summary]:
+        """Summaries of everyone in reach (for filters, sorting by derived values, the morning report)."""
+        cache = self._fresh()
+        self._day(cache, as_of)
+        missing = [c for c in self.cards(reach) if c.id not in cache.summaries]
+        if len(missing) <= 200:
+            self.summaries(missing, as_of)
+        else:
+            settings = check.rule_settings(self.base)
+            computed = {}
+            for timeline in _timelines_by_person(self.base):
+                card = PersonCard.of(timeline.person)
+                flags = tuple(check_timeline(timeline, as_of, settings))
+                computed[card.id] = Summary(card, derive_whereabouts(timeline, as_of), flags)
+            with self._lock:
+                cache.summaries.update(computed)
+        return [s for c in self.cards(reach) if (s := cache.summaries.get(c.id)) is not None]
+
+    def alerts(self, reach: Scope, since: date, today: date) -> Alerts:
+        """The morning report's alerts for the people in reach (computed for everyone once a day, then filtered)."""
+        cache = self._fresh()
+        found = cache.alerts.get((since, today))
+        if found is None:
+            found = check.alerts(self.base, since, today)
+            with self._lock:
+                cache.alerts[(since, today)] = found
+        visible = tuple(p for p in found.people if (card := self.card(p.person)) and reach.covers(card.resource))
+        return replace(found, people=visible)
+
+
+# -- one person, guarded --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonView:
+    timeline: Timeline
+    whereabouts: Whereabouts
+    flags: tuple[Flag, ...]
+    may_write: bool
+    may_read_sensitive: bool
+
+
+def _refuse(person_id: str) -> NotFound:
+    # The same answer whether the person does not exist or is out of reach: no hint of who is in habeas.
+    return NotFound(f"no person with id {person_id!r} that you may see")
+
+
+def reachable_person(directory: Directory, user: User, action: Action, person_id: str) -> PersonCard:
+    """The person's card when ``user`` may take ``action`` on them; NotFound otherwise."""
+    card = directory.card(person_id)
+    if card is None or not decide(user, action, card.resource):
+        raise _refuse(person_id)
+    return card
+
+
+def person_view(
+    ctx: Context, directory: Directory, user: User, person_id: str, as_of: date, known_on: date | None = None
+) -> PersonView:
+    """The person page's data: timeline, whereabouts and flags, after the access model allows it."""
+    card = reachable_person(directory, user, Action.READ_PERSON, person_id)
+    timeline = track.timeline(ctx, card.id, known_on)
+    flags = check_timeline(timeline, as_of, check.rule_settings(ctx))
+    sensitive = bool(decide(user, Action.READ_SENSITIVE, card.resource))
+    if not sensitive:
+        timeline = _without_sensitive(timeline)
+    return PersonView(
+        timeline=timeline,
+        whereabouts=derive_whereabouts(timeline, as_of),
+        flags=tuple(flags),
+        may_write=bool(decide(user, Action.WRITE_EVENT, card.resource)),
+        may_read_sensitive=sensitive,
+    )
+
+
+def _without_sensitive(timeline: Timeline) -> Timeline:
+    """The timeline with the person's sensitive attributes and identifiers, and events' notes, left out."""
+    person = replace(timeline.person, sensitive={}, identifiers={})
+    entries = tuple(replace(e, event=replace(e.event, note=None)) for e in timeline.entries)
+    events = tuple(replace(e, note=None) for e in timeline.events)
+    return replace(timeline, person=person, events=events, entries=entries)
+
+
+def people_in_reach(user: User) -> Scope:
+    return scope(user, Action.READ_PERSON)

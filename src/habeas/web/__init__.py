@@ -1,0 +1,1 @@
+"""The web app for advocates: pages, the JSON API, sign-in; thin over habeas.services."""

@@ -1,0 +1,148 @@
+"""The web app factory: `create_app(settings)` assembles routes, templates, security headers and error pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment
+from starlette.exceptions import HTTPException
+
+from habeas.services import Actor, Context, NotFound, ServiceError
+from habeas.services.track import InvalidInput
+from habeas.services.web_support import Directory
+from habeas.settings import Settings
+from habeas.web.accounts import Accounts, memory_accounts
+from habeas.web.config import WebSettings
+from habeas.web.i18n import N_
+from habeas.web.policy import Forbidden, SignInRequired, Viewer, language_of, policy_of, session_caller
+from habeas.web.protection import SecurityHeaders, SignInThrottle
+from habeas.web.rendering import STATIC, make_environment, render
+from habeas.web.routes import api, edit, pages, session
+
+API_PREFIX = "/api/v1"
+WEB_ACTOR = Actor("habeas-web", "admin")  # reads the whole directory once; pages filter it by the user's reach
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    web: WebSettings
+    accounts: Accounts
+    base: Context
+    directory: Directory
+    templates: Environment
+    throttle: SignInThrottle
+    used_codes: dict[str, int] = field(default_factory=dict)  # the last TOTP time step each user spent
+
+
+def create_app(settings: Settings, accounts: Accounts | None = None, web: WebSettings | None = None) -> FastAPI:
+    """The habeas web app over the database in ``settings``; users, sessions and tokens from ``accounts``."""
+    web = web or WebSettings()
+    base = Context(settings, WEB_ACTOR)
+    app = FastAPI(
+        title="habeas",
+        summary="A due-process tracker for people in immigration detention and removal",
+        version="1",
+        docs_url=None,  # the interactive docs load scripts from a CDN; habeas works offline
+        redoc_url=None,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+    )
+    app.state.habeas = AppState(
+        settings=settings,
+        web=web,
+        accounts=accounts or memory_accounts(),
+        base=base,
+        directory=Directory(base),
+        templates=make_environment(),
+        throttle=SignInThrottle(web),
+    )
+    for router in (session.router, pages.router, edit.router, api.router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _handle_errors(app)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.add_middleware(SecurityHeaders, hsts=web.secure_cookies)
+    undeclared = [r.path for r in app.routes if isinstance(r, APIRoute) and policy_of(r) is None]
+    if undeclared:
+        raise RuntimeError(f"routes without an access policy: {', '.join(undeclared)}")
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+        schema.setdefault("components", {})["securitySchemes"] = {
+            "token": {"type": "http", "scheme": "bearer", "description": "a per-user API token (see /account)"}
+        }
+        schema["security"] = [{"token": []}]
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith(API_PREFIX + "/") or request.url.path == API_PREFIX
+
+
+def _error_page(request: Request, status: int, title: str, detail: str | None = None) -> Response:
+    state: AppState = request.app.state.habeas
+    viewer = Viewer(request, state, language_of(request, state))
+    session_caller(viewer)
+    return render(viewer, "error.html", status=status, title=title, detail=detail)
+
+
+def _handle_errors(app: FastAPI) -> None:
+    @app.exception_handler(SignInRequired)
+    def sign_in_required(request: Request, exc: SignInRequired) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": "an API token is needed"}, 401, headers={"WWW-Authenticate": "Bearer"})
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        from urllib.parse import quote
+
+        return RedirectResponse("/sign-in?next=" + quote(target, safe="/"), status_code=303)
+
+    @app.exception_handler(Forbidden)
+    def forbidden(request: Request, exc: Forbidden) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": exc.reason}, exc.status)
+        return _error_page(request, exc.status, N_("Not allowed"), exc.reason)
+
+    @app.exception_handler(InvalidInput)
+    def invalid(request: Request, exc: InvalidInput) -> Response:
+        if _is_api(request):
+            return JSONResponse(
+                {"error": "the case file has problems; nothing was stored", "problems": exc.problems}, 422
+            )
+        return _error_page(request, 400, N_("Problems found"), "\n".join(exc.problems))
+
+    @app.exception_handler(NotFound)
+    def not_found(request: Request, exc: NotFound) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": str(exc)}, 404)
+        return _error_page(request, 404, N_("Not found"), str(exc))
+
+    @app.exception_handler(ServiceError)
+    def service_error(request: Request, exc: ServiceError) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": str(exc)}, 400)
+        return _error_page(request, 400, N_("Something needs fixing"), str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        problems = [f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('msg')}" for e in exc.errors()]
+        if _is_api(request):
+            return JSONResponse({"error": "the request is not valid", "problems": problems}, 422)
+        return _error_page(request, 400, N_("Something needs fixing"), "; ".join(problems))
+
+    @app.exception_handler(HTTPException)
+    def http_error(request: Request, exc: HTTPException) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": exc.detail}, exc.status_code)
+        title = N_("Not found") if exc.status_code == 404 else N_("Something went wrong")
+        return _error_page(request, exc.status_code, title, None)

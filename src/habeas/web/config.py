@@ -1,0 +1,41 @@
+"""The web app's own settings: cookies, sessions, sign-in limits, languages, the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+LANGUAGES = ("en", "es")
+
+
+@dataclass(frozen=True)
+class WebSettings:
+    # Secure cookies are sent over HTTPS only. Turn off solely to test over http://127.0.0.1.
+    secure_cookies: bool = True
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    # Sign-in: failures per user name before a lockout, and how long the lockout lasts.
+    lockout_failures: int = 5
+    lockout_minutes: int = 15
+    # Sign-in attempts per client address in a sliding window, before answering 429.
+    attempts_per_address: int = 20
+    attempts_window_seconds: int = 300
+    page_size: int = 50
+    max_upload_bytes: int = 16 * 1024 * 1024
+    default_language: str = "en"
+    # "Today" for whereabouts and flags; tests and demos pin it.
+    today: Callable[[], date] = field(default=date.today)
+
+    @property
+    def session_cookie(self) -> str:
+        # The __Host- prefix makes browsers refuse the cookie unless it is Secure, host-only and for path /.
+        return "__Host-habeas-session" if self.secure_cookies else "habeas-session"
+
+    @property
+    def presession_cookie(self) -> str:
+        return "__Host-habeas-pre" if self.secure_cookies else "habeas-pre"
+
+    @property
+    def language_cookie(self) -> str:
+        return "__Host-habeas-lang" if self.secure_cookies else "habeas-lang"

@@ -1,0 +1,192 @@
+"""Words shown for the vocabulary's names (event kinds, fields, values, custody states, rules), for the catalogs.
+
+The vocabulary stays the one place that defines names; this module only says how each
+reads on a page, marked with N_ so Babel extracts them. A test fails when the
+vocabulary or the rule catalogue gains a name without a label here.
+"""
+
+from __future__ import annotations
+
+from habeas.web.i18n import N_
+
+KINDS = {
+    "apprehended": N_("Apprehended"),
+    "booked_in": N_("Booked into detention"),
+    "transferred": N_("Transferred"),
+    "released": N_("Released"),
+    "removed": N_("Removed"),
+    "handed_over": N_("Handed over"),
+    "returned": N_("Returned to the US"),
+    "died": N_("Died"),
+    "claim_filed": N_("Claim filed"),
+    "hearing_scheduled": N_("Hearing scheduled"),
+    "hearing_held": N_("Hearing held"),
+    "decision": N_("Decision"),
+    "petition_filed": N_("Petition filed"),
+    "contact": N_("Contact"),
+    "proof_of_life": N_("Proof of life"),
+    "inquiry": N_("Inquiry"),
+    "inquiry_answered": N_("Inquiry answered"),
+    "access_denied": N_("Access denied"),
+    "allegation": N_("Allegation"),
+    "record_check": N_("Criminal-record check"),
+    "correction": N_("Correction"),
+}
+
+CUSTODY = {
+    "us_custody": N_("In US custody"),
+    "foreign_custody": N_("In foreign custody"),
+    "removed": N_("Removed"),
+    "released": N_("Released"),
+    "deceased": N_("Deceased"),
+    "unknown": N_("Unknown"),
+}
+
+FIELDS = {
+    "agency": N_("Agency"),
+    "attended": N_("Attended"),
+    "basis": N_("Basis"),
+    "by": N_("By"),
+    "case_number": N_("Case number"),
+    "channel": N_("Channel"),
+    "claim": N_("Claim"),
+    "country": N_("Country"),
+    "court": N_("Court"),
+    "decides": N_("Decides"),
+    "destination": N_("Destination"),
+    "direct": N_("Heard from the person directly"),
+    "evidence": N_("Evidence"),
+    "facility": N_("Facility"),
+    "facility_code": N_("Facility code"),
+    "flight": N_("Flight"),
+    "from_facility": N_("From facility"),
+    "in_absentia": N_("In absentia"),
+    "inquiry": N_("Inquiry answered"),
+    "jurisdiction": N_("Jurisdiction"),
+    "outcome": N_("Outcome"),
+    "party": N_("Party"),
+    "petition": N_("Petition"),
+    "place": N_("Place"),
+    "proceeding": N_("Proceeding"),
+    "protects_against": N_("Protects against removal to"),
+    "reason": N_("Reason"),
+    "removal_type": N_("Removal type"),
+    "replacement": N_("Replacement"),
+    "result": N_("Result"),
+    "retract": N_("Retract"),
+    "scheduled_for": N_("Scheduled for"),
+    "supersedes": N_("Corrects"),
+    "to": N_("To"),
+    "where": N_("Where"),
+    "who": N_("Who"),
+}
+
+VALUES = {
+    "alternatives_to_detention": N_("alternatives to detention"),
+    "answered": N_("answered"),
+    "appeal": N_("appeal"),
+    "association": N_("association"),
+    "asylum": N_("asylum"),
+    "attorney": N_("attorney"),
+    "bond": N_("bond"),
+    "call": N_("call"),
+    "cat": N_("Convention Against Torture"),
+    "cat_granted": N_("CAT protection granted"),
+    "clothing": N_("clothing"),
+    "congress": N_("member of Congress"),
+    "consulate": N_("consulate"),
+    "court_order": N_("court order"),
+    "criminal_record": N_("criminal record"),
+    "denied": N_("denied"),
+    "dismissed": N_("dismissed"),
+    "exchange": N_("exchange"),
+    "family": N_("family"),
+    "granted": N_("granted"),
+    "habeas": N_("habeas corpus"),
+    "informant": N_("informant"),
+    "journalist": N_("journalist"),
+    "nationality": N_("nationality"),
+    "no_response": N_("no response"),
+    "none_found": N_("none found"),
+    "official": N_("official"),
+    "official_confirmation": N_("official confirmation"),
+    "order_of_supervision": N_("order of supervision"),
+    "other": N_("other"),
+    "parole": N_("parole"),
+    "photo": N_("photo"),
+    "record_found": N_("record found"),
+    "release": N_("release"),
+    "removal_order": N_("removal order"),
+    "review": N_("petition for review"),
+    "social_media": N_("social media"),
+    "stay": N_("stay"),
+    "stay_granted": N_("stay granted"),
+    "tattoo": N_("tattoo"),
+    "terminated": N_("terminated"),
+    "tps": N_("Temporary Protected Status"),
+    "video": N_("video"),
+    "visit": N_("visit"),
+    "withholding": N_("withholding of removal"),
+    "withholding_granted": N_("withholding granted"),
+}
+
+SEVERITY = {"critical": N_("critical"), "warning": N_("warning"), "info": N_("info")}
+CERTAINTY = {"certain": N_("certain"), "possible": N_("possible")}
+CHANGES = {"new": N_("new"), "more_severe": N_("more severe"), "now_certain": N_("now certain")}
+
+RULE_TITLES = {
+    "removed_with_pending_proceedings": N_("Removed while proceedings were pending"),
+    "removed_despite_protection": N_("Removed to a country a decision protects the person from"),
+    "third_country_removal": N_("Removed to a country that is not the person's own"),
+    "decided_after_removal": N_("Decided after the person was removed"),
+    "foreign_custody": N_("Handed into another state's custody"),
+    "no_proof_of_life": N_("No proof of life"),
+    "access_denied": N_("Access to the person refused"),
+    "inquiry_unanswered": N_("Inquiry about the person denied or unanswered"),
+    "allegation_without_record": N_("Allegation with no criminal record behind it"),
+    "prolonged_detention": N_("Prolonged detention"),
+    "conflicting_accounts": N_("Sources disagree about custody"),
+    "enforced_disappearance_indicators": N_("Marks of an enforced disappearance"),
+}
+
+SOURCE_KINDS = {
+    "article": N_("article"),
+    "broadcast": N_("broadcast"),
+    "court_record": N_("court record"),
+    "government_record": N_("government record"),
+    "government_statement": N_("government statement"),
+    "dataset": N_("dataset"),
+    "testimony": N_("testimony"),
+    "interview": N_("interview"),
+    "document": N_("document"),
+    "other": N_("other"),
+}
+
+RELIABILITY = {"confirmed": N_("confirmed"), "credible": N_("credible"), "unverified": N_("unverified")}
+
+STATUS = {
+    "in_effect": N_("in effect"),
+    "superseded": N_("superseded"),
+    "retracted": N_("retracted"),
+    "correction": N_("correction"),
+}
+
+GROUPS = {
+    "kind": KINDS,
+    "custody": CUSTODY,
+    "field": FIELDS,
+    "value": VALUES,
+    "severity": SEVERITY,
+    "certainty": CERTAINTY,
+    "change": CHANGES,
+    "rule": RULE_TITLES,
+    "source_kind": SOURCE_KINDS,
+    "reliability": RELIABILITY,
+    "status": STATUS,
+}
+
+
+def label(group: str, name: object) -> str:
+    """The English label of a name (to be translated where shown); unknown names read with spaces."""
+    text = str(name)
+    return GROUPS[group].get(text, text.replace("_", " "))

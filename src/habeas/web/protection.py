@@ -1,0 +1,124 @@
+"""The web layer's own defences: security headers on every response, and sign-in throttling with lockout."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from habeas.web.config import WebSettings
+
+# No inline script or style anywhere: everything comes from /static, so the policy needs no 'unsafe-inline'.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    )
+)
+
+HEADERS = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
+)
+
+
+class SecurityHeaders:
+    """ASGI middleware: the headers above on every response; ``no-store`` on everything but static files.
+
+    Pages show people's whereabouts; no browser or proxy cache should keep them, so
+    every dynamic response says ``Cache-Control: no-store``. Static files (CSS, JS)
+    carry no data and may be cached.
+    """
+
+    def __init__(self, app: Any, hsts: bool):
+        self.app = app
+        self.hsts = hsts
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = scope.get("path", "").startswith("/static/")
+
+        async def send_with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
+                headers.extend(HEADERS)
+                headers.append((b"cache-control", b"public, max-age=3600" if static else b"no-store"))
+                if self.hsts:
+                    headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+@dataclass
+class _Failures:
+    times: deque[float] = field(default_factory=deque)
+    locked_until: float = 0.0
+
+
+class SignInThrottle:
+    """Counts failed sign-ins per user name (lockout) and attempts per client address (rate limit).
+
+    A lockout applies to any name tried, existing or not, so it does not reveal which
+    names are users. Held in memory: one server process; a restart forgets it.
+    """
+
+    def __init__(self, web: WebSettings, clock: Callable[[], float] = time.monotonic):
+        self.web = web
+        self.clock = clock
+        self._names: dict[str, _Failures] = defaultdict(_Failures)
+        self._addresses: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def address_allowed(self, address: str) -> bool:
+        """Count one attempt from ``address``; False once it made too many in the window."""
+        now = self.clock()
+        with self._lock:
+            attempts = self._addresses[address]
+            while attempts and attempts[0] <= now - self.web.attempts_window_seconds:
+                attempts.popleft()
+            if len(attempts) >= self.web.attempts_per_address:
+                return False
+            attempts.append(now)
+            return True
+
+    def locked_minutes(self, name: str) -> int:
+        """Minutes left of the lockout on ``name`` (0 when it may try)."""
+        left = self._names[name.casefold()].locked_until - self.clock() if name.casefold() in self._names else 0
+        return max(0, int(left // 60) + (1 if left > 0 else 0))
+
+    def failed(self, name: str) -> bool:
+        """Count a failure for ``name``; True when this one locks it out."""
+        now = self.clock()
+        window = self.web.lockout_minutes * 60
+        with self._lock:
+            record = self._names[name.casefold()]
+            while record.times and record.times[0] <= now - window:
+                record.times.popleft()
+            record.times.append(now)
+            if len(record.times) >= self.web.lockout_failures:
+                record.locked_until, record.times = now + window, deque()
+                return True
+            return False
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._names.pop(name.casefold(), None)

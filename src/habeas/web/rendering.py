@@ -1,0 +1,128 @@
+"""Jinja2 templates: one autoescaping environment, translations per request, and the page response."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context as TemplateContext
+
+from habeas.domain.dates import DateRange
+from habeas.domain.model import Event
+from habeas.domain.vocabulary import KIND_BY_NAME, FieldType
+from habeas.web.labels import label
+from habeas.web.policy import Viewer
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+
+@pass_context
+def _gettext(context: TemplateContext, message: str) -> str:
+    return context["lang"].gettext(message)
+
+
+@pass_context
+def _ngettext(context: TemplateContext, singular: str, plural: str, n: int) -> str:
+    return context["lang"].ngettext(singular, plural, n)
+
+
+@pass_context
+def _label(context: TemplateContext, name: object, group: str) -> str:
+    return context["lang"].gettext(label(group, name))
+
+
+@pass_context
+def _show(context: TemplateContext, value: object, kind: str, name: str) -> str:
+    """An event field's value in words of the page's language: dates, countries, yes/no, vocabulary values."""
+    lang = context["lang"]
+    spec = KIND_BY_NAME[kind].field(name) if kind in KIND_BY_NAME else None
+    kind_of = spec.type if spec is not None else None
+    if isinstance(value, DateRange):
+        return str(lang.range(value))
+    if isinstance(value, bool):
+        return str(lang.gettext("yes") if value else lang.gettext("no"))
+    if isinstance(value, Event):
+        return f"{lang.gettext(label('kind', value.kind))}, {lang.range(value.date)}"
+    if isinstance(value, (tuple, list)):
+        return ", ".join(lang.gettext(label("value", v)) for v in value)
+    if kind_of is FieldType.COUNTRY:
+        return f"{lang.locale.territories.get(str(value), str(value))}"
+    if kind_of is FieldType.ENUM:
+        return str(lang.gettext(label("value", value)))
+    return str(value)
+
+
+@cache
+def static_url(name: str) -> str:
+    """The URL of a static file with its content hash, so a cached copy is never stale."""
+    version = hashlib.sha256((STATIC / name).read_bytes()).hexdigest()[:12]
+    return f"/static/{name}?v={version}"
+
+
+def _query(args: dict[str, Any], **changes: Any) -> str:
+    """A query string from the current arguments with some changed (for sorting and paging links)."""
+    merged = {**args, **changes}
+    return "?" + urlencode({k: v for k, v in merged.items() if v not in (None, "", False)})
+
+
+def make_environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(("html", "svg", "xml"), default_for_string=True, default=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["label"] = _label
+    env.globals["static_url"] = static_url
+    env.globals["query"] = _query
+    env.globals["show"] = _show
+    return env
+
+
+def render(viewer: Viewer, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    env: Environment = viewer.state.templates
+    page = env.get_template(template).render(
+        viewer=viewer,
+        lang=viewer.language,
+        csrf=viewer.csrf,
+        path=viewer.request.url.path,
+        here=_here(viewer),
+        **context,
+    )
+    response = HTMLResponse(page, status_code=status)
+    remember_presession(viewer, response)
+    return response
+
+
+def _here(viewer: Viewer) -> str:
+    """The current path and query, as a local "next" address for the language switch and sign-in."""
+    url = viewer.request.url
+    return url.path + (f"?{url.query}" if url.query else "")
+
+
+def remember_presession(viewer: Viewer, response: HTMLResponse | Any) -> None:
+    if viewer.set_presession and viewer.presession:
+        response.set_cookie(
+            viewer.state.web.presession_cookie,
+            viewer.presession,
+            httponly=True,
+            secure=viewer.state.web.secure_cookies,
+            samesite="strict",
+            path="/",
+        )
+
+
+def safe_next(value: str | None) -> str:
+    """A local path to go to after a form, never another site (``//host`` or ``\\host`` are refused)."""
+    if not value or not value.startswith("/") or value.startswith(("//", "/\\")) or "\n" in value or "\r" in value:
+        return "/"
+    return value

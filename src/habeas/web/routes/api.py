@@ -1,0 +1,198 @@
+"""The JSON API under /api/v1: the same services as the pages, for programs holding a per-user API token."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query
+from pydantic import BaseModel, Field
+
+from habeas.domain.timeline import Timeline
+from habeas.security.access import Action
+from habeas.security.audit import Outcome
+from habeas.services import ServiceError, check
+from habeas.services.web_support import PersonView, Summary, people_in_reach, person_view, reachable_person
+from habeas.web.forms import import_document
+from habeas.web.policy import Policy, Viewer
+from habeas.web.routes.pages import day_param
+
+router = APIRouter(prefix="/api/v1", tags=["habeas"])
+
+Reader = Annotated[Viewer, Depends(Policy.allows(Action.READ_PERSON, api=True))]
+Writer = Annotated[Viewer, Depends(Policy.allows(Action.WRITE_EVENT, api=True))]
+Importer = Annotated[Viewer, Depends(Policy.allows(Action.IMPORT, api=True))]
+SignedIn = Annotated[Viewer, Depends(Policy.signed_in(api=True))]
+
+
+class PersonOut(BaseModel):
+    id: str
+    name: str | None
+    aliases: list[str]
+    citizenship: str | None
+    cohorts: list[str]
+    whereabouts: dict[str, Any] | None = None
+    flags: list[str] = Field(default_factory=list, description="ids of the rules that flag the person today")
+
+
+class PeoplePage(BaseModel):
+    total: int
+    page: int
+    per_page: int
+    people: list[PersonOut]
+
+
+class PersonDetail(BaseModel):
+    person: dict[str, Any]
+    whereabouts: dict[str, Any]
+    flags: list[dict[str, Any]]
+    timeline: list[dict[str, Any]]
+
+
+class ImportOut(BaseModel):
+    added: dict[str, int]
+    updated: dict[str, int]
+    unchanged: int
+
+
+class EventIn(BaseModel):
+    event: dict[str, Any] = Field(description="one event in case-file form, without `person`")
+    sources: list[dict[str, Any]] = Field(default_factory=list, description="new sources the event cites")
+
+
+def _summary_out(summary: Summary) -> PersonOut:
+    card = summary.card
+    return PersonOut(
+        id=card.id,
+        name=card.name,
+        aliases=list(card.aliases),
+        citizenship=card.citizenship,
+        cohorts=list(card.cohorts),
+        whereabouts=summary.whereabouts.as_json(),
+        flags=[f.rule for f in summary.flags],
+    )
+
+
+@router.get("/people", response_model=PeoplePage, summary="People you may see; search, filter, page")
+def people(
+    viewer: Reader,
+    q: Annotated[str, Query(max_length=200)] = "",
+    custody: str = "",
+    cohort: str = "",
+    flag: str = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> PeoplePage:
+    state, today = viewer.state, viewer.state.web.today()
+    assert viewer.user is not None
+    reach = people_in_reach(viewer.user)
+    cards = [m.card for m in state.directory.index().search(q, reach)] if q.strip() else state.directory.cards(reach)
+    if cohort:
+        cards = [c for c in cards if cohort in c.cohorts]
+    if custody or flag:
+        by_id = {s.card.id: s for s in state.directory.all_summaries(reach, today)}
+        rows = [by_id[c.id] for c in cards if c.id in by_id]
+        rows = [
+            s
+            for s in rows
+            if (not custody or s.whereabouts.custody.value == custody)
+            and (not flag or any(f.rule == flag for f in s.flags))
+        ]
+        total, shown = len(rows), rows[(page - 1) * per_page : page * per_page]
+    else:
+        total = len(cards)
+        shown = state.directory.summaries(cards[(page - 1) * per_page : page * per_page], today)
+    return PeoplePage(total=total, page=page, per_page=per_page, people=[_summary_out(s) for s in shown])
+
+
+def _view(viewer: Viewer, person_id: str, as_of: str | None, known_on: str | None) -> PersonView:
+    assert viewer.user is not None
+    today = viewer.state.web.today()
+    audit = viewer.state.accounts.audit
+    try:
+        view = person_view(
+            viewer.ctx,
+            viewer.state.directory,
+            viewer.user,
+            person_id,
+            day_param(as_of, today),
+            day_param(known_on, today) if known_on else None,
+        )
+    except ServiceError:
+        audit.record(viewer.user.name, "read_person", Outcome.DENIED, "person", person_id[:200])
+        raise
+    audit.record(viewer.user.name, "read_person", Outcome.ALLOWED, "person", person_id)
+    return view
+
+
+def _timeline_json(timeline: Timeline) -> list[dict[str, Any]]:
+    from habeas.domain.codec import event_to_written
+
+    return [
+        {"status": e.status, "changed_by": e.changed_by, "replaces": e.replaces, "event": event_to_written(e.event)}
+        for e in timeline.entries
+    ]
+
+
+@router.get("/people/{person_id}", response_model=PersonDetail, summary="One person: whereabouts, flags, timeline")
+def person(viewer: Reader, person_id: str, as_of: str | None = None, known_on: str | None = None) -> PersonDetail:
+    view = _view(viewer, person_id, as_of, known_on)
+    p = view.timeline.person
+    record: dict[str, Any] = {"id": p.id, "name": p.name, "aliases": list(p.aliases), "citizenship": p.citizenship}
+    record |= {"birth_year": p.birth_year, "gender": p.gender, "cohorts": list(p.cohorts)}
+    if view.may_read_sensitive:
+        record |= {"identifiers": dict(p.identifiers), "sensitive": dict(p.sensitive)}
+    return PersonDetail(
+        person=record,
+        whereabouts=view.whereabouts.as_json(),
+        flags=[f.as_json() for f in view.flags],
+        timeline=_timeline_json(view.timeline),
+    )
+
+
+@router.get("/people/{person_id}/whereabouts", summary="Where the person is (CASEFILE.md shape)")
+def whereabouts(
+    viewer: Reader, person_id: str, as_of: str | None = None, known_on: str | None = None
+) -> dict[str, Any]:
+    return _view(viewer, person_id, as_of, known_on).whereabouts.as_json()
+
+
+@router.get("/people/{person_id}/flags", summary="The person's flags (CASEFILE.md shape)")
+def flags(
+    viewer: Reader, person_id: str, as_of: str | None = None, known_on: str | None = None
+) -> list[dict[str, Any]]:
+    return [f.as_json() for f in _view(viewer, person_id, as_of, known_on).flags]
+
+
+@router.post("/people/{person_id}/events", response_model=ImportOut, summary="Add an event or a correction")
+def add_event(viewer: Writer, person_id: str, body: EventIn) -> ImportOut:
+    assert viewer.user is not None
+    card = reachable_person(viewer.state.directory, viewer.user, Action.WRITE_EVENT, person_id)
+    event = {**body.event, "person": card.id}
+    event.pop("cohort", None)
+    summary = import_document(viewer.ctx, {"habeas": 1, "sources": body.sources, "events": [event]}, "request.json")
+    viewer.state.directory.changed(card.id)
+    viewer.state.accounts.audit.record(viewer.user.name, "write_event", Outcome.ALLOWED, "person", card.id)
+    return ImportOut(added=summary.added, updated=summary.updated, unchanged=summary.unchanged)
+
+
+@router.post("/import", response_model=ImportOut, summary="Import a case file (JSON form), whole or not at all")
+def import_casefile(viewer: Importer, document: Annotated[dict[str, Any], Body()]) -> ImportOut:
+    assert viewer.user is not None
+    summary = import_document(viewer.ctx, document, "request.json")
+    viewer.state.directory.changed()
+    viewer.state.accounts.audit.record(viewer.user.name, "import", Outcome.ALLOWED, "system", None)
+    return ImportOut(added=summary.added, updated=summary.updated, unchanged=summary.unchanged)
+
+
+@router.get("/rules", summary="The rule catalogue with thresholds and legal bases")
+def rules(viewer: SignedIn) -> list[dict[str, Any]]:
+    return [entry.as_json() for entry in check.rule_catalogue(viewer.ctx)]
+
+
+@router.get("/alerts", summary="Flags new or graver since a day, for the people you may see")
+def alerts(viewer: Reader, since: str | None = None) -> dict[str, Any]:
+    assert viewer.user is not None
+    today = viewer.state.web.today()
+    start = min(day_param(since, today - timedelta(days=1)), today)
+    return viewer.state.directory.alerts(people_in_reach(viewer.user), start, today).as_json()

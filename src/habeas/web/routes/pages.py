@@ -1,0 +1,202 @@
+"""Reading pages: the morning report, people (search, filters), one person, the rule catalogue."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from habeas.domain.dates import DateError, parse_day
+from habeas.domain.vocabulary import KINDS, SOURCE_KINDS, Custody
+from habeas.security.access import Action
+from habeas.security.audit import Outcome
+from habeas.services import ServiceError, check
+from habeas.services.web_support import Summary, people_in_reach, person_view
+from habeas.web.forms import EventForm
+from habeas.web.policy import Policy, Viewer
+from habeas.web.rendering import render
+from habeas.web.timeline_svg import draw
+
+router = APIRouter(include_in_schema=False)
+
+Reader = Annotated[Viewer, Depends(Policy.allows(Action.READ_PERSON))]
+SignedIn = Annotated[Viewer, Depends(Policy.signed_in())]
+SORTS = ("name", "days", "custody", "since", "id")
+DERIVED_SORTS = ("days", "custody", "since")
+
+
+def day_param(value: str | None, default: date) -> date:
+    if not value:
+        return default
+    try:
+        return parse_day(value)
+    except DateError as exc:
+        raise ServiceError(str(exc)) from exc
+
+
+def _clock_thresholds(viewer: Viewer) -> dict[str, float]:
+    """The no-proof-of-life rule's thresholds as configured, to colour the clock the way the rule judges it."""
+    for entry in check.rule_catalogue(viewer.ctx):
+        if entry.rule.id == "no_proof_of_life" and entry.enabled:
+            return entry.values
+    return {}
+
+
+@router.get("/")
+def home(viewer: SignedIn) -> RedirectResponse:
+    return RedirectResponse("/morning" if viewer.may_at_all(Action.READ_PERSON) else "/rules", status_code=303)
+
+
+def _sorted(rows: list[Summary], sort: str) -> list[Summary]:
+    if sort == "days":
+        return sorted(rows, key=lambda s: (s.days_without_proof_of_life is None, -(s.days_without_proof_of_life or 0)))
+    if sort == "custody":
+        return sorted(rows, key=lambda s: (s.whereabouts.custody.value, s.card.sort_name))
+    if sort == "since":
+        return sorted(rows, key=lambda s: (s.whereabouts.since is None, s.whereabouts.since or date.min))
+    if sort == "id":
+        return sorted(rows, key=lambda s: s.card.id)
+    return rows
+
+
+def _matches(summary: Summary, custody: str | None, country: str | None, flag: str | None) -> bool:
+    where = summary.whereabouts
+    return (
+        (not custody or where.custody.value == custody)
+        and (not country or (where.country or "") == country)
+        and (not flag or any(f.rule == flag for f in summary.flags))
+    )
+
+
+@router.get("/people", response_class=HTMLResponse)
+def people(
+    viewer: Reader,
+    q: str = "",
+    custody: str = "",
+    country: str = "",
+    cohort: str = "",
+    flag: str = "",
+    sort: Annotated[str, Query(pattern="^(" + "|".join(SORTS) + ")$")] = "name",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    fragment: str = "",
+) -> HTMLResponse:
+    state, today = viewer.state, viewer.state.web.today()
+    directory = state.directory
+    assert viewer.user is not None
+    reach = people_in_reach(viewer.user)
+    q = q.strip()[:200]
+    cards = [m.card for m in directory.index().search(q, reach)] if q else directory.cards(reach)
+    cohorts = sorted({c for card in cards for c in card.cohorts})
+    if cohort:
+        cards = [c for c in cards if cohort in c.cohorts]
+    derived = bool(custody or country or flag or sort in DERIVED_SORTS or len(directory.index()) <= 5000)
+    if derived:
+        by_id = {s.card.id: s for s in directory.all_summaries(reach, today)}
+        rows = [by_id[c.id] for c in cards if c.id in by_id]
+        countries = sorted({s.whereabouts.country for s in rows if s.whereabouts.country})
+        rows = _sorted([s for s in rows if _matches(s, custody, country, flag)], sort)
+        total = len(rows)
+        shown = rows[(page - 1) * state.web.page_size : page * state.web.page_size]
+    else:
+        countries = []
+        if sort == "id":
+            cards = sorted(cards, key=lambda c: c.id)
+        total = len(cards)
+        shown = directory.summaries(cards[(page - 1) * state.web.page_size : page * state.web.page_size], today)
+    args = {"q": q, "custody": custody, "country": country, "cohort": cohort, "flag": flag, "sort": sort}
+    return render(
+        viewer,
+        "people_results.html" if fragment else "people.html",
+        rows=shown,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // state.web.page_size)),
+        args=args,
+        cohorts=cohorts,
+        countries=countries,
+        custody_states=[c.value for c in Custody],
+        rules=check.rule_catalogue(viewer.ctx),
+        clock_limits=_clock_thresholds(viewer),
+        today=today,
+    )
+
+
+@router.get("/people/{person_id}", response_class=HTMLResponse)
+def person(viewer: Reader, person_id: str, as_of: str | None = None, known_on: str | None = None) -> HTMLResponse:
+    return person_page(viewer, person_id, as_of, known_on)
+
+
+def person_page(
+    viewer: Viewer,
+    person_id: str,
+    as_of: str | None = None,
+    known_on: str | None = None,
+    form: EventForm | None = None,
+) -> HTMLResponse:
+    """The person page; after a rejected form, with the form as typed and its problems."""
+    state = viewer.state
+    assert viewer.user is not None
+    today = state.web.today()
+    day = day_param(as_of, today)
+    known = day_param(known_on, today) if known_on else None
+    try:
+        view = person_view(viewer.ctx, state.directory, viewer.user, person_id, day, known)
+    except ServiceError:
+        state.accounts.audit.record(viewer.user.name, "read_person", Outcome.DENIED, "person", person_id[:200])
+        raise
+    state.accounts.audit.record(viewer.user.name, "read_person", Outcome.ALLOWED, "person", person_id)
+    catalogue = {entry.rule.id: entry for entry in check.rule_catalogue(viewer.ctx)}
+    viewers = state.accounts.audit.entries_for("person", person_id) if viewer.may(Action.READ_AUDIT) else None
+    return render(
+        viewer,
+        "person.html",
+        status=400 if form is not None and form.problems else 200,
+        view=view,
+        person=view.timeline.person,
+        where=view.whereabouts,
+        drawing=draw(view.timeline, view.whereabouts),
+        clock_limits=_clock_thresholds(viewer),
+        catalogue=catalogue,
+        form=form or EventForm.empty(),
+        source_kinds=list(SOURCE_KINDS),
+        kinds=[k for k in KINDS if k.name != "correction"],
+        as_of=day,
+        known_on=known,
+        today=today,
+        viewers=viewers[-50:] if viewers is not None else None,
+        saved=viewer.request.query_params.get("saved"),
+    )
+
+
+@router.get("/rules", response_class=HTMLResponse)
+def rules(viewer: SignedIn) -> HTMLResponse:
+    return render(viewer, "rules.html", catalogue=check.rule_catalogue(viewer.ctx))
+
+
+@router.get("/morning", response_class=HTMLResponse)
+def morning(viewer: Reader, since: str | None = None) -> HTMLResponse:
+    state = viewer.state
+    assert viewer.user is not None
+    today = state.web.today()
+    previous = viewer.session.previous_visit if viewer.session else None
+    start = day_param(since, previous if previous and previous < today else today - timedelta(days=1))
+    reach = people_in_reach(viewer.user)
+    alerts = state.directory.alerts(reach, min(start, today), today)
+    summaries = state.directory.all_summaries(reach, today)
+    silent = _sorted([s for s in summaries if s.days_without_proof_of_life is not None], "days")
+    counts = Counter(s.whereabouts.custody.value for s in summaries)
+    return render(
+        viewer,
+        "morning.html",
+        alerts=alerts,
+        cards={p.person: state.directory.card(p.person) for p in alerts.people},
+        silent=silent[:25],
+        clock_limits=_clock_thresholds(viewer),
+        counts=[(c.value, counts.get(c.value, 0)) for c in Custody],
+        total=len(summaries),
+        since=min(start, today),
+        today=today,
+    )
