@@ -120,7 +120,10 @@ def _frame(rng: np.random.Generator, plan: pl.DataFrame, start: date) -> pl.Data
         .with_columns(
             msc_conviction_date=(pl.col("stay_book_in") - pl.duration(days="conviction_days_before")).dt.date()
         )
-        .with_columns(person=pl.col("anonymized_id"))
+        .with_columns(
+            person=pl.col("anonymized_id"),
+            birth_year=pl.col("stay_book_in").min().over("person").dt.year() - pl.col("age"),
+        )
         .select(COLUMNS)
     )
 
@@ -176,11 +179,11 @@ def _people(rng: np.random.Generator, plan: pl.DataFrame) -> pl.DataFrame:
             "citizenship_country": citizenship.astype(str),
             "birth_country": birth_country.astype(str),
             "gender": draw(rng, ref["genders"], n).astype(str),
-            "birth_year": (2012 + rng.integers(0, 12, n) - np.clip(rng.normal(32, 10, n), 16, 80)).astype(np.int32),
+            "age": np.clip(rng.normal(32, 10, n), 16, 80).astype(np.int32),
             "entry_status": draw(rng, ref["entry_statuses"], n).astype(str),
             "final_program": draw(rng, ref["final_programs"], n).astype(str),
-            "msc_category": np.where(convicted, category, None),
-            "msc_charge": np.where(convicted, charge, None),
+            "msc_category": pl.Series(category.astype(str)).scatter(np.flatnonzero(~convicted), None),
+            "msc_charge": pl.Series(charge.astype(str)).scatter(np.flatnonzero(~convicted), None),
             "conviction_days_before": pl.Series(rng.integers(30, 3650, n)).scatter(np.flatnonzero(~convicted), None),
             "entry_days_before": pl.Series(rng.integers(1, 5000, n)).scatter(np.flatnonzero(~entry_known), None),
         },

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import polars as pl
@@ -33,11 +33,7 @@ def removal_rows(rows: int, seed: int = 0, start: date = date(2012, 1, 1), years
             "gender": draw(rng, ref["genders"], rows).astype(str),
             "citizenship_country": draw(rng, ref["countries"], rows).astype(str),
             "event_number": [EVENT_NUMBER_REDACTION] * rows,
-            "msc_charge": pl.Series(np.where(convicted, convictions, None), dtype=pl.String),
+            "msc_charge": pl.Series(convictions.astype(str)).scatter(np.flatnonzero(~convicted), None),
             "case_category": draw(rng, ref["removal_case_categories"], rows).astype(str),
         }
     ).select(COLUMNS)
-
-
-def last_day(start: date, years: float) -> date:
-    return start + timedelta(days=max(1, round(365.25 * years)) - 1)
