@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Group
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -32,6 +35,7 @@ from habeas.rules.alerts import Alerts
 from habeas.rules.flag import Flag, Severity
 from habeas.rules.registry import RULE_BY_ID
 from habeas.rules.timing import number
+from habeas.services import ServiceError
 from habeas.services import check as checks
 from habeas.settings import default_config_path
 
@@ -47,6 +51,16 @@ MinSeverityOption = Annotated[
     Severity | None,
     typer.Option("--min-severity", help="Only flags at least this severe.", show_default=False),
 ]
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """As habeas.cli.app.user_errors, with the message escaped: "[rules.x]" in it is text, not Rich markup."""
+    with user_errors():
+        try:
+            yield
+        except ServiceError as exc:
+            fail(escape(str(exc)))
 
 
 def _existing_config(config: Path | None) -> None:
@@ -147,7 +161,7 @@ def check_command(
     day = day_option(as_of, "--as-of")
     assert day is not None
     known = day_option(known_on, "--known-on", False)
-    with user_errors():
+    with _user_errors():
         flags = checks.check(ctx, people or None, cohort, as_of=day, known_on=known, min_severity=min_severity)
     if fmt == OutputFormat.json:
         print_json([f.as_json() for f in flags])
@@ -180,7 +194,7 @@ def rules_command(
     """
     _existing_config(config)
     ctx = context(config=config)
-    with user_errors():
+    with _user_errors():
         catalogue = checks.rule_catalogue(ctx)
     if fmt == OutputFormat.json:
         print_json([entry.as_json() for entry in catalogue])
@@ -261,7 +275,7 @@ def alerts_command(
     earlier = day_option(since, "--since")
     today = day_option(as_of, "--as-of")
     assert earlier is not None and today is not None
-    with user_errors():
+    with _user_errors():
         result = checks.alerts(ctx, earlier, today)
     if fmt == OutputFormat.json:
         print_json(result.as_json())
