@@ -51,7 +51,8 @@ def test_synthetic_files_round_trip_through_the_importers(dctx, tmp_path: Path) 
     write_detentions(frame, released)
     write_detentions(frame, cleaned, cleaned=True)
     assert released.read_text().startswith("ERO-LESA Statistical Tracking Unit")
-    assert gzip.open(cleaned, "rt").readline().startswith("anonymized_identifier|stay_book_in_date_time|")
+    with gzip.open(cleaned, "rt") as text:
+        assert text.readline().startswith("anonymized_identifier|stay_book_in_date_time|")
     for path in (released, cleaned):
         report = service.import_dataset(dctx, "ice-detentions", path)
         assert (report.tally.rows_imported, report.tally.rows_rejected) == (400, 0)

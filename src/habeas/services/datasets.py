@@ -258,23 +258,17 @@ def _empty_rows(reading: DatasetReading) -> pl.DataFrame:
 def _store_list(
     ctx: Context, source: Source, list_mapping: ListMapping, collected: list[Any], path: Path, sha: str
 ) -> dict[str, int]:
-    """Put a mapped list's people and events in the database, in one transaction with the release."""
+    """Put a mapped list's people and events in the database, validated like a case file, all or nothing."""
     from habeas.ingest.casefile import CaseFile
-    from habeas.services.track import repository
-    from habeas.store.repository import ConflictError
+    from habeas.services import track
 
     people = [p for records in collected for p in records.people]
     events = [e for records in collected for e in records.events_domain]
-    cohorts = list_mapping.cohorts
-    casefile = CaseFile(sources=[source], cohorts=cohorts, people=people, events=events, files=[str(path)])
-    with repository(ctx, write=True) as repo:
-        try:
-            summary = repo.add_casefile(casefile, ctx.actor.name, [{"name": path.name, "sha256": sha}])
-        except ConflictError as exc:
-            repo.session.rollback()
-            raise DatasetImportError(
-                "the list contradicts records already stored:\n  " + "\n  ".join(exc.problems)
-            ) from exc
+    casefile = CaseFile(sources=[source], cohorts=list_mapping.cohorts, people=people, events=events)
+    try:
+        summary = track.import_records(ctx, casefile, path.name, sha)
+    except track.InvalidInput as exc:
+        raise DatasetImportError(f"{path.name}: the list cannot be stored; nothing was imported\n{exc}") from exc
     return dict(summary.added)
 
 
