@@ -199,7 +199,8 @@ def _check_size(viewer: Viewer) -> None:
 async def _check_csrf(viewer: Viewer) -> None:
     request = viewer.request
     origin = request.headers.get("origin")
-    if origin is not None and urlsplit(origin).netloc != request.headers.get("host", ""):
+    # "null" comes from privacy settings that hide the origin; the CSRF token below still has to match.
+    if origin not in (None, "null") and urlsplit(origin).netloc != request.headers.get("host", ""):
         # Behind a TLS proxy the scheme seen here may differ from the browser's, so compare hosts only.
         raise Forbidden("the request came from another site")
     form = await request.form()

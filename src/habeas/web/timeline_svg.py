@@ -20,7 +20,7 @@ WIDTH = 960
 GUTTER = 150  # room for the row labels
 PAD = 24
 ROW_HEIGHT = 40
-TOP = 12
+TOP = 28  # room above the rows for the as-of day's label
 AXIS_HEIGHT = 34
 
 ROWS = ("custody", "proceedings", "contact", "other")
@@ -107,7 +107,7 @@ class Drawing:
 
     @property
     def band_y(self) -> float:
-        return TOP + 6
+        return TOP + 6.0
 
     @property
     def band_height(self) -> float:
