@@ -2,14 +2,16 @@
 
 A person counts on day D when booked in at or before 00:00 of D and not yet booked out
 then; a placement still open counts through the release's last observed day. Each
-placement adds +1 on its first counted day and -1 on the day after its last; a
-cumulative sum over the calendar gives every day's population at once.
+placement adds +1 on its first counted day and -1 on the day after its last (spans in
+Polars, the +1/-1 counted into one array per group); a cumulative sum over the calendar
+gives every day's population at once.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import polars as pl
 
 UNGROUPED = "all"
@@ -58,31 +60,38 @@ def daily_population(
     )
     if spans.is_empty():
         return pl.DataFrame(schema={"day": pl.Date, key: pl.String, "population": pl.Int64})
-    deltas = (
-        pl.concat(
-            [
-                spans.select(pl.col(key), pl.col("first").alias("day"), pl.lit(1, pl.Int64).alias("change")),
-                spans.select(pl.col(key), pl.col("stop").alias("day"), pl.lit(-1, pl.Int64).alias("change")),
-            ]
-        )
-        .group_by(key, "day")
-        .agg(pl.col("change").sum())
-    )
     calendar_start = spans["first"].min()
-    days = pl.date_range(calendar_start, last_observed, "1d", eager=True).alias("day").to_frame()
-    grid = spans.select(pl.col(key).unique()).join(days, how="cross")
-    population = (
-        grid.join(deltas, on=[key, "day"], how="left")
-        .with_columns(pl.col("change").fill_null(0))
-        .sort(key, "day")
-        .with_columns(pl.col("change").cum_sum().over(key).alias("population"))
-        .select("day", key, "population")
-    )
+    population = _sweep(spans, key, calendar_start, last_observed)
     if start is not None:
         population = population.filter(pl.col("day") >= start)
     if end is not None:
         population = population.filter(pl.col("day") <= end)
-    return population.sort("day", key)
+    return population
+
+
+def _sweep(spans: pl.DataFrame, key: str, first_day: date, last_day: date) -> pl.DataFrame:
+    """+1 on each span's first day, -1 on the day after its last, then a running sum along each group's days."""
+    days = (last_day - first_day).days + 1
+    groups = spans[key].unique().sort()
+    positions = spans.select(
+        pl.col(key).replace_strict(groups, range(len(groups)), return_dtype=pl.Int64).alias("group"),
+        (pl.col("first") - first_day).dt.total_days().alias("first"),
+        (pl.col("stop") - first_day).dt.total_days().clip(upper_bound=days).alias("stop"),
+    )
+    width = days + 1  # one spare day per group takes the -1 of spans still open on the last day
+    group = positions["group"].to_numpy()
+    changes = np.bincount(group * width + positions["first"].to_numpy(), minlength=len(groups) * width)
+    changes -= np.bincount(group * width + positions["stop"].to_numpy(), minlength=len(groups) * width)
+    counts = changes.reshape(len(groups), width).cumsum(axis=1)[:, :days]
+    calendar = pl.date_range(first_day, last_day, "1d", eager=True)
+    return pl.DataFrame(
+        {
+            "day": np.repeat(calendar.to_numpy(), len(groups)),
+            key: pl.Series(groups).gather(np.tile(np.arange(len(groups)), days)),
+            "population": counts.T.ravel(),
+        },
+        schema={"day": pl.Date, key: pl.String, "population": pl.Int64},
+    )
 
 
 def population_summary(population: pl.DataFrame, key: str) -> pl.DataFrame:
