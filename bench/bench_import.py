@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import detentions_csv, mib, run_child  # noqa: E402
+from common import detentions_csv, mib, run_child
 
 HABEAS = """
 def main(path, home):

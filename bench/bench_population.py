@@ -21,11 +21,11 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from common import detentions_csv  # noqa: E402
+from common import detentions_csv
 
-from habeas.analytics.population import daily_population  # noqa: E402
-from habeas.services import Actor, Context, datasets  # noqa: E402
-from habeas.settings import Settings  # noqa: E402
+from habeas.analytics.population import daily_population
+from habeas.services import Actor, Context, datasets
+from habeas.settings import Settings
 
 
 def imported(workdir: Path, rows: int) -> datasets.Release:

@@ -1,4 +1,4 @@
-"""Shared pieces of the benchmarks: synthetic inputs (made once, kept), child processes that report their peak memory."""
+"""Shared pieces of the benchmarks: synthetic inputs (made once, kept), child processes reporting peak memory."""
 
 from __future__ import annotations
 
