@@ -11,9 +11,9 @@ import yaml
 from typer.testing import CliRunner
 
 from habeas.cli import app
-from habeas.services import Actor, Context, NotFound
+from habeas.cli.app import context
+from habeas.services import NotFound
 from habeas.services import check as checks
-from habeas.settings import Settings
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FLAG_KEYS = ["rule", "severity", "certainty", "person", "as_of", "title", "explanation", "evidence", "sources",
@@ -255,7 +255,7 @@ def test_help_teaches_with_examples(command: str) -> None:
 
 
 def test_flags_for_gives_one_persons_flags_for_the_whereabouts_view(db: str) -> None:
-    ctx = Context(Settings.load(database_url=db), Actor("tester"))
+    ctx = context(db)  # acting as the command line does
     flags = checks.flags_for(ctx, "syn-3", date(2025, 6, 15))
     assert [(f.rule, f.severity.value) for f in flags] == [("no_proof_of_life", "critical")]
     assert checks.flags_for(ctx, "syn-3", date(2025, 6, 15), known_on=date(2025, 1, 1)) == []
