@@ -13,6 +13,7 @@ matplotlib.use("Agg")  # files only: no display is needed or wanted
 
 import matplotlib.pyplot as plt
 import polars as pl
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 FORMATS = (".png", ".svg")
@@ -73,7 +74,7 @@ def distribution_chart(table: pl.DataFrame, key: str, path: Path, title: str, xl
     _finish(figure, path, note)
 
 
-def _title_and_legend(axes: plt.Axes, title: str) -> None:
+def _title_and_legend(axes: Axes, title: str) -> None:
     """Title on the left, legend above the plot on the right, where neither covers the bars."""
     axes.set_title(title, loc="left")
     axes.legend(fontsize=8, loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, ncols=3)

@@ -61,6 +61,7 @@ def daily_population(
     if spans.is_empty():
         return pl.DataFrame(schema={"day": pl.Date, key: pl.String, "population": pl.Int64})
     calendar_start = spans["first"].min()
+    assert isinstance(calendar_start, date)
     population = _sweep(spans, key, calendar_start, last_observed)
     if start is not None:
         population = population.filter(pl.col("day") >= start)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 
@@ -131,7 +131,7 @@ class ReleaseWriter:
     Each batch becomes one Parquet file of its table, so memory holds one batch at a time.
     """
 
-    def __init__(self, datasets_dir: Path, release: str, compression: str = "zstd"):
+    def __init__(self, datasets_dir: Path, release: str, compression: Literal["zstd", "lz4", "snappy"] = "zstd"):
         self.datasets_dir = datasets_dir
         self.release = release
         self.compression = compression

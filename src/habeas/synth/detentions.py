@@ -94,7 +94,10 @@ def _frame(rng: np.random.Generator, plan: pl.DataFrame, start: date) -> pl.Data
     ref = reference()
     people = _people(rng, plan)
     origin = datetime(start.year, start.month, start.day)
-    stamp = lambda name: (pl.lit(origin) + pl.duration(minutes=pl.col(name))).alias(name)  # noqa: E731
+
+    def stamp(name: str) -> pl.Expr:
+        return (pl.lit(origin) + pl.duration(minutes=pl.col(name))).alias(name)
+
     facility = _facilities(rng, plan)
     reasons = draw(rng, ref["stay_release_reasons"], plan["stay"].n_unique() if plan.height else 0)
     stay_reason = pl.DataFrame({"stay": plan["stay"].unique(maintain_order=True), "reason": reasons})
@@ -198,5 +201,9 @@ def _anonymized_ids(rng: np.random.Generator, n: int) -> pl.Series:
     mixed = np.arange(n, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15) + salt
     mixed ^= mixed >> np.uint64(29)
     values = pl.Series("v", mixed * np.uint64(0xBF58476D1CE4E5B9), dtype=pl.UInt64)
-    digit = lambda k: (pl.col("v") // (16**k) % 16).replace_strict(range(16), list("0123456789abcdef"))  # noqa: E731
+
+    def digit(k: int) -> pl.Expr:
+        nibble: pl.Expr = pl.col("v") // (16**k) % 16
+        return nibble.replace_strict(range(16), list("0123456789abcdef"))
+
     return pl.DataFrame(values).select(pl.concat_str([digit(k) for k in reversed(range(16))]))["v"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from typing import IO, cast
 
 import polars as pl
 
@@ -36,7 +37,9 @@ def _write(frame: pl.DataFrame, path: Path, format_name: str, subject: str, clea
     if cleaned:
         renamed = frame.rename({c: normalize_header(h) for c, h in headers.items()})
         with gzip.open(path, "wb", compresslevel=6) as out:
-            renamed.write_csv(out, separator="|", datetime_format="%Y-%m-%d %H:%M:%S", date_format="%Y-%m-%d")
+            renamed.write_csv(
+                cast(IO[bytes], out), separator="|", datetime_format="%Y-%m-%d %H:%M:%S", date_format="%Y-%m-%d"
+            )
         return
     titles = [t.format(kind=format_name.replace("_", "-"), seed=seed) for t in TITLE_ROWS]
     titles.append(f"{_span(frame)} ICE {subject} (synthetic)")

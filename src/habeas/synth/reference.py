@@ -13,7 +13,8 @@ import yaml
 @cache
 def reference() -> dict[str, Any]:
     text = resources.files("habeas.synth").joinpath("data.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    loaded: dict[str, Any] = yaml.safe_load(text)
+    return loaded
 
 
 def draw(rng: np.random.Generator, weighted: dict[str, float], size: int) -> np.ndarray:

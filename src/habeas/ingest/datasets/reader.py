@@ -214,7 +214,7 @@ def _transcode(layout: Layout, workdir: Path | None) -> Path:
     target = workdir / "source-utf8.csv"
     opener = gzip.open if layout.compressed else open
     with (
-        opener(layout.path, "rt", encoding="cp1252", errors="replace", newline="") as src,  # type: ignore[operator]
+        opener(layout.path, "rt", encoding="cp1252", errors="replace", newline="") as src,
         target.open("w", encoding="utf-8", newline="") as dst,
     ):
         shutil.copyfileobj(src, dst, 1 << 20)
@@ -224,7 +224,7 @@ def _transcode(layout: Layout, workdir: Path | None) -> Path:
 def _long_row_message(layout: Layout, source: Path) -> str:
     width = len(layout.headers)
     opener = gzip.open if layout.compressed and source == layout.path else open
-    with opener(source, "rt", encoding="utf-8", errors="replace", newline="") as text:  # type: ignore[operator]
+    with opener(source, "rt", encoding="utf-8", errors="replace", newline="") as text:
         for number, cells in enumerate(csv.reader(text, delimiter=layout.separator), start=1):
             if number > layout.header_row and len(cells) > width:
                 return (
@@ -238,7 +238,7 @@ def _xlsx_batches(layout: Layout, batch_rows: int) -> Iterator[pl.DataFrame]:
     import fastexcel
 
     sheet = fastexcel.read_excel(str(layout.path)).load_sheet(
-        layout.sheet, header_row=None, skip_rows=layout.header_row, dtypes="string"
+        layout.sheet if layout.sheet is not None else 0, header_row=None, skip_rows=layout.header_row, dtypes="string"
     )
     frame = sheet.to_polars()
     width = len(layout.headers)

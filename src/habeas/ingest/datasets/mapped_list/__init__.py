@@ -50,7 +50,8 @@ BOOLEANS = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": F
 @cache
 def vocabulary() -> dict[str, Any]:
     text = resources.files("habeas.ingest.datasets.mapped_list").joinpath("metadata.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    loaded: dict[str, Any] = yaml.safe_load(text)
+    return loaded
 
 
 @dataclass(frozen=True)
