@@ -21,7 +21,7 @@ from habeas.settings import Settings
 from habeas.web.accounts import Accounts, memory_accounts
 from habeas.web.config import WebSettings
 from habeas.web.i18n import N_
-from habeas.web.policy import Forbidden, SignInRequired, Viewer, language_of, policy_of, session_caller
+from habeas.web.policy import Forbidden, SignInRequired, Viewer, flat_routes, language_of, policy_of, session_caller
 from habeas.web.protection import SecurityHeaders, SignInThrottle
 from habeas.web.rendering import STATIC, make_environment, render
 from habeas.web.routes import api, edit, pages, session
@@ -69,10 +69,18 @@ def create_app(settings: Settings, accounts: Accounts | None = None, web: WebSet
     _handle_errors(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(SecurityHeaders, hsts=web.secure_cookies)
-    undeclared = [r.path for r in app.routes if isinstance(r, APIRoute) and policy_of(r) is None]
+    check_policies(app)
+    return app
+
+
+def check_policies(app: FastAPI) -> None:
+    """Refuse to start when a route declares no access policy: it would be open to anyone."""
+    routes = list(flat_routes(app.routes))
+    undeclared = [r.path for r in routes if isinstance(r, APIRoute) and policy_of(r) is None]
+    if not any(isinstance(r, APIRoute) for r in routes):
+        raise RuntimeError("no routes found to check for access policies")
     if undeclared:
         raise RuntimeError(f"routes without an access policy: {', '.join(undeclared)}")
-    return app
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
@@ -19,6 +20,7 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.routing import APIRoute
+from starlette.routing import BaseRoute
 
 from habeas.security.access import ROLE_ACTIONS, SYSTEM, Action, Resource, Role, User, decide
 from habeas.services import Context
@@ -208,6 +210,16 @@ async def _check_csrf(viewer: Viewer) -> None:
     sent = form.get("csrf")
     if viewer.set_presession or not isinstance(sent, str) or not hmac.compare_digest(sent, viewer.csrf):
         raise Forbidden("the form's security token is missing or out of date; reload the page and try again")
+
+
+def flat_routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:
+    """Every route of an app, looking inside included routers (newer FastAPI keeps them nested)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from flat_routes(inner.routes)
+        else:
+            yield route
 
 
 def policy_of(route: APIRoute) -> Policy | None:
