@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import polars as pl
 import pytest
 
 from habeas.services import datasets as service
@@ -103,4 +102,3 @@ def test_mapped_list_needs_a_mapping_and_others_refuse_one(dctx, list_files) -> 
         service.import_dataset(dctx, "mapped-list", listing)
     with pytest.raises(service.DatasetImportError, match="--mapping applies to the mapped-list format only"):
         service.import_dataset(dctx, "ice-removals", listing, mapping=mapping)
-    assert pl is not None
