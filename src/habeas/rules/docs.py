@@ -55,7 +55,7 @@ def rule_page(rule: Rule) -> str:
 
 
 def index_page(rules: Sequence[Rule] = RULES) -> str:
-    """docs/rules/README.md: every rule with its severity and a link to its page."""
+    """docs/rules/README.md: every rule with its severity and a link to its page, and how to set them."""
     lines = [GENERATED, "", "# Due-process rules", ""]
     lines += [
         "`habeas check` runs these rules over each person's timeline; `habeas rules` lists them with the",
@@ -65,7 +65,44 @@ def index_page(rules: Sequence[Rule] = RULES) -> str:
         "|---|---|---|",
     ]
     lines += [f"| [`{r.id}`]({r.id}.md) | {' or '.join(s.value for s in r.severities)} | {r.title} |" for r in rules]
-    lines += ["", NOT_ADVICE, ""]
+    lines += [
+        "",
+        "## Certainty",
+        "",
+        "A flag is `possible` when it rests on the order of dates that are uncertain: a removal in",
+        '"2025-03" and a hearing on 2025-03-20, or two events on the same day. Counts of days from',
+        'uncertain dates stay ranges ("120–127 days"). Otherwise a flag is `certain`.',
+        "",
+        "## What the rules see",
+        "",
+        "A person's timeline with corrections applied (a retracted event never raises a flag), only the",
+        "events known on `--known-on`, and only events that may have happened by `--as-of`.",
+        "",
+        "## Settings",
+        "",
+        "Thresholds and switches live in a TOML file: `--config FILE`, else `$HABEAS_CONFIG`, else",
+        "`$XDG_CONFIG_HOME/habeas/habeas.toml` (`~/.config/habeas/habeas.toml`). When the default file does",
+        "not exist the defaults apply; a file named with `--config` must exist. An unknown rule or threshold,",
+        "or a value that is negative or not a number, is an error naming the file, the rule and the key.",
+        "",
+        "```toml",
+    ]
+    for rule in rules:
+        if rule.thresholds:
+            lines.append(f"[rules.{rule.id}]")
+            lines += [f"{t.name} = {number(t.default)}" for t in rule.thresholds]
+            lines.append("")
+    lines += ["[rules.conflicting_accounts]", "enabled = false", "```", ""]
+    lines += [
+        "## The morning report",
+        "",
+        "`habeas alerts --since DATE` compares the check as of today, with what is known today, against the",
+        "check as of DATE with what was known then, and lists the flags that are new, more severe, or now",
+        "certain, grouped by person, the gravest first.",
+        "",
+        NOT_ADVICE,
+        "",
+    ]
     return "\n".join(lines)
 
 

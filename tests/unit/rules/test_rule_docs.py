@@ -38,3 +38,13 @@ def test_a_page_shows_thresholds_settings_and_every_citation(rule: Rule) -> None
         assert f"`{threshold.name}`" in text
     for citation in rule.legal_basis:
         assert citation.cite in text
+
+
+def test_the_documented_settings_example_is_valid_settings() -> None:
+    from habeas.rules.settings import parse_rule_settings_text
+
+    text = index_page()
+    example = text.split("```toml\n", 1)[1].split("```", 1)[0]
+    settings = parse_rule_settings_text(example, "docs/rules/README.md")
+    assert not settings.enabled("conflicting_accounts")
+    assert settings.thresholds() == type(settings)().thresholds()  # the example shows the defaults
