@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 # importlib mode does not put test folders on sys.path; the helpers are imported by the test modules.
 sys.path.insert(0, str(Path(__file__).parent))
 
-from web_helpers import ROLES, Site, build_site, sign_in
+from web_helpers import OTHER_USERS, ROLES, Site, build_site, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def fresh_site(tmp_path: Path) -> Site:
 def clients(site: Site) -> Iterator[dict[str, TestClient]]:
     """A client per role, signed in once for the module (an admin's TOTP code may be spent only once)."""
     made = {}
-    for role in ROLES:
+    for role in (*ROLES, *OTHER_USERS):
         client = site.client()
         if role != "anonymous":
             assert sign_in(client, role).status_code == 303

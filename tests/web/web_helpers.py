@@ -57,6 +57,7 @@ CANARY_CASEFILE = {
 }  # fmt: skip
 
 ROLES = ("anonymous", "viewer", "outsider", "editor", "admin")
+OTHER_USERS = ("reader",)
 
 
 def csrf_of(page: str) -> str:
@@ -71,6 +72,7 @@ def make_users() -> MemoryUserStore:
     users.add("editor", "editor", PASSWORD, [AccessGroup("everyone", all_records=True)])
     users.add("viewer", "viewer", PASSWORD, [AccessGroup("demo flight", cohorts=frozenset({"demo-flight-2025-04"}))])
     users.add("outsider", "editor", PASSWORD, [AccessGroup("one case", people=frozenset({"ahr"}))])
+    users.add("reader", "viewer", PASSWORD, [AccessGroup("one case", people=frozenset({"ahr"}))])
     users.add("retired", "editor", PASSWORD, [AccessGroup("everyone", all_records=True)], active=False)
     return users
 

@@ -134,10 +134,17 @@ class NameIndex:
         return found
 
     def search(self, query: str, reach: Scope) -> list[Match]:
-        """People in ``reach`` whose names or aliases match every word of ``query``, best first."""
-        words = list(dict.fromkeys(name_words(query)))
-        if not words:
-            return []
+        """People in ``reach`` whose names or aliases match every word of ``query`` (or whose id it is), best first."""
+        costs = self._name_costs(list(dict.fromkeys(name_words(query))))
+        if query.strip() in self.cards:
+            costs[query.strip()] = EXACT
+        matches = [Match(self.cards[pid], cost) for pid, cost in costs.items()]
+        matches = [m for m in matches if reach.covers(m.card.resource)]
+        matches.sort(key=lambda m: (m.cost, m.card.sort_name, m.card.id))
+        return matches
+
+    def _name_costs(self, words: list[str]) -> dict[str, int]:
+        """Person id → the summed cost of matching every query word; people missing a word are left out."""
         costs: dict[str, int] | None = None
         for word in words:
             per_person: dict[str, int] = {}
@@ -145,18 +152,10 @@ class NameIndex:
                 for person_id in self._people[candidate]:
                     if cost < per_person.get(person_id, TYPO + 1):
                         per_person[person_id] = cost
-            if costs is None:
-                costs = per_person
-            else:
-                costs = {pid: costs[pid] + c for pid, c in per_person.items() if pid in costs}
+            costs = per_person if costs is None else {p: costs[p] + c for p, c in per_person.items() if p in costs}
             if not costs:
-                return []
-        if query.strip() in self.cards:
-            costs = {**(costs or {}), query.strip(): EXACT}
-        matches = [Match(self.cards[pid], cost) for pid, cost in (costs or {}).items()]
-        matches = [m for m in matches if reach.covers(m.card.resource)]
-        matches.sort(key=lambda m: (m.cost, m.card.sort_name, m.card.id))
-        return matches
+                return {}
+        return costs or {}
 
 
 # -- what lists show of each person ----------------------------------------------------
