@@ -284,19 +284,24 @@ def dataset_sources(settings: Settings) -> list[Source]:
     return [r.source for r in releases(settings.datasets_dir)]
 
 
-def release(ctx: Context, wanted: str | None, format_name: str | None = None) -> Release:
-    """The release named (an id or its unique prefix), else the latest of ``format_name``."""
+PEOPLE_FORMATS = ("ice_detentions", "ice_removals", "mapped_list")
+
+
+def release(ctx: Context, wanted: str | None, formats: str | tuple[str, ...] = "ice_detentions") -> Release:
+    """The release named (an id or its unique prefix), else the latest imported of the given formats."""
     directory = ctx.settings.datasets_dir
     if wanted:
         found = find_release(directory, wanted)
         if found is None:
             raise NotFound(f"no dataset release {wanted!r}; `habeas datasets list` shows the releases")
         return found
-    fmt = (format_name or "ice_detentions").replace("-", "_")
-    found = latest_release(directory, fmt)
-    if found is None:
-        raise NotFound(f"no {fmt} release imported yet; `habeas datasets import {fmt.replace('_', '-')} FILE`")
-    return found
+    kinds = (formats,) if isinstance(formats, str) else formats
+    kinds = tuple(k.replace("-", "_") for k in kinds)
+    candidates = [r for r in releases(directory) if r.format in kinds]
+    if not candidates:
+        first = kinds[0]
+        raise NotFound(f"no {first} release imported yet; `habeas datasets import {first.replace('_', '-')} FILE`")
+    return candidates[-1]
 
 
 def person_events(ctx: Context, person: str) -> tuple[list[Event], list[Source]]:
@@ -482,7 +487,7 @@ def share_figures(
     from habeas.analytics.cohorts import shares
     from habeas.analytics.stays import no_conviction_on_record, people, stays
 
-    found = release(ctx, release_name)
+    found = release(ctx, release_name, PEOPLE_FORMATS)
     if (what is None) == (where is None):
         raise ServiceError(f"name one share ({', '.join(SHARES)}) or give --where COLUMN=VALUE")
     if found.format == "ice_detentions":
@@ -522,7 +527,7 @@ def summary_figures(ctx: Context, release_name: str | None = None, by: str | Non
     """Per group: rows, people, and for detention history the stays and their median length."""
     from habeas.analytics.cohorts import counts, distribution
 
-    found = release(ctx, release_name)
+    found = release(ctx, release_name, (*PEOPLE_FORMATS, "ice_facilities"))
     rows = _with_places(ctx, found.scan())
     _check_by(rows, by)
     unit = "person" if found.manifest.get("person_ids_in_file") else None
