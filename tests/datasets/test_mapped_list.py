@@ -102,3 +102,12 @@ def test_mapped_list_needs_a_mapping_and_others_refuse_one(dctx, list_files) -> 
         service.import_dataset(dctx, "mapped-list", listing)
     with pytest.raises(service.DatasetImportError, match="--mapping applies to the mapped-list format only"):
         service.import_dataset(dctx, "ice-removals", listing, mapping=mapping)
+
+
+def test_a_one_column_list_keeps_every_name(dctx, tmp_path: Path) -> None:
+    listing = tmp_path / "names.csv"
+    listing.write_text("Name\nAna Example\nBeto Ejemplo\n\n")
+    mapping = tmp_path / "names.yaml"
+    mapping.write_text("title: Names\nperson: {name: Name}\n")
+    report = service.import_dataset(dctx, "mapped-list", listing, mapping=mapping, dry_run=True)
+    assert (report.tally.rows_imported, report.tally.notes) == (2, 1)

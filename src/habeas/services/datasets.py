@@ -335,8 +335,8 @@ def dataset_people(ctx: Context, release_name: str | None = None, limit: int = 1
     people: list[Person] = []
     skip = offset
     for found in chosen:
-        if found.format == "ice_facilities" or len(people) >= limit:
-            continue
+        if found.format in ("ice_facilities", "mapped_list") or len(people) >= limit:
+            continue  # facilities are not people; a list's people are in the database
         columns = found.scan().collect_schema().names()
         wanted = [c for c in ("citizenship_country_iso", "gender", "birth_year", "birth_date") if c in columns]
         firsts = found.scan().select(["person", "row", *wanted]).group_by("person", maintain_order=True).first()

@@ -69,6 +69,8 @@ class BatchParser:
                 f"for {fmt.name}; headers found: {', '.join(repr(h) for h in layout.headers if str(h).strip())}"
             )
         self.date_formats: dict[str, str] = {}
+        # A lone cell in a wide table is a title or a footnote; in a one- or two-column list it is data.
+        self.note_cells = 1 if sum(1 for h in layout.headers if str(h).strip()) >= 3 else 0
 
     def header(self, name: str) -> str:
         position = self.positions.get(name)
@@ -77,7 +79,7 @@ class BatchParser:
     def parse(self, batch: pl.DataFrame) -> ParsedBatch:
         raw = [c for c in batch.columns if c != "_row"]
         cleaned = batch.with_columns(pl.col("_row").cast(pl.Int64).alias("row"))
-        note = pl.sum_horizontal(pl.col(raw).is_not_null()) <= 1
+        note = pl.sum_horizontal(pl.col(raw).is_not_null()) <= self.note_cells
         notes = cleaned.filter(note)["row"].to_list()
         values = self._canonical(cleaned.filter(~note))
         values, problems = self._typed(values)
