@@ -34,7 +34,7 @@ def imported(workdir: Path, rows: int) -> datasets.Release:
     settings = Settings(home, f"sqlite:///{home / 'habeas.db'}", home / "none.toml")
     context = Context(settings, Actor("bench"))
     report = datasets.import_dataset(context, "ice-detentions", detentions_csv(workdir, rows))
-    return datasets.release(context, report.release)
+    return datasets.get_release(context, report.release)
 
 
 def per_day_filter(frame: pd.DataFrame, last_observed: pd.Timestamp) -> pd.DataFrame:

@@ -26,7 +26,7 @@ def synthetic_release(tmp_path_factory: pytest.TempPathFactory):  # type: ignore
     path = root / "detentions.csv"
     write_detentions(detention_placements(3000, seed=7, start=date(2019, 1, 1), years=2), path)
     report = service.import_dataset(context, "ice-detentions", path)
-    found = service.release(context, report.release)
+    found = service.get_release(context, report.release)
     frame = pd.read_csv(path, skiprows=5, dtype=str)
     for column in ("Stay Book In Date Time", "Detention Book In Date And Time", "Detention Book Out Date Time",
                    "Stay Book Out Date Time"):  # fmt: skip

@@ -53,7 +53,7 @@ def test_removals_with_title_rows_redactions_and_footnotes(dctx, write_release) 
     assert (report.header_row, tally.rows_read, tally.rows_imported, tally.rows_rejected) == (6, 3, 3, 0)
     assert tally.notes == 2  # the blank row and the footnote
     assert tally.redacted == {"birth_date": 3, "event_number": 3}
-    stored = service.release(dctx, report.release).scan().sort("row").collect()
+    stored = service.get_release(dctx, report.release).scan().sort("row").collect()
     assert stored["row"].to_list() == [7, 8, 9]
     assert stored["birth_date"].null_count() == 3 and stored["event_number"].null_count() == 3
     assert stored["redacted"].to_list()[0] == ["birth_date", "event_number"]
@@ -72,14 +72,14 @@ def test_cleaned_pipe_delimited_gzip_with_snake_case_headers_and_iso_dates(dctx,
     path = write_release("clean.psv.gz", header, rows, titles=(), separator="|", compress=True)
     report = service.import_dataset(dctx, "ice-detentions", path)
     assert (report.header_row, report.tally.rows_imported, report.unused_columns) == (1, 2, ())
-    stored = service.release(dctx, report.release).scan().collect()
+    stored = service.get_release(dctx, report.release).scan().collect()
     assert stored["book_out"].dt.strftime("%Y-%m-%d %H:%M").to_list() == ["2019-01-09 08:30", "2019-02-01 00:00"]
 
 
 def test_released_dates_with_and_without_leading_zeros(dctx, write_release) -> None:
     rows = [detention_row("p1", "1/2/2019 9:05", "1/2/2019 9:05", "01/09/2019 14:30", "01/09/2019 14:30")]
     report = service.import_dataset(dctx, "ice-detentions", write_release("d.csv", DETENTION_HEADER, rows))
-    stored = service.release(dctx, report.release).scan().collect()
+    stored = service.get_release(dctx, report.release).scan().collect()
     assert stored["book_in"].dt.strftime("%Y-%m-%d %H:%M").to_list() == ["2019-01-02 09:05"]
 
 
@@ -98,7 +98,7 @@ def test_xlsx_with_title_rows_and_excel_dates(dctx, tmp_path: Path) -> None:
     book.save(path)
     report = service.import_dataset(dctx, "ice-detentions", path)
     assert (report.header_row, report.tally.rows_imported) == (3, 1)
-    stored = service.release(dctx, report.release).scan().collect()
+    stored = service.get_release(dctx, report.release).scan().collect()
     assert stored["stay_book_out"].dt.strftime("%Y-%m-%d %H:%M").to_list() == ["2020-03-05 09:00"]
     assert stored["birth_year"].to_list() == [1990]
 
@@ -107,7 +107,7 @@ def test_windows_1252_file_is_read_without_losing_accents(dctx, write_release) -
     rows = [["1/3/2012", "(b)(6)", "Male", "CÔTE D'IVOIRE", "(b)(7)(E )", "Agresión", "[8F] Expedited Removal"]]
     path = write_release("cp1252.csv", REMOVALS_HEADER, rows, encoding="cp1252")
     report = service.import_dataset(dctx, "ice-removals", path)
-    stored = service.release(dctx, report.release).scan().collect()
+    stored = service.get_release(dctx, report.release).scan().collect()
     assert stored["msc_charge"].to_list() == ["Agresión"]
     assert stored["citizenship_country_iso"].to_list() == ["CI"]
 

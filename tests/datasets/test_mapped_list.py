@@ -59,7 +59,7 @@ def test_a_mapped_list_lands_in_the_database_and_its_figures_in_columns(dctx, li
     ]
     assert timeline.events[1].get("result") == "none_found"
     assert set(timeline.sources) == {report.release}
-    stored = service.release(dctx, report.release)
+    stored = service.get_release(dctx, report.release)
     columns = stored.scan().collect()
     assert "name" not in columns.columns and "Ana Example" not in str(columns.to_dicts())
     for part in stored.path.rglob("*"):

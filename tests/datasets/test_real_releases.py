@@ -42,7 +42,7 @@ def test_real_facility_list_names_facilities_and_rejects_the_withheld_ones(dctx)
     assert report.tally.rows_imported == len(frame) - withheld
     assert report.warnings == []
     assert "fy17_adp" in report.unused_columns
-    stored = service.release(dctx, report.release).scan().collect()
+    stored = service.get_release(dctx, report.release).scan().collect()
     assert stored.filter(stored["facility_code"] == "CSCNWWA")["city"].to_list() == ["TACOMA"]
 
 

@@ -56,7 +56,7 @@ def test_synthetic_files_round_trip_through_the_importers(dctx, tmp_path: Path) 
     for path in (released, cleaned):
         report = service.import_dataset(dctx, "ice-detentions", path)
         assert (report.tally.rows_imported, report.tally.rows_rejected) == (400, 0)
-        stored = service.release(dctx, report.release).scan().sort("row").collect()
+        stored = service.get_release(dctx, report.release).scan().sort("row").collect()
         assert stored.select(frame.columns).equals(frame.with_columns(pl.col("birth_year").cast(pl.Int64)))
 
 

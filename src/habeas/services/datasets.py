@@ -287,7 +287,7 @@ def dataset_sources(settings: Settings) -> list[Source]:
 PEOPLE_FORMATS = ("ice_detentions", "ice_removals", "mapped_list")
 
 
-def release(ctx: Context, wanted: str | None, formats: str | tuple[str, ...] = "ice_detentions") -> Release:
+def get_release(ctx: Context, wanted: str | None, formats: str | tuple[str, ...] = "ice_detentions") -> Release:
     """The release named (an id or its unique prefix), else the latest imported of the given formats."""
     directory = ctx.settings.datasets_dir
     if wanted:
@@ -329,9 +329,9 @@ def person_events(ctx: Context, person: str) -> tuple[list[Event], list[Source]]
     return events, [found.source]
 
 
-def dataset_people(ctx: Context, release_name: str | None = None, limit: int = 100, offset: int = 0) -> list[Person]:
+def dataset_people(ctx: Context, release: str | None = None, limit: int = 100, offset: int = 0) -> list[Person]:
     """People in one release (or every release), in the order the files list them."""
-    chosen = [release(ctx, release_name)] if release_name else list_releases(ctx)
+    chosen = [get_release(ctx, release)] if release else list_releases(ctx)
     people: list[Person] = []
     skip = offset
     for found in chosen:
@@ -414,7 +414,7 @@ def _with_places(ctx: Context, frame: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _detentions(ctx: Context, release_name: str | None) -> Release:
-    found = release(ctx, release_name, "ice_detentions")
+    found = get_release(ctx, release_name, "ice_detentions")
     if found.format != "ice_detentions":
         raise ServiceError(f"release {found.id} is {found.format}; this figure needs a detention history release")
     return found
@@ -487,7 +487,7 @@ def share_figures(
     from habeas.analytics.cohorts import shares
     from habeas.analytics.stays import no_conviction_on_record, people, stays
 
-    found = release(ctx, release_name, PEOPLE_FORMATS)
+    found = get_release(ctx, release_name, PEOPLE_FORMATS)
     if (what is None) == (where is None):
         raise ServiceError(f"name one share ({', '.join(SHARES)}) or give --where COLUMN=VALUE")
     if found.format == "ice_detentions":
@@ -527,7 +527,7 @@ def summary_figures(ctx: Context, release_name: str | None = None, by: str | Non
     """Per group: rows, people, and for detention history the stays and their median length."""
     from habeas.analytics.cohorts import counts, distribution
 
-    found = release(ctx, release_name, (*PEOPLE_FORMATS, "ice_facilities"))
+    found = get_release(ctx, release_name, (*PEOPLE_FORMATS, "ice_facilities"))
     rows = _with_places(ctx, found.scan())
     _check_by(rows, by)
     unit = "person" if found.manifest.get("person_ids_in_file") else None
