@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pyotp
@@ -66,7 +67,8 @@ def csrf_of(page: str) -> str:
     return match.group(1)
 
 
-def make_users() -> MemoryUserStore:
+@cache
+def _hashed_users() -> MemoryUserStore:
     users = MemoryUserStore()
     users.add("admin", "admin", PASSWORD, totp_secret=ADMIN_TOTP)
     users.add("editor", "editor", PASSWORD, [AccessGroup("everyone", all_records=True)])
@@ -74,6 +76,14 @@ def make_users() -> MemoryUserStore:
     users.add("outsider", "editor", PASSWORD, [AccessGroup("one case", people=frozenset({"ahr"}))])
     users.add("reader", "viewer", PASSWORD, [AccessGroup("one case", people=frozenset({"ahr"}))])
     users.add("retired", "editor", PASSWORD, [AccessGroup("everyone", all_records=True)], active=False)
+    return users
+
+
+def make_users() -> MemoryUserStore:
+    """The test users, hashed once per test run (argon2id is slow on purpose), in a store of their own."""
+    users = MemoryUserStore()
+    for account in _hashed_users().accounts():
+        users._accounts[account.name] = account
     return users
 
 
