@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from habeas.cli import app
 from habeas.interop.pfif import pfif_problems
-from habeas.services import Actor, Context, ServiceError, reports, track
+from habeas.security.access import Role
+from habeas.services import Actor, Context, ServiceError, access, reports, track
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -69,12 +70,16 @@ def test_a_report_for_someone_unknown_is_a_clear_error(ctx: Context) -> None:
 
 
 def test_viewers_get_no_sensitive_attributes_and_no_exports(ctx: Context) -> None:
-    viewer = replace(ctx, actor=Actor("volunteer", role="viewer"))
-    with pytest.raises(ServiceError, match="not allowed"):
+    access.add_user(ctx, "volunteer", Role.VIEWER)
+    access.define_group(ctx, "everyone", all_records=True)
+    access.grant(ctx, "volunteer", "everyone")
+    viewer = replace(ctx, actor=Actor("volunteer"))
+    assert "asylum_basis" not in reports.report(viewer, "ahr", LATE, fmt="md").decode()
+    with pytest.raises(ServiceError, match="may not read sensitive"):
         reports.report(viewer, "ahr", LATE, fmt="md", include_sensitive=True)
-    with pytest.raises(ServiceError, match="not allowed"):
+    with pytest.raises(ServiceError, match="export"):
         reports.export_data(viewer, "ftm")
-    with pytest.raises(ServiceError, match="not allowed"):
+    with pytest.raises(ServiceError, match="may not import"):
         reports.import_pfif(viewer, [PFIF_SAMPLE])
 
 
@@ -114,9 +119,15 @@ def test_pfif_sample_imports_into_the_database(ctx: Context) -> None:
 def test_report_command_writes_the_pdf_exhibit(ctx: Context, tmp_path: Path) -> None:
     out = tmp_path / "exhibit.pdf"
     result = CliRunner().invoke(
-        app, ["report", "ahr", "--as-of", "2025-05-01", "--out", str(out), "--db", ctx.settings.database_url]
+        app,
+        ["report", "ahr", "--as-of", "2025-05-01", "--out", str(out), "--db", ctx.settings.database_url],
+        env={"HABEAS_USER": ctx.actor.name},
     )
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF-")
-    result = CliRunner().invoke(app, ["report", "nobody", "--format", "md", "--db", ctx.settings.database_url])
+    result = CliRunner().invoke(
+        app,
+        ["report", "nobody", "--format", "md", "--db", ctx.settings.database_url],
+        env={"HABEAS_USER": ctx.actor.name},
+    )
     assert result.exit_code == 1 and "no person" in result.output

@@ -51,21 +51,37 @@ CUSTODY_STYLE = {
 
 
 @app.command()
-def init(db: DbOption = None) -> None:
+def init(db: DbOption = None, user: UserOption = None) -> None:
     """Create the database, or upgrade it to this version of habeas.
 
-    Safe to run again: an up-to-date database is left as it is.
+    A new database gets an encryption key and an audit signing key (files beside it, mode
+    0600) and one admin: you (your login name, or --user). Safe to run again: an
+    up-to-date database is left as it is.
     """
-    ctx = context(db)
+    ctx = context(db, user=user)
     with user_errors():
-        before, after = track.init_database(ctx)
+        result = track.init_database(ctx)
+    _report_init(ctx, result)
+
+
+def _report_init(ctx: Context, result: track.InitResult) -> None:
     where = ctx.engine.url.render_as_string(hide_password=True)
-    if before == after:
-        console.print(f"The database at {where} is up to date (schema {after}).")
-    elif before is None:
-        console.print(f"Created the habeas database at {where} (schema {after}).")
+    if result.before == result.after:
+        console.print(f"The database at {where} is up to date (schema {result.after}).")
+    elif result.before is None:
+        console.print(f"Created the habeas database at {where} (schema {result.after}).")
     else:
-        console.print(f"Upgraded the database at {where} from schema {before} to {after}.")
+        console.print(f"Upgraded the database at {where} from schema {result.before} to {result.after}.")
+    if result.first_admin:
+        console.print(f"Its first user is the admin [bold]{result.first_admin}[/] (you).")
+    if result.created_keys:
+        keys = result.created_keys
+        console.print(
+            f"[bold yellow]Created the encryption key {keys.key_file} and the audit signing key "
+            f"{keys.audit_key_file}.[/]\nIf the encryption key is lost, every name and sensitive field "
+            "is lost with it: copy it now to two safe places, apart from the database (see the README's "
+            "Security model)."
+        )
 
 
 class ImportFormat(StrEnum):
@@ -453,7 +469,7 @@ def demo(
     if not files:
         fail(f"no example case files found in {examples}")
     with user_errors():
-        track.init_database(ctx)
+        _report_init(ctx, track.init_database(ctx))
         summary = track.import_casefiles(ctx, files)
         console.print(
             f"Database: {ctx.engine.url.render_as_string(hide_password=True)}\n"

@@ -11,6 +11,9 @@ from habeas.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from habeas.security.crypto import Keyring
+    from habeas.store.audit import SqlAuditSink
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -33,6 +36,24 @@ class Context:
         from habeas.store.db import make_engine
 
         return make_engine(self.settings.database_url)
+
+    @cached_property
+    def keyring(self) -> Keyring:
+        """The field-encryption keys: ``$HABEAS_KEY``, else the key file beside the database."""
+        from habeas.security.crypto import KeyringError
+        from habeas.security.files import SecretFileError
+        from habeas.security.keyfiles import load_keyring
+
+        try:
+            return load_keyring(self.settings)
+        except (KeyringError, SecretFileError) as exc:
+            raise ServiceError(f"{exc} (`habeas init` creates a key for a new database)") from exc
+
+    @cached_property
+    def audit_sink(self) -> SqlAuditSink:
+        from habeas.store.audit import SqlAuditSink
+
+        return SqlAuditSink(self.engine)
 
 
 class ServiceError(Exception):

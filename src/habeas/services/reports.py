@@ -25,8 +25,8 @@ from habeas.reports.html import render_html
 from habeas.reports.markdown import render_markdown
 from habeas.reports.model import Report, build_report
 from habeas.reports.pdf import render_pdf
-from habeas.security.access import Action, Resource, User, decide, scope
-from habeas.services import Context, ServiceError, track
+from habeas.security.access import SYSTEM, Action, Resource, User, scope
+from habeas.services import Context, ServiceError, access, track
 
 REPORT_FORMATS = ("pdf", "html", "md")
 EXPORT_FORMATS = ("ftm", "pfif", "csv", "parquet")
@@ -34,13 +34,11 @@ IMPORT_FORMATS = ("pfif",)
 
 
 def _user(ctx: Context) -> User:
-    return User(ctx.actor.name, ctx.actor.role, tuple(getattr(ctx.actor, "groups", ())))
+    return access.acting_user(ctx)
 
 
 def _require(ctx: Context, action: Action, resource: Resource | None = None) -> None:
-    decision = decide(_user(ctx), action, resource) if resource is not None else decide(_user(ctx), action)
-    if not decision:
-        raise ServiceError(f"not allowed: {decision.reason}")
+    access.require(ctx, action, resource if resource is not None else SYSTEM)
 
 
 def _flags(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -18,9 +20,15 @@ from habeas.domain.timeline import Timeline, build_timeline
 from habeas.domain.vocabulary import Custody
 from habeas.domain.whereabouts import Whereabouts, derive_whereabouts
 from habeas.ingest.casefile import CaseFile, CaseFileError, casefile_document, parse_casefiles, parse_documents
-from habeas.services import Context, NotFound, ServiceError
+from habeas.security.access import NOTHING, Action, Resource, User, decide
+from habeas.security.audit import Outcome
+from habeas.security.crypto import KEY_ENV
+from habeas.security.files import SecretFileError
+from habeas.security.keyfiles import CreatedKeys, init_keys, key_file_path
+from habeas.services import Context, NotFound, ServiceError, access
 from habeas.store.db import DatabaseError, ensure_current, upgrade
 from habeas.store.repository import ConflictError, ImportSummary, Repository, StoredIds
+from habeas.store.tables import PersonRow
 
 
 class InvalidInput(ServiceError):
@@ -39,7 +47,7 @@ def repository(ctx: Context, write: bool = False) -> Iterator[Repository]:
     try:
         ensure_current(ctx.engine)
         with Session(ctx.engine) as session:
-            yield Repository(session)
+            yield Repository(session, ctx.keyring)
             if write:
                 session.commit()
     except DatabaseError as exc:
@@ -48,12 +56,44 @@ def repository(ctx: Context, write: bool = False) -> Iterator[Repository]:
         raise ServiceError(f"the database could not be used: {exc.orig}") from exc
 
 
-def init_database(ctx: Context) -> tuple[str | None, str]:
-    """Create the database, or upgrade it to this version's schema."""
+@dataclass(frozen=True)
+class InitResult:
+    before: str | None
+    after: str
+    created_keys: CreatedKeys | None
+    first_admin: str | None
+
+
+def init_database(ctx: Context) -> InitResult:
+    """Create the database (with its keys and first admin), or upgrade it to this version's schema."""
     try:
-        return upgrade(ctx.engine)
+        before, after = upgrade(ctx.engine)
     except (DatabaseError, SQLAlchemyError) as exc:
         raise ServiceError(f"cannot initialise the database: {exc}") from exc
+    created = _ensure_keys(ctx)
+    with Session(ctx.engine) as session, session.begin():
+        admin = ctx.actor.name if access.ensure_first_admin(session, ctx.actor.name) else None
+    if admin:
+        access.audit(ctx, "init", records=[("user", admin)])
+    return InitResult(before, after, created, admin)
+
+
+def _ensure_keys(ctx: Context) -> CreatedKeys | None:
+    """A new database gets its keys; an existing one whose key is missing is an error, never a new key."""
+    key_path = key_file_path(ctx.settings)
+    if os.environ.get(KEY_ENV, "").strip() or key_path.exists():
+        return None
+    with Session(ctx.engine) as session:
+        has_people = session.scalar(select(func.count()).select_from(PersonRow)) or 0
+    if has_people:
+        raise ServiceError(
+            f"this database holds encrypted records but its key is not at {key_path} and HABEAS_KEY is not set; "
+            "restore the key file from your copy (a new key cannot read them)"
+        )
+    try:
+        return init_keys(ctx.settings)
+    except SecretFileError as exc:
+        raise ServiceError(str(exc)) from exc
 
 
 def _file_record(path: Path) -> dict[str, str]:
@@ -63,6 +103,7 @@ def _file_record(path: Path) -> dict[str, str]:
 
 def import_casefiles(ctx: Context, paths: Sequence[Path]) -> ImportSummary:
     """Validate every file, then store all of them in one transaction, or nothing."""
+    access.require(ctx, Action.IMPORT)
     with repository(ctx, write=True) as repo:
         try:
             casefile = parse_casefiles(paths, StoredIds(repo.session))
@@ -73,6 +114,7 @@ def import_casefiles(ctx: Context, paths: Sequence[Path]) -> ImportSummary:
 
 def import_records(ctx: Context, casefile: CaseFile, name: str, sha256: str) -> ImportSummary:
     """Store records converted from another format (e.g. PFIF), validated exactly like a case file."""
+    access.require(ctx, Action.IMPORT)
     document = json.loads(json.dumps(casefile_document(casefile), ensure_ascii=False, default=str))
     with repository(ctx, write=True) as repo:
         try:
@@ -84,10 +126,16 @@ def import_records(ctx: Context, casefile: CaseFile, name: str, sha256: str) -> 
 
 def _store(repo: Repository, ctx: Context, casefile: CaseFile, files: list[dict[str, str]]) -> ImportSummary:
     try:
-        return repo.add_casefile(casefile, ctx.actor.name, files)
+        summary = repo.add_casefile(casefile, ctx.actor.name, files)
     except ConflictError as exc:
         repo.session.rollback()
+        access.audit(ctx, "import", Outcome.FAILED, [("import", None)])
         raise InvalidInput(exc.problems) from exc
+    repo.session.commit()
+    if not summary.nothing_new:
+        touched = dict.fromkeys([p.id for p in casefile.people] + [e.person for e in casefile.events if e.person])
+        access.audit(ctx, "import", records=[("import", str(summary.import_id))] + [("person", p) for p in touched])
+    return summary
 
 
 def _person(repo: Repository, person_id: str) -> Person:
@@ -98,11 +146,23 @@ def _person(repo: Repository, person_id: str) -> Person:
 
 
 def timeline(ctx: Context, person_id: str, known_on: date | None = None) -> Timeline:
+    """One person's timeline; reading it is audited, and a person out of reach is "not found"."""
+    user = access.acting_user(ctx)
     with repository(ctx) as repo:
         person = _person(repo, person_id)
+        access.require(ctx, Action.READ_PERSON, Resource.person(person.id, person.cohorts), hide=True)
         events = repo.events_for(person)
         sources = repo.sources({s for e in events for s in e.sources} | _replacement_sources(events))
-    return build_timeline(person, events, sources, known_on)
+    access.audit(ctx, "read_person", records=[("person", person.id)])
+    return _visible(user, build_timeline(person, events, sources, known_on))
+
+
+def _visible(user: User, result: Timeline) -> Timeline:
+    """Without the right to read sensitive fields, a timeline comes without them (and without notes)."""
+    if decide(user, Action.READ_SENSITIVE, Resource.person(result.person.id, result.person.cohorts)):
+        return result
+    stripped = without_sensitive(CaseFile(people=[result.person], events=[e.event for e in result.entries]))
+    return build_timeline(stripped.people[0], stripped.events, result.sources, result.known_on)
 
 
 def _replacement_sources(events: Sequence[object]) -> set[str]:
@@ -120,19 +180,26 @@ def timelines(
     cohort: str | None = None,
     known_on: date | None = None,
 ) -> list[Timeline]:
-    """Timelines for the named people, a cohort's members, or everyone."""
+    """Timelines for the named people, a cohort's members, or everyone the acting user may read."""
+    user = access.acting_user(ctx)
+    within = access.reachable(ctx)
     with repository(ctx) as repo:
         if cohort is not None and repo.cohort(cohort) is None:
             raise NotFound(f"no cohort with id {cohort!r}")
         if person_ids:
             people = [_person(repo, pid) for pid in dict.fromkeys(person_ids)]
+            for person in people:
+                access.require(ctx, Action.READ_PERSON, Resource.person(person.id, person.cohorts), hide=True)
             if cohort is not None:
                 people = [p for p in people if cohort in p.cohorts]
         else:
-            people = repo.people(cohort)
-        events = repo.events()
+            people = repo.people(cohort, within)
+        everyone = not person_ids and cohort is None and within.all_records
+        ids = [p.id for p in people]
+        events = repo.events() if everyone else repo.events(ids, {c for p in people for c in p.cohorts})
         sources = repo.sources()
-    return [build_timeline(person, events, sources, known_on) for person in people]
+    access.audit(ctx, "read_person", records=[("person", p.id) for p in people])
+    return [_visible(user, build_timeline(person, events, sources, known_on)) for person in people]
 
 
 def whereabouts(ctx: Context, person_id: str, as_of: date, known_on: date | None = None) -> Whereabouts:
@@ -154,20 +221,28 @@ def people_with_whereabouts(
 
 def export_casefile(ctx: Context, cohort: str | None = None) -> CaseFile:
     """Every record (or a cohort's members and what they reference) as one case file."""
+    if cohort:
+        access.require(ctx, Action.EXPORT, Resource.cohort(cohort))
+    within = access.reachable(ctx, Action.EXPORT)
+    if within == NOTHING:
+        access.audit(ctx, "export", Outcome.DENIED)
+        raise access.Forbidden(f"{ctx.actor.name} may not export records")
     with repository(ctx) as repo:
         if cohort is not None and repo.cohort(cohort) is None:
             raise NotFound(f"no cohort with id {cohort!r}")
-        people = repo.people(cohort)
+        people = repo.people(cohort, within)
         ids = {p.id for p in people}
         cohort_ids = {c for p in people for c in p.cohorts}
         events = [e for e in repo.events() if e.person in ids or e.cohort in cohort_ids]
         source_ids = {s for e in events for s in e.sources} | _replacement_sources(events)
         sources = list(repo.sources(source_ids if cohort is not None else None).values())
         cohorts = [c for c in repo.cohorts() if cohort is None or c.id in cohort_ids]
+    access.audit(ctx, "export", records=[("person", p.id) for p in people] or [(None, None)])
     return CaseFile(sources=sources, cohorts=cohorts, people=people, events=events)
 
 
 def database_counts(ctx: Context) -> dict[str, int]:
+    access.require(ctx, Action.READ_STATISTICS)
     with repository(ctx) as repo:
         return repo.counts()
 

@@ -8,6 +8,7 @@ contradicts the stored one is a conflict, reported without printing the values.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -21,12 +22,17 @@ from habeas.domain.dates import DateRange
 from habeas.domain.ids import canonical_json
 from habeas.domain.model import Cohort, Event, Person, Source
 from habeas.ingest.casefile import CaseFile
+from habeas.security.access import Scope
+from habeas.security.crypto import FieldContext, Keyring
+from habeas.security.search import blind_index, name_tokens
 from habeas.store.tables import (
     CohortRow,
     EventRow,
     EventSourceRow,
+    IdentifierIndexRow,
     ImportRow,
     MembershipRow,
+    NameTokenRow,
     PersonRow,
     SourceRow,
 )
@@ -82,9 +88,26 @@ def source_from_row(row: SourceRow) -> Source:
     )
 
 
-def event_from_row(row: EventRow) -> Event:
-    recorded = row.recorded_at if row.recorded_at.tzinfo else row.recorded_at.replace(tzinfo=UTC)
-    return replace(event_from_written(row.written), recorded=recorded)
+def _split_notes(written: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The written event without its free-text notes, and the notes (encrypted apart)."""
+    notes: dict[str, str] = {}
+    plain = dict(written)
+    if plain.get("note"):
+        notes["note"] = plain.pop("note")
+    replacement = plain.get("replacement")
+    if isinstance(replacement, dict) and replacement.get("note"):
+        plain["replacement"] = {k: v for k, v in replacement.items() if k != "note"}
+        notes["replacement"] = replacement["note"]
+    return plain, notes
+
+
+def _join_notes(written: dict[str, Any], notes: dict[str, str]) -> dict[str, Any]:
+    joined = dict(written)
+    if "note" in notes:
+        joined["note"] = notes["note"]
+    if "replacement" in notes and isinstance(joined.get("replacement"), dict):
+        joined["replacement"] = {**joined["replacement"], "note": notes["replacement"]}
+    return joined
 
 
 class StoredIds:
@@ -135,8 +158,29 @@ def _merge(kind: str, ident: str, row: Any, values: dict[str, Any], problems: li
 
 
 class Repository:
-    def __init__(self, session: Session):
+    """Reads and writes one session; every sensitive field passes through the keyring."""
+
+    def __init__(self, session: Session, keyring: Keyring):
         self.session = session
+        self.keyring = keyring
+
+    # -- encryption --------------------------------------------------------------
+
+    def _seal(self, table: str, column: str, row_id: str, value: Any) -> str | None:
+        if value in (None, "", [], {}):
+            return None
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return self.keyring.encrypt(text, FieldContext(table, column, row_id))
+
+    def _open(self, table: str, column: str, row_id: str, envelope: str | None, empty: Any = None) -> Any:
+        if envelope is None:
+            return empty
+        return json.loads(self.keyring.decrypt(envelope, FieldContext(table, column, row_id)))
+
+    def event_from_row(self, row: EventRow) -> Event:
+        recorded = row.recorded_at if row.recorded_at.tzinfo else row.recorded_at.replace(tzinfo=UTC)
+        notes = self._open("events", "notes", row.id, row.notes_enc, {})
+        return replace(event_from_written(_join_notes(row.written, notes)), recorded=recorded)
 
     # -- writing -----------------------------------------------------------------
 
@@ -153,7 +197,7 @@ class Repository:
             values = {"name": cohort.name, "description": cohort.description}
             self._put(CohortRow, "cohort", cohort.id, values, batch.id, summary, "cohorts", problems)
         for person in casefile.people:
-            self._put(PersonRow, "person", person.id, _person_values(person), batch.id, summary, "people", problems)
+            self._put_person(person, batch.id, summary, problems)
             self._add_memberships(person)
         self.session.flush()
         for event in casefile.events:
@@ -178,6 +222,51 @@ class Repository:
         else:
             summary.unchanged += 1
 
+    def _put_person(self, person: Person, import_id: int, summary: ImportSummary, problems: list[str]) -> None:
+        values = _person_values(person)
+        row = self.session.get(PersonRow, person.id)
+        if row is None:
+            row = PersonRow(id=person.id, import_id=import_id)
+            self.session.add(row)
+            self._write_person(row, values)
+            summary.added["people"] += 1
+            return
+        current = _PersonView(**self._person_values_of(row))
+        if _merge("person", person.id, current, values, problems):
+            self._write_person(row, current.__dict__)
+            summary.updated["people"] += 1
+        else:
+            summary.unchanged += 1
+
+    def _person_values_of(self, row: PersonRow) -> dict[str, Any]:
+        return {
+            "name": self._open("people", "name", row.id, row.name_enc),
+            "aliases": self._open("people", "aliases", row.id, row.aliases_enc, []),
+            "identifiers": self._open("people", "identifiers", row.id, row.identifiers_enc, {}),
+            "sensitive": self._open("people", "sensitive", row.id, row.sensitive_enc, {}),
+            "citizenship": row.citizenship,
+            "birth_year": row.birth_year,
+            "gender": row.gender,
+        }
+
+    def _write_person(self, row: PersonRow, values: dict[str, Any]) -> None:
+        for column in ("name", "aliases", "identifiers", "sensitive"):
+            setattr(row, f"{column}_enc", self._seal("people", column, row.id, values.get(column)))
+        row.citizenship, row.birth_year, row.gender = values["citizenship"], values["birth_year"], values["gender"]
+        self.session.flush()
+        self._index_person(row.id, values)
+
+    def _index_person(self, person_id: str, values: dict[str, Any]) -> None:
+        """Keyed lookup rows: identifiers by blind index, names by tokens; rebuilt on every change."""
+        self.session.query(IdentifierIndexRow).filter(IdentifierIndexRow.person_id == person_id).delete()
+        self.session.query(NameTokenRow).filter(NameTokenRow.person_id == person_id).delete()
+        for kind, value in (values.get("identifiers") or {}).items():
+            digest = blind_index(self.keyring, kind, str(value))
+            self.session.add(IdentifierIndexRow(person_id=person_id, kind=kind, digest=digest))
+        names = [n for n in [values.get("name"), *(values.get("aliases") or [])] if n]
+        for token in name_tokens(self.keyring, *names) if names else ():
+            self.session.add(NameTokenRow(person_id=person_id, token=token))
+
     def _add_memberships(self, person: Person) -> None:
         for cohort in person.cohorts:
             if self.session.get(MembershipRow, (person.id, cohort)) is None:
@@ -186,11 +275,11 @@ class Repository:
     def _add_event(self, event: Event, import_id: int, summary: ImportSummary, problems: list[str]) -> None:
         digest = content_sha256(event)
         stored_row = self.session.execute(
-            select(EventRow.content_sha256, EventRow.written).where(EventRow.id == event.id)
+            select(EventRow.content_sha256, EventRow.notes_enc).where(EventRow.id == event.id)
         ).first()
         if stored_row is not None:
-            stored, written = stored_row
-            stored_note = written.get("note")
+            stored, notes_enc = stored_row
+            stored_note = self._open("events", "notes", event.id, notes_enc, {}).get("note")
             if stored != digest or (event.note and stored_note and event.note != stored_note):
                 problems.append(
                     f"event {event.id!r} is already stored with different content; events are never "
@@ -199,6 +288,7 @@ class Repository:
             else:
                 summary.unchanged += 1
             return
+        written, notes = _split_notes(event_to_written(event))
         self.session.add(
             EventRow(
                 id=event.id,
@@ -209,7 +299,8 @@ class Repository:
                 date_latest=event.date.latest,
                 recorded_at=datetime.now(UTC),
                 content_sha256=digest,
-                written=event_to_written(event),
+                written=written,
+                notes_enc=self._seal("events", "notes", event.id, notes),
                 import_id=import_id,
             )
         )
@@ -232,25 +323,47 @@ class Repository:
         cohorts = self.session.scalars(
             select(MembershipRow.cohort_id).where(MembershipRow.person_id == row.id).order_by(MembershipRow.cohort_id)
         ).all()
+        values = self._person_values_of(row)
         return Person(
             id=row.id,
-            name=row.name,
-            aliases=tuple(row.aliases or ()),
+            name=values["name"],
+            aliases=tuple(values["aliases"]),
             citizenship=row.citizenship,
             birth_year=row.birth_year,
             gender=row.gender,
             cohorts=tuple(cohorts),
-            identifiers=dict(row.identifiers or {}),
-            sensitive=dict(row.sensitive or {}),
+            identifiers=dict(values["identifiers"]),
+            sensitive=dict(values["sensitive"]),
         )
 
-    def people(self, cohort: str | None = None) -> list[Person]:
+    def people(self, cohort: str | None = None, within: Scope | None = None) -> list[Person]:
+        """People (of a cohort), limited to the ``within`` scope in the query itself."""
         query: Select[tuple[PersonRow]] = select(PersonRow).order_by(PersonRow.id)
         if cohort is not None:
-            query = query.join(MembershipRow, MembershipRow.person_id == PersonRow.id).where(
-                MembershipRow.cohort_id == cohort
+            query = query.where(
+                PersonRow.id.in_(select(MembershipRow.person_id).where(MembershipRow.cohort_id == cohort))
             )
+        if within is not None and not within.all_records:
+            in_cohorts = select(MembershipRow.person_id).where(MembershipRow.cohort_id.in_(within.cohorts))
+            query = query.where(or_(PersonRow.id.in_(within.people), PersonRow.id.in_(in_cohorts)))
         return [self._person(row) for row in self.session.scalars(query)]
+
+    def person_ids_by_identifier(self, kind: str, value: str) -> list[str]:
+        digest = blind_index(self.keyring, kind, value)
+        query = select(IdentifierIndexRow.person_id).where(
+            IdentifierIndexRow.kind == kind, IdentifierIndexRow.digest == digest
+        )
+        return list(self.session.scalars(query))
+
+    def name_tokens(self, person_ids: Iterable[str] | None = None) -> dict[str, set[str]]:
+        """Each person's stored name tokens (keyed; no plaintext), for search."""
+        query = select(NameTokenRow.person_id, NameTokenRow.token)
+        if person_ids is not None:
+            query = query.where(NameTokenRow.person_id.in_(list(person_ids)))
+        found: dict[str, set[str]] = {}
+        for person_id, token in self.session.execute(query):
+            found.setdefault(person_id, set()).add(token)
+        return found
 
     def cohorts(self) -> list[Cohort]:
         return [
@@ -263,13 +376,14 @@ class Repository:
         if person.cohorts:
             condition = or_(condition, EventRow.cohort_id.in_(person.cohorts))
         rows = self.session.scalars(select(EventRow).where(condition).order_by(EventRow.seq))
-        return [event_from_row(row) for row in rows]
+        return [self.event_from_row(row) for row in rows]
 
-    def events(self, person_ids: Iterable[str] | None = None) -> list[Event]:
+    def events(self, person_ids: Iterable[str] | None = None, cohorts: Iterable[str] = ()) -> list[Event]:
+        """All events, or those of the given people and cohorts."""
         query = select(EventRow).order_by(EventRow.seq)
         if person_ids is not None:
-            query = query.where(EventRow.person_id.in_(list(person_ids)))
-        return [event_from_row(row) for row in self.session.scalars(query)]
+            query = query.where(or_(EventRow.person_id.in_(list(person_ids)), EventRow.cohort_id.in_(list(cohorts))))
+        return [self.event_from_row(row) for row in self.session.scalars(query)]
 
     def sources(self, ids: Iterable[str] | None = None) -> dict[str, Source]:
         query = select(SourceRow).order_by(SourceRow.id)
@@ -307,3 +421,16 @@ def _person_values(person: Person) -> dict[str, Any]:
         "identifiers": dict(person.identifiers),
         "sensitive": dict(person.sensitive),
     }
+
+
+@dataclass
+class _PersonView:
+    """A person's stored values in plaintext, for merging a later file into them."""
+
+    name: str | None
+    aliases: list[str]
+    identifiers: dict[str, str]
+    sensitive: dict[str, Any]
+    citizenship: str | None
+    birth_year: int | None
+    gender: str | None

@@ -50,17 +50,38 @@ class CohortRow(Base):
 
 
 class PersonRow(Base):
+    """A person. Name, aliases, identifiers and sensitive attributes are AES-GCM envelopes (``*_enc``)."""
+
     __tablename__ = "people"
 
     id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    name: Mapped[str | None] = mapped_column(Text)
-    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    name_enc: Mapped[str | None] = mapped_column(Text)
+    aliases_enc: Mapped[str | None] = mapped_column(Text)
+    identifiers_enc: Mapped[str | None] = mapped_column(Text)
+    sensitive_enc: Mapped[str | None] = mapped_column(Text)
     citizenship: Mapped[str | None] = mapped_column(String(2))
     birth_year: Mapped[int | None] = mapped_column(Integer)
     gender: Mapped[str | None] = mapped_column(String(40))
-    identifiers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    sensitive: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
+
+
+class IdentifierIndexRow(Base):
+    """Keyed HMAC of each identifier (A-number, dataset id), for exact lookup without the plaintext."""
+
+    __tablename__ = "identifier_index"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class NameTokenRow(Base):
+    """Keyed tokens of a person's name and aliases (words and trigrams), for search without plaintext."""
+
+    __tablename__ = "name_tokens"
+
+    person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    token: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
 
 
 class MembershipRow(Base):
@@ -84,7 +105,8 @@ class EventRow(Base):
     date_latest: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     content_sha256: Mapped[str] = mapped_column(String(64))
-    written: Mapped[dict[str, object]] = mapped_column(JSON)
+    written: Mapped[dict[str, object]] = mapped_column(JSON)  # without notes
+    notes_enc: Mapped[str | None] = mapped_column(Text)  # the event's (and its replacement's) notes, encrypted
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
 
 
@@ -96,3 +118,79 @@ class EventSourceRow(Base):
 
 
 Index("ix_events_person_date", EventRow.person_id, EventRow.date_earliest)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str | None] = mapped_column(Text)
+    totp_secret_enc: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AccessGroupRow(Base):
+    __tablename__ = "access_groups"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    all_records: Mapped[bool] = mapped_column(default=False)
+
+
+class GroupPersonRow(Base):
+    __tablename__ = "group_people"
+
+    group_name: Mapped[str] = mapped_column(ForeignKey("access_groups.name"), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+
+
+class GroupCohortRow(Base):
+    __tablename__ = "group_cohorts"
+
+    group_name: Mapped[str] = mapped_column(ForeignKey("access_groups.name"), primary_key=True)
+    cohort_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+
+
+class UserGroupRow(Base):
+    __tablename__ = "user_groups"
+
+    user_name: Mapped[str] = mapped_column(ForeignKey("users.name"), primary_key=True)
+    group_name: Mapped[str] = mapped_column(ForeignKey("access_groups.name"), primary_key=True)
+
+
+class ApiTokenRow(Base):
+    """A per-user API token, kept as its SHA-256 only."""
+
+    __tablename__ = "api_tokens"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_name: Mapped[str] = mapped_column(ForeignKey("users.name"), index=True)
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEntryRow(Base):
+    """One link of the tamper-evident audit chain (see habeas.security.audit); never the record's values."""
+
+    __tablename__ = "audit_entries"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(200), index=True)
+    action: Mapped[str] = mapped_column(String(60))
+    record_type: Mapped[str | None] = mapped_column(String(40))
+    record_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditCheckpointRow(Base):
+    __tablename__ = "audit_checkpoints"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[str] = mapped_column(String(40))
+    key_id: Mapped[str] = mapped_column(String(64))
+    signature: Mapped[str] = mapped_column(Text)

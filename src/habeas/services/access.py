@@ -1,0 +1,200 @@
+"""Who is acting, what they may reach, and the audit of every read, write and denial."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from habeas.security.access import SYSTEM, AccessGroup, Action, Resource, Role, Scope, User, decide, scope
+from habeas.security.audit import Outcome
+from habeas.security.passwords import hash_password
+from habeas.services import Context, NotFound, ServiceError
+from habeas.store.audit import record_many
+from habeas.store.db import DatabaseError, ensure_current
+from habeas.store.tables import (
+    AccessGroupRow,
+    GroupCohortRow,
+    GroupPersonRow,
+    UserGroupRow,
+    UserRow,
+)
+
+
+class Forbidden(ServiceError):
+    """The acting user may not do this. The denial is in the audit log."""
+
+
+def load_user(session: Session, name: str) -> User | None:
+    row = session.get(UserRow, name)
+    if row is None:
+        return None
+    groups = []
+    for group_name in session.scalars(select(UserGroupRow.group_name).where(UserGroupRow.user_name == name)):
+        group = session.get(AccessGroupRow, group_name)
+        if group is None:
+            continue
+        people = session.scalars(select(GroupPersonRow.person_id).where(GroupPersonRow.group_name == group_name))
+        cohorts = session.scalars(select(GroupCohortRow.cohort_id).where(GroupCohortRow.group_name == group_name))
+        groups.append(AccessGroup(group_name, frozenset(people), frozenset(cohorts), group.all_records))
+    return User(name=row.name, role=Role(row.role), groups=tuple(groups), active=row.active)
+
+
+def acting_user(ctx: Context) -> User:
+    """The acting user as stored, with their groups; an unknown name acts as nobody (deny all)."""
+    try:
+        ensure_current(ctx.engine)
+    except DatabaseError as exc:
+        raise ServiceError(str(exc)) from exc
+    with Session(ctx.engine) as session:
+        user = load_user(session, ctx.actor.name)
+    if user is None:
+        audit(ctx, "sign_in", Outcome.DENIED)
+        raise Forbidden(
+            f"there is no habeas user {ctx.actor.name!r} in this database; an admin can add one with "
+            f"`habeas users add {ctx.actor.name} --role viewer`, or act as another with --user"
+        )
+    if not user.active:
+        audit(ctx, "sign_in", Outcome.DENIED)
+        raise Forbidden(f"the habeas user {ctx.actor.name!r} is deactivated")
+    return user
+
+
+def audit(
+    ctx: Context,
+    action: str,
+    outcome: str = Outcome.ALLOWED,
+    records: Sequence[tuple[str | None, str | None]] = ((None, None),),
+) -> None:
+    """Record who did what to which records; never the records' values."""
+    if not records:
+        return
+    entries = record_many(ctx.audit_sink, ctx.actor.name, action, str(outcome), list(records))
+    last_signed = ctx.audit_sink.last_checkpoint()
+    behind = entries[-1].seq - (last_signed.seq if last_signed else 0)
+    if behind >= CHECKPOINT_EVERY or action in SIGNED_AT_ONCE:
+        sign_checkpoint(ctx)
+
+
+# Sign the chain at least every this many entries, and at once after these actions.
+CHECKPOINT_EVERY = 100
+SIGNED_AT_ONCE = frozenset({"import", "export", "add_user", "grant", "revoke", "define_group", "set_password",
+                            "rotate_keys", "backup", "restore", "publish"})  # fmt: skip
+
+
+def sign_checkpoint(ctx: Context) -> None:
+    """Sign the newest audit entry with the audit key kept outside the database (when there is one)."""
+    from habeas.security.audit import AuditLog
+    from habeas.security.files import SecretFileError
+    from habeas.security.keyfiles import load_audit_signer
+
+    try:
+        signer = load_audit_signer(ctx.settings)
+    except (SecretFileError, OSError):
+        return  # no signing key on this machine: `habeas audit verify` reports the unsigned entries
+    AuditLog(ctx.audit_sink, signer).checkpoint()
+
+
+def require(ctx: Context, action: Action, resource: Resource = SYSTEM, hide: bool = False) -> User:
+    """Allow the action or raise; a denial is audited. ``hide`` answers "not found" for records out of reach."""
+    user = acting_user(ctx)
+    decision = decide(user, action, resource)
+    if not decision:
+        audit(ctx, action.value, Outcome.DENIED, [(resource.kind.value, resource.id)])
+        if hide and resource.id is not None:
+            raise NotFound(f"no {resource.kind.value} with id {resource.id!r}")
+        raise Forbidden(f"{ctx.actor.name} may not {action.value.replace('_', ' ')}: {decision.reason}")
+    return user
+
+
+def reachable(ctx: Context, action: Action = Action.READ_PERSON) -> Scope:
+    """The records the acting user may take ``action`` on, for query filters."""
+    return scope(acting_user(ctx), action)
+
+
+def ensure_first_admin(session: Session, name: str) -> bool:
+    """A new database gets one admin: whoever ran `habeas init`. Returns whether one was created."""
+    if session.scalar(select(UserRow.name).limit(1)) is not None:
+        return False
+    session.add(UserRow(name=name, role=Role.ADMIN.value, password_hash=None, active=True, created_at=_now()))
+    return True
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def add_user(ctx: Context, name: str, role: Role, password: str | None = None) -> None:
+    require(ctx, Action.MANAGE_USERS)
+    with Session(ctx.engine) as session, session.begin():
+        if session.get(UserRow, name) is not None:
+            raise ServiceError(f"the user {name!r} already exists")
+        digest = hash_password(password) if password else None
+        session.add(UserRow(name=name, role=role.value, password_hash=digest, active=True, created_at=_now()))
+    audit(ctx, "add_user", records=[("user", name)])
+
+
+def set_password(ctx: Context, name: str, password: str) -> None:
+    if name != ctx.actor.name:
+        require(ctx, Action.MANAGE_USERS)
+    with Session(ctx.engine) as session, session.begin():
+        row = session.get(UserRow, name)
+        if row is None:
+            raise NotFound(f"no user {name!r}")
+        row.password_hash = hash_password(password)
+    audit(ctx, "set_password", records=[("user", name)])
+
+
+def list_users(ctx: Context) -> list[tuple[User, bool]]:
+    """Every user with their groups, and whether they have a password (for signing in on the web)."""
+    require(ctx, Action.MANAGE_USERS)
+    with Session(ctx.engine) as session:
+        names = session.scalars(select(UserRow.name).order_by(UserRow.name)).all()
+        users = [(load_user(session, n), session.get(UserRow, n).password_hash is not None) for n in names]  # type: ignore[union-attr]
+    audit(ctx, "list_users")
+    return [(u, has) for u, has in users if u is not None]
+
+
+def define_group(
+    ctx: Context, name: str, people: Sequence[str] = (), cohorts: Sequence[str] = (), all_records: bool = False
+) -> None:
+    """Create a group, or add people and cohorts to it."""
+    require(ctx, Action.MANAGE_USERS)
+    with Session(ctx.engine) as session, session.begin():
+        group = session.get(AccessGroupRow, name)
+        if group is None:
+            session.add(AccessGroupRow(name=name, all_records=all_records))
+        elif all_records:
+            group.all_records = True
+        session.flush()
+        for pid in people:
+            if session.get(GroupPersonRow, (name, pid)) is None:
+                session.add(GroupPersonRow(group_name=name, person_id=pid))
+        for cid in cohorts:
+            if session.get(GroupCohortRow, (name, cid)) is None:
+                session.add(GroupCohortRow(group_name=name, cohort_id=cid))
+    audit(ctx, "define_group", records=[("group", name)])
+
+
+def grant(ctx: Context, user: str, group: str) -> None:
+    require(ctx, Action.MANAGE_USERS)
+    with Session(ctx.engine) as session, session.begin():
+        if session.get(UserRow, user) is None:
+            raise NotFound(f"no user {user!r}")
+        if session.get(AccessGroupRow, group) is None:
+            raise NotFound(f"no access group {group!r}; create it with `habeas groups add {group} ...`")
+        if session.get(UserGroupRow, (user, group)) is None:
+            session.add(UserGroupRow(user_name=user, group_name=group))
+    audit(ctx, "grant", records=[("user", user), ("group", group)])
+
+
+def revoke(ctx: Context, user: str, group: str) -> None:
+    require(ctx, Action.MANAGE_USERS)
+    with Session(ctx.engine) as session, session.begin():
+        row = session.get(UserGroupRow, (user, group))
+        if row is None:
+            raise NotFound(f"{user!r} is not in the group {group!r}")
+        session.delete(row)
+    audit(ctx, "revoke", records=[("user", user), ("group", group)])
