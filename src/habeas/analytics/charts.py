@@ -5,6 +5,7 @@ Every chart has a title, labelled axes and a source note naming the release and 
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -18,6 +19,16 @@ from matplotlib.figure import Figure
 
 FORMATS = (".png", ".svg")
 OTHER = "all others"
+
+
+MAX_GROUPS = 25
+
+
+def _largest(table: pl.DataFrame, note: str) -> tuple[pl.DataFrame, str]:
+    """The first (largest) groups, bottom to top, and a note saying when some were left out."""
+    if table.height <= MAX_GROUPS:
+        return table.reverse(), note
+    return table.head(MAX_GROUPS).reverse(), f"{note} Showing the {MAX_GROUPS} largest of {table.height} groups."
 
 
 def check_path(path: Path) -> None:
@@ -47,7 +58,7 @@ def population_chart(population: pl.DataFrame, key: str, path: Path, title: str,
         series = shown.filter(pl.col(key) == group).sort("day")
         if series.height:
             axes.plot(series["day"].to_list(), series["population"].to_list(), linewidth=1, label=str(group))
-    axes.set_title(title)
+    axes.set_title(textwrap.fill(title, 90))
     axes.set_xlabel("Day")
     axes.set_ylabel("People held (at 00:00)")
     axes.set_ylim(bottom=0)
@@ -60,7 +71,7 @@ def population_chart(population: pl.DataFrame, key: str, path: Path, title: str,
 def distribution_chart(table: pl.DataFrame, key: str, path: Path, title: str, xlabel: str, note: str) -> None:
     """Per group: the median, the middle half (p25–p75) as a bar, p10–p90 as a line."""
     check_path(path)
-    rows = table.head(25).reverse()
+    rows, note = _largest(table, note)
     labels = [f"{v} (n={n:,})" for v, n in zip(rows[key], rows["count"], strict=True)]
     figure, axes = plt.subplots(figsize=(9, 2.0 + 0.35 * len(labels)))
     y = list(range(len(labels)))
@@ -76,14 +87,14 @@ def distribution_chart(table: pl.DataFrame, key: str, path: Path, title: str, xl
 
 def _title_and_legend(axes: Axes, title: str) -> None:
     """Title on the left, legend above the plot on the right, where neither covers the bars."""
-    axes.set_title(title, loc="left")
+    axes.set_title(textwrap.fill(title, 70), loc="left", pad=22)
     axes.legend(fontsize=8, loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, ncols=3)
 
 
 def share_chart(table: pl.DataFrame, key: str, path: Path, title: str, note: str) -> None:
     """Per group: the share as a bar, its 95% interval as an error bar."""
     check_path(path)
-    rows = table.head(25).reverse()
+    rows, note = _largest(table, note)
     labels = [f"{v} ({c:,} of {t:,})" for v, c, t in zip(rows[key], rows["count"], rows["total"], strict=True)]
     shares = [100 * (s or 0.0) for s in rows["share"].to_list()]
     low = [s - 100 * lo for s, lo in zip(shares, rows["low"].to_list(), strict=True)]
@@ -102,11 +113,11 @@ def share_chart(table: pl.DataFrame, key: str, path: Path, title: str, note: str
 
 def count_chart(table: pl.DataFrame, key: str, value: str, path: Path, title: str, note: str) -> None:
     check_path(path)
-    rows = table.head(25).reverse()
+    rows, note = _largest(table, note)
     figure, axes = plt.subplots(figsize=(9, 2.0 + 0.35 * rows.height))
     axes.barh([str(v) for v in rows[key]], rows[value], color="#9ecae1")
     axes.set_xlabel(value.replace("_", " ").capitalize())
-    axes.set_title(title)
+    axes.set_title(textwrap.fill(title, 70), loc="left")
     axes.tick_params(axis="y", labelsize=8)
     axes.grid(axis="x", alpha=0.3)
     _finish(figure, path, note)
