@@ -157,3 +157,12 @@ def test_redacted_conviction_is_unknown_not_none_on_record() -> None:
     assert rows.select(no_conviction_on_record()).collect().to_series().to_list() == [True, None, False]
     table = shares(rows.with_columns(no_conviction=no_conviction_on_record()), "no_conviction")
     assert table.select("count", "total", "unknown").row(0) == (1, 2, 1)
+
+
+def test_a_window_of_days_is_the_same_counts_cut_out_of_the_whole(synthetic_release) -> None:
+    found, _ = synthetic_release
+    whole = daily_population(found.scan(), found.last_observed, by="facility_code")
+    start, end = date(2019, 6, 1), date(2019, 6, 30)
+    window = daily_population(found.scan(), found.last_observed, by="facility_code", start=start, end=end)
+    assert window["day"].min() == start and window["day"].max() == end
+    assert window.equals(whole.filter(pl.col("day").is_between(start, end)))
