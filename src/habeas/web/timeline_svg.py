@@ -154,12 +154,13 @@ def _custody_states(events: tuple[Event, ...]) -> list[CustodyState]:
 
 def _bands(states: list[CustodyState], scale: _Scale, end: date, colours: dict[str | None, str]) -> list[Band]:
     bands = []
-    for state, following in zip(states, [*states[1:], None], strict=True):
+    followers: list[CustodyState | None] = [*states[1:], None] if states else []
+    for state, following in zip(states, followers, strict=True):
         assert state.since is not None and state.event is not None
         if state.custody is Custody.DECEASED:
             continue
         stop = following.since.earliest if following is not None and following.since is not None else end
-        fuzz_x, sure_x = scale.span(state.since)
+        fuzz_x, sure_x = scale.x(state.since.earliest), scale.x(state.since.latest)
         stop_x = max(sure_x, scale.x(stop))
         bands.append(
             Band(
