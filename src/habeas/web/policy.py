@@ -9,6 +9,7 @@ action. Decisions about one person are made by the services with the person in h
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import BaseRoute
 
 from habeas.security.access import ROLE_ACTIONS, SYSTEM, Action, Resource, Role, User, decide
+from habeas.security.audit import Outcome
 from habeas.services import Context
 from habeas.services.web_support import acting
 from habeas.web.accounts import Account, Session, utc_now
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from habeas.web.app import AppState
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_AUDITABLE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 class Gate(StrEnum):
@@ -86,6 +89,12 @@ class Viewer:
         """The service context acting as this user."""
         assert self.user is not None, "a route without a signed-in user has no service context"
         return acting(self.state.base, self.user)
+
+    def audit(self, action: str, outcome: Outcome, record_type: str | None, record_id: str | None = None) -> None:
+        """Add to the audit trail as this user; an id that is not a well-formed id is left out, not copied."""
+        actor = self.user.name if self.user is not None else "anonymous"
+        safe = record_id if record_id is not None and _AUDITABLE_ID.fullmatch(record_id) else None
+        self.state.accounts.audit.record(actor, action, outcome, record_type, safe)
 
     def may(self, action: Action | str, resource: Resource = SYSTEM) -> bool:
         return bool(decide(self.user, action, resource))

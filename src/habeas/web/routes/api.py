@@ -11,11 +11,11 @@ from pydantic import BaseModel, Field
 from habeas.domain.timeline import Timeline
 from habeas.security.access import Action
 from habeas.security.audit import Outcome
-from habeas.services import ServiceError, check
-from habeas.services.web_support import PersonView, Summary, people_in_reach, person_view, reachable_person
+from habeas.services import check
+from habeas.services.web_support import PersonView, Summary, people_in_reach, reachable_person
 from habeas.web.forms import import_document
 from habeas.web.policy import Policy, Viewer
-from habeas.web.routes.pages import day_param
+from habeas.web.routes.pages import day_param, viewed_person
 
 router = APIRouter(prefix="/api/v1", tags=["habeas"])
 
@@ -106,23 +106,7 @@ def people(
 
 
 def _view(viewer: Viewer, person_id: str, as_of: str | None, known_on: str | None) -> PersonView:
-    assert viewer.user is not None
-    today = viewer.state.web.today()
-    audit = viewer.state.accounts.audit
-    try:
-        view = person_view(
-            viewer.ctx,
-            viewer.state.directory,
-            viewer.user,
-            person_id,
-            day_param(as_of, today),
-            day_param(known_on, today) if known_on else None,
-        )
-    except ServiceError:
-        audit.record(viewer.user.name, "read_person", Outcome.DENIED, "person", person_id[:200])
-        raise
-    audit.record(viewer.user.name, "read_person", Outcome.ALLOWED, "person", person_id)
-    return view
+    return viewed_person(viewer, person_id, as_of, known_on)[0]
 
 
 def _timeline_json(timeline: Timeline) -> list[dict[str, Any]]:
@@ -172,7 +156,7 @@ def add_event(viewer: Writer, person_id: str, body: EventIn) -> ImportOut:
     event.pop("cohort", None)
     summary = import_document(viewer.ctx, {"habeas": 1, "sources": body.sources, "events": [event]}, "request.json")
     viewer.state.directory.changed(card.id)
-    viewer.state.accounts.audit.record(viewer.user.name, "write_event", Outcome.ALLOWED, "person", card.id)
+    viewer.audit("write_event", Outcome.ALLOWED, "person", card.id)
     return ImportOut(added=summary.added, updated=summary.updated, unchanged=summary.unchanged)
 
 
@@ -181,7 +165,7 @@ def import_casefile(viewer: Importer, document: Annotated[dict[str, Any], Body()
     assert viewer.user is not None
     summary = import_document(viewer.ctx, document, "request.json")
     viewer.state.directory.changed()
-    viewer.state.accounts.audit.record(viewer.user.name, "import", Outcome.ALLOWED, "system", None)
+    viewer.audit("import", Outcome.ALLOWED, "system")
     return ImportOut(added=summary.added, updated=summary.updated, unchanged=summary.unchanged)
 
 

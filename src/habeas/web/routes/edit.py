@@ -37,10 +37,10 @@ def add_event(viewer: Writer, person_id: str) -> Response:
         summary = import_document(viewer.ctx, document)
     except InvalidInput as exc:
         place_problems(form, exc.problems)
-        state.accounts.audit.record(viewer.user.name, "write_event", Outcome.FAILED, "person", card.id)
+        viewer.audit("write_event", Outcome.FAILED, "person", card.id)
         return person_page(viewer, card.id, form=form)
     state.directory.changed(card.id)
-    state.accounts.audit.record(viewer.user.name, "write_event", Outcome.ALLOWED, "person", card.id)
+    viewer.audit("write_event", Outcome.ALLOWED, "person", card.id)
     done = "added" if summary.added["events"] else "unchanged"
     return RedirectResponse(f"/people/{quote(card.id, safe='')}?saved={done}#events", status_code=303)
 
@@ -64,10 +64,10 @@ def import_file(viewer: Importer) -> Response:
             raise InvalidInput([f"the file is larger than {state.web.max_upload_bytes // (1024 * 1024)} MiB"])
         summary = import_upload(viewer.ctx, content, filename)
     except InvalidInput as exc:
-        state.accounts.audit.record(viewer.user.name, "import", Outcome.FAILED, "system", None)
+        viewer.audit("import", Outcome.FAILED, "system")
         return render(viewer, "import.html", status=400, problems=exc.problems, summary=None, filename=filename)
     state.directory.changed()
-    state.accounts.audit.record(viewer.user.name, "import", Outcome.ALLOWED, "system", None)
+    viewer.audit("import", Outcome.ALLOWED, "system")
     return render(viewer, "import.html", problems=None, summary=summary, filename=filename)
 
 
@@ -88,15 +88,15 @@ def new_token(viewer: SignedIn) -> Response:
     label: Any = viewer.extra["form"].get("label")
     label = label.strip()[:100] if isinstance(label, str) and label.strip() else "API token"
     info, secret = viewer.state.accounts.tokens.issue(viewer.user.name, label)
-    viewer.state.accounts.audit.record(viewer.user.name, "issue_token", Outcome.ALLOWED, "token", info.id)
+    viewer.audit("issue_token", Outcome.ALLOWED, "token", info.id)
     return _account_page(viewer, new_token=secret)
 
 
 @router.post("/account/tokens/{token_id}/revoke")
 def revoke_token(viewer: SignedIn, token_id: str) -> Response:
     assert viewer.user is not None
-    if viewer.state.accounts.tokens.revoke(viewer.user.name, token_id[:64]):
-        viewer.state.accounts.audit.record(viewer.user.name, "revoke_token", Outcome.ALLOWED, "token", token_id[:64])
+    if viewer.state.accounts.tokens.revoke(viewer.user.name, token_id):
+        viewer.audit("revoke_token", Outcome.ALLOWED, "token", token_id)
     return RedirectResponse("/account", status_code=303)
 
 

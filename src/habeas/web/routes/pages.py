@@ -14,7 +14,7 @@ from habeas.domain.vocabulary import KINDS, SOURCE_KINDS, Custody
 from habeas.security.access import Action
 from habeas.security.audit import Outcome
 from habeas.services import ServiceError, check
-from habeas.services.web_support import Summary, people_in_reach, person_view
+from habeas.services.web_support import PersonView, Summary, people_in_reach, person_view
 from habeas.web.forms import EventForm
 from habeas.web.policy import Policy, Viewer
 from habeas.web.rendering import render
@@ -129,6 +129,23 @@ def person(viewer: Reader, person_id: str, as_of: str | None = None, known_on: s
     return person_page(viewer, person_id, as_of, known_on)
 
 
+def viewed_person(
+    viewer: Viewer, person_id: str, as_of: str | None, known_on: str | None
+) -> tuple[PersonView, date, date | None]:
+    """One person's view as of a day and as known on a day, after the access model allows it; audited either way."""
+    assert viewer.user is not None
+    today = viewer.state.web.today()
+    day = day_param(as_of, today)
+    known = day_param(known_on, today) if known_on else None
+    try:
+        view = person_view(viewer.ctx, viewer.state.directory, viewer.user, person_id, day, known)
+    except ServiceError:
+        viewer.audit("read_person", Outcome.DENIED, "person", person_id)
+        raise
+    viewer.audit("read_person", Outcome.ALLOWED, "person", person_id)
+    return view, day, known
+
+
 def person_page(
     viewer: Viewer,
     person_id: str,
@@ -138,16 +155,8 @@ def person_page(
 ) -> HTMLResponse:
     """The person page; after a rejected form, with the form as typed and its problems."""
     state = viewer.state
-    assert viewer.user is not None
     today = state.web.today()
-    day = day_param(as_of, today)
-    known = day_param(known_on, today) if known_on else None
-    try:
-        view = person_view(viewer.ctx, state.directory, viewer.user, person_id, day, known)
-    except ServiceError:
-        state.accounts.audit.record(viewer.user.name, "read_person", Outcome.DENIED, "person", person_id[:200])
-        raise
-    state.accounts.audit.record(viewer.user.name, "read_person", Outcome.ALLOWED, "person", person_id)
+    view, day, known = viewed_person(viewer, person_id, as_of, known_on)
     catalogue = {entry.rule.id: entry for entry in check.rule_catalogue(viewer.ctx)}
     viewers = state.accounts.audit.entries_for("person", person_id) if viewer.may(Action.READ_AUDIT) else None
     return render(
