@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+# Wide, stable terminal output for the command-line tests, whatever runs them.
+os.environ["COLUMNS"] = "200"
+
 from habeas.services import Actor, Context
 from habeas.settings import Settings
 

@@ -56,7 +56,11 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def dctx(settings: Settings) -> Context:
-    return Context(settings, Actor("tester"))
+    from habeas.services import track
+
+    context = Context(settings, Actor("tester"))
+    track.init_database(context)  # the acting user "tester" becomes the database's first admin
+    return context
 
 
 def csv_text(rows: Sequence[Sequence[object]], separator: str = ",") -> str:

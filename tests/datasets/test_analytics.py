@@ -23,6 +23,9 @@ def synthetic_release(tmp_path_factory: pytest.TempPathFactory):  # type: ignore
     root = tmp_path_factory.mktemp("analytics")
     settings = Settings(root, f"sqlite:///{root / 'habeas.db'}", root / "none.toml")
     context = Context(settings, Actor("tester"))
+    from habeas.services import track
+
+    track.init_database(context)
     path = root / "detentions.csv"
     write_detentions(detention_placements(3000, seed=7, start=date(2019, 1, 1), years=2), path)
     report = service.import_dataset(context, "ice-detentions", path)

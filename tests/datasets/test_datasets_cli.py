@@ -18,7 +18,9 @@ runner = CliRunner()
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("HABEAS_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("HABEAS_USER", "tester")
     monkeypatch.delenv("HABEAS_DATABASE_URL", raising=False)
+    assert runner.invoke(app, ["init"]).exit_code == 0
     return tmp_path / "home"
 
 
@@ -82,3 +84,22 @@ def test_clear_errors_for_a_wrong_format_a_bad_group_and_a_bad_chart_name(home: 
     assert bad_group.exit_code == 1 and "no column 'colour'" in bad_group.output
     bad_chart = invoke("stats", "summary", "-r", "ice_removals", "--plot", str(tmp_path / "chart.pdf"))
     assert bad_chart.exit_code == 1 and ".png or .svg" in bad_chart.output
+
+
+def test_a_dataset_person_has_a_timeline_and_whereabouts(home: Path, tmp_path: Path) -> None:
+    data = tmp_path / "synthetic.csv"
+    assert (
+        runner.invoke(app, ["synth", "ice-detentions", "--rows", "200", "--seed", "3", "--out", str(data)]).exit_code
+        == 0
+    )
+    assert runner.invoke(app, ["datasets", "import", "ice-detentions", str(data)]).exit_code == 0
+    people = runner.invoke(app, ["datasets", "people", "--format", "json"])
+    assert people.exit_code == 0, people.output
+    person = json.loads(people.stdout)["rows"][0]["id"]
+    timeline = runner.invoke(app, ["timeline", person, "--format", "json"])
+    assert timeline.exit_code == 0, timeline.output
+    kinds = [e["kind"] for e in json.loads(timeline.stdout)["events"]]
+    assert kinds[0] == "booked_in"
+    assert all(e["sources"] for e in json.loads(timeline.stdout)["events"])
+    where = runner.invoke(app, ["whereabouts", person, "--format", "json"])
+    assert where.exit_code == 0 and json.loads(where.stdout)["custody"] in {"us_custody", "released", "removed"}

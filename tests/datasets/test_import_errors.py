@@ -150,7 +150,6 @@ def test_a_failed_first_import_does_not_even_leave_the_directory(dctx, tmp_path:
     with pytest.raises(service.DatasetImportError):
         service.import_dataset(dctx, "ice-removals", bad)
     assert not settings.datasets_dir.exists()
-    assert not settings.data_dir.exists()
 
 
 def test_importing_the_same_file_twice_is_a_no_op_that_says_so(dctx, write_release, settings) -> None:

@@ -89,7 +89,7 @@ def day_option(value: str | None, name: str, default_today: bool = True) -> date
 
 def context(db: str | None = None, config: Path | None = None, user: str | None = None) -> Context:
     settings = Settings.load(database_url=db, config_path=config)
-    name = user or os.environ.get("USER") or "local"
+    name = user or os.environ.get("HABEAS_USER") or os.environ.get("USER") or "local"
     return Context(settings=settings, actor=Actor(name=name))
 
 

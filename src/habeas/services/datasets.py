@@ -34,7 +34,8 @@ from habeas.ingest.datasets.ice_detentions.events import placement_events
 from habeas.ingest.datasets.ice_removals.events import removal_events
 from habeas.ingest.datasets.mapped_list import ListMapping, list_records, load_mapping
 from habeas.ingest.datasets.records import dataset_person, split_person_id
-from habeas.services import Context, NotFound, ServiceError
+from habeas.security.access import Action
+from habeas.services import Context, NotFound, ServiceError, access
 from habeas.settings import Settings
 
 Progress = Callable[[int, int | None], None]
@@ -86,6 +87,7 @@ def import_dataset(
     batch_rows: int = 250_000,
 ) -> ImportReport:
     """Import one file as a release: all of it or, on any error, nothing (``strict``: any rejected row is one)."""
+    access.require(ctx, Action.IMPORT)
     fmt, list_mapping = _format(format_name, mapping)
     if not path.is_file():
         raise DatasetImportError(f"{path}: no such file")
@@ -117,7 +119,10 @@ def import_dataset(
                     report.stored = _store_list(ctx, source, list_mapping, collected, path, sha)
                 writer.commit(_manifest(report, source, reading), empty={"rows": _empty_rows(reading)})
     except DatasetError as exc:
+        access.audit(ctx, "import_dataset", "failed", [("dataset", rid)])
         raise DatasetImportError(str(exc)) from exc
+    if not dry_run:
+        access.audit(ctx, "import_dataset", records=[("dataset", rid)])
     return report
 
 
@@ -276,7 +281,14 @@ def _store_list(
 
 
 def list_releases(ctx: Context) -> list[Release]:
+    _reading_statistics(ctx)
     return releases(ctx.settings.datasets_dir)
+
+
+def _reading_statistics(ctx: Context, what: str | None = None) -> None:
+    """Dataset records are anonymised public releases: reading them needs the statistics right, and is audited."""
+    access.require(ctx, Action.READ_STATISTICS)
+    access.audit(ctx, "read_dataset", records=[("dataset", what)])
 
 
 def dataset_sources(settings: Settings) -> list[Source]:
@@ -306,6 +318,7 @@ def get_release(ctx: Context, wanted: str | None, formats: str | tuple[str, ...]
 
 def person_events(ctx: Context, person: str) -> tuple[list[Event], list[Source]]:
     """A dataset person's events (id ``RELEASE:ID``), each sourced to the release and row."""
+    _reading_statistics(ctx, person)
     try:
         rid, local = split_person_id(person)
     except ValueError as exc:
@@ -331,6 +344,7 @@ def person_events(ctx: Context, person: str) -> tuple[list[Event], list[Source]]
 
 def dataset_people(ctx: Context, release: str | None = None, limit: int = 100, offset: int = 0) -> list[Person]:
     """People in one release (or every release), in the order the files list them."""
+    _reading_statistics(ctx)
     chosen = [get_release(ctx, release)] if release else list_releases(ctx)
     people: list[Person] = []
     skip = offset
@@ -446,6 +460,8 @@ def population_figures(
 
 def stay_figures(ctx: Context, release_name: str | None = None, by: str | None = None) -> Figures:
     """Per group: stays, length in days (median, quantiles), transfers, ongoing stays."""
+    _reading_statistics(ctx)
+    _reading_statistics(ctx)
     from habeas.analytics.cohorts import distribution, shares
     from habeas.analytics.stays import stays
 
@@ -484,6 +500,7 @@ def share_figures(
     where: str | None = None,
 ) -> Figures:  # fmt: skip
     """A share with its 95% Wilson interval, overall or per group: a named share or ``where COLUMN=VALUE``."""
+    _reading_statistics(ctx)
     from habeas.analytics.cohorts import shares
     from habeas.analytics.stays import no_conviction_on_record, people, stays
 
@@ -525,6 +542,7 @@ def share_figures(
 
 def summary_figures(ctx: Context, release_name: str | None = None, by: str | None = None) -> Figures:
     """Per group: rows, people, and for detention history the stays and their median length."""
+    _reading_statistics(ctx)
     from habeas.analytics.cohorts import counts, distribution
 
     found = get_release(ctx, release_name, (*PEOPLE_FORMATS, "ice_facilities"))

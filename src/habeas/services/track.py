@@ -148,6 +148,11 @@ def _person(repo: Repository, person_id: str) -> Person:
 def timeline(ctx: Context, person_id: str, known_on: date | None = None) -> Timeline:
     """One person's timeline; reading it is audited, and a person out of reach is "not found"."""
     user = access.acting_user(ctx)
+    if ":" in person_id:
+        with repository(ctx) as repo:
+            stored = repo.person(person_id)
+        if stored is None:
+            return _dataset_timeline(ctx, person_id, known_on)
     with repository(ctx) as repo:
         person = _person(repo, person_id)
         access.require(ctx, Action.READ_PERSON, Resource.person(person.id, person.cohorts), hide=True)
@@ -155,6 +160,14 @@ def timeline(ctx: Context, person_id: str, known_on: date | None = None) -> Time
         sources = repo.sources({s for e in events for s in e.sources} | _replacement_sources(events))
     access.audit(ctx, "read_person", records=[("person", person.id)])
     return _visible(user, build_timeline(person, events, sources, known_on))
+
+
+def _dataset_timeline(ctx: Context, person_id: str, known_on: date | None) -> Timeline:
+    """A person known only from a public dataset release (id ``RELEASE:ID``), from its columnar rows."""
+    from habeas.services import datasets
+
+    events, sources = datasets.person_events(ctx, person_id)
+    return build_timeline(Person(id=person_id), events, {s.id: s for s in sources}, known_on)
 
 
 def _visible(user: User, result: Timeline) -> Timeline:
