@@ -1,0 +1,1 @@
+"""Statistics for cohorts and publications: intervals, quantiles, disclosure control; pure, no I/O."""
