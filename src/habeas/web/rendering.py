@@ -106,7 +106,8 @@ def render(viewer: Viewer, template: str, status: int = 200, **context: Any) -> 
 def _here(viewer: Viewer) -> str:
     """The current path and query, as a local "next" address for the language switch and sign-in."""
     url = viewer.request.url
-    return url.path + (f"?{url.query}" if url.query else "")
+    query = urlencode([(k, v) for k, v in viewer.request.query_params.multi_items() if k not in ("saved", "fragment")])
+    return url.path + (f"?{query}" if query else "")
 
 
 def remember_presession(viewer: Viewer, response: HTMLResponse | Any) -> None:

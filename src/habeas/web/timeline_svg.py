@@ -7,7 +7,7 @@ picked inside it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from habeas.domain.dates import DateRange
@@ -62,10 +62,11 @@ class Mark:
     event: str
     date: DateRange
     alive: bool
+    offset: float = 0.0  # up or down from the row's middle, so overlapping marks stay apart
 
     @property
     def y(self) -> float:
-        return TOP + self.row * ROW_HEIGHT + ROW_HEIGHT / 2
+        return TOP + self.row * ROW_HEIGHT + ROW_HEIGHT / 2 + self.offset
 
     @property
     def is_range(self) -> bool:
@@ -184,12 +185,30 @@ def _marks(timeline: Timeline, scale: _Scale) -> list[Mark]:
     for event in timeline.events:
         row = ROW_OF_KIND.get(event.kind, 0)
         x, x_end = scale.span(event.date)
-        if not event.date.exact or row == 0:
-            marks.append(Mark(row, x, x_end, event.kind, event.id, event.date, proves_alive(event)))
-        else:
-            middle = (x + x_end) / 2
-            marks.append(Mark(row, middle, middle, event.kind, event.id, event.date, proves_alive(event)))
-    return marks
+        if event.date.exact and row != 0:
+            x = x_end = (x + x_end) / 2
+        marks.append(Mark(row, x, x_end, event.kind, event.id, event.date, proves_alive(event)))
+    return _apart(marks)
+
+
+def _apart(marks: list[Mark]) -> list[Mark]:
+    """Marks of a row that would overlap go to separate lanes (at most three, then they share)."""
+    placed = []
+    for row in sorted({m.row for m in marks}):
+        lanes: list[float] = []  # where each lane is free from
+        assigned = []
+        for mark in sorted((m for m in marks if m.row == row), key=lambda m: (m.x, m.x_end)):
+            lane = next((i for i, free in enumerate(lanes) if mark.x - 8 >= free), None)
+            if lane is None and len(lanes) < 3:
+                lanes.append(0.0)
+                lane = len(lanes) - 1
+            elif lane is None:
+                lane = min(range(len(lanes)), key=lanes.__getitem__)
+            lanes[lane] = max(lanes[lane], mark.x_end + 8)
+            assigned.append((mark, lane))
+        middle = (len(lanes) - 1) / 2
+        placed += [replace(m, offset=(lane - middle) * 11) if row else m for m, lane in assigned]
+    return placed
 
 
 def _ticks(scale: _Scale, start: date, end: date) -> tuple[list[Tick], str]:

@@ -42,7 +42,7 @@ def add_event(viewer: Writer, person_id: str) -> Response:
     state.directory.changed(card.id)
     viewer.audit("write_event", Outcome.ALLOWED, "person", card.id)
     done = "added" if summary.added["events"] else "unchanged"
-    return RedirectResponse(f"/people/{quote(card.id, safe='')}?saved={done}#events", status_code=303)
+    return RedirectResponse(f"/people/{quote(card.id, safe='')}?saved={done}", status_code=303)
 
 
 @router.get("/import", response_class=HTMLResponse)
