@@ -1,27 +1,36 @@
-"""Security commands: keys init (users, audit and backup commands join once the store holds them)."""
+"""Security commands: keys, users and access groups, the audit log, backup and restore, publish."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
+from rich.text import Text
 
 from habeas.cli.app import (
     ConfigOption,
     DbOption,
     FormatOption,
     OutputFormat,
+    UserOption,
     app,
     console,
+    context,
+    day_option,
     err_console,
     fail,
     print_json,
+    user_errors,
 )
 from habeas.security.crypto import KeyringError
 from habeas.security.files import SecretFileError
 from habeas.security.keyfiles import AUDIT_KEY_FILE_ENV, KEY_FILE_ENV, init_keys
+from habeas.services import access, security
 from habeas.settings import Settings
+from habeas.stats.disclosure import DEFAULT_THRESHOLD
 
 keys_app = typer.Typer(help="The keys that protect the database: create them; keep them safe.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
@@ -88,3 +97,371 @@ def keys_init(
             "[bold yellow]warning:[/] HABEAS_KEY is set, and habeas uses it instead of the new key file "
             "until you unset it."
         )
+
+
+@keys_app.command("rotate")
+def keys_rotate(db: DbOption = None, user: UserOption = None) -> None:
+    """Re-encrypt every name, identifier, sensitive attribute and note under a new key.
+
+    Adds a new key to the key file, re-encrypts everything and rebuilds the search indexes
+    in one transaction, then removes the old key once no value needs it. Safe to run again
+    after an interruption: it finishes the rotation it started. Stop `habeas serve` (and any
+    other habeas process) first; backups made before the rotation still need the old key.
+    """
+    ctx = context(db, user=user)
+    with user_errors():
+        result = security.rotate_keys(ctx)
+    done = sum(result.reencrypted.values())
+    what = "Finished the interrupted rotation" if result.finished_earlier_rotation else "Rotated"
+    console.print(
+        f"{what} to key {result.key_id}: re-encrypted {done} values; rebuilt {result.identifier_index} "
+        f"identifier index entries and {result.name_tokens} name tokens."
+    )
+    if result.removed:
+        where = result.key_file or "HABEAS_KEY"
+        verb = "Removed" if result.key_file else "No value needs; remove them from"
+        console.print(f"{verb} the old key{'s' if len(result.removed) > 1 else ''} {', '.join(result.removed)} "
+                      f"{'from ' if result.key_file else ''}{where}.")  # fmt: skip
+        console.print(
+            "Backups made before now open only with the old key: keep your offline copy of the old key "
+            "file until they expire, and replace your copies of the key file with the new one now."
+        )
+    if result.still_used:
+        fail(
+            f"{sum(result.still_used.values())} values were written under an old key during the rotation "
+            "(another habeas process is running); stop it and run `habeas keys rotate` again"
+        )
+
+
+# --- users and access groups ----------------------------------------------------------------
+
+users_app = typer.Typer(help="Who may use habeas, with which role, over which records.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+groups_app = typer.Typer(help="Access groups: the people and cohorts a user may reach.", no_args_is_help=True)
+app.add_typer(groups_app, name="groups")
+
+PasswordStdinOption = Annotated[
+    bool, typer.Option("--password-stdin", help="Read the password from the first line of standard input.")
+]
+
+
+def _read_password(from_stdin: bool, required: bool) -> str | None:
+    """From stdin when asked, else typed twice without echo; never from the command line."""
+    if from_stdin:
+        line = sys.stdin.readline().rstrip("\r\n")
+        if not line:
+            fail("--password-stdin: no password on standard input")
+        return line
+    if not sys.stdin.isatty():
+        if required:
+            fail("there is no terminal to ask for the password: pipe it in with --password-stdin")
+        return None
+    hint = "" if required else " (for signing in on the web; Enter for none)"
+    value = typer.prompt(f"Password{hint}", default="", show_default=False, hide_input=True, confirmation_prompt=True)
+    if required and not value:
+        fail("no password given; nothing was changed")
+    return value or None
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="The user name (letters, digits, . _ - @).")],
+    role: Annotated[str, typer.Option("--role", help="admin, editor or viewer.")],
+    password_stdin: PasswordStdinOption = False,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Add a user. Asks for a password twice when run in a terminal; a user without one can
+    use the command line but cannot sign in on the web until `habeas users passwd NAME`.
+
+    A new editor or viewer reaches no record until granted an access group
+    (`habeas users grant NAME --group G`).
+    """
+    ctx = context(db, user=user)
+    password = _read_password(password_stdin, required=False)
+    with user_errors():
+        security.add_user(ctx, name, role, password)
+    console.print(f"Added the {role} {name}{'' if password else ' (no password: command line only)'}.")
+    if role != "admin":
+        console.print(f"{name} reaches no record until granted a group: habeas users grant {name} --group GROUP")
+
+
+@users_app.command("passwd")
+def users_passwd(
+    name: Annotated[str, typer.Argument(help="The user whose password to set.")],
+    password_stdin: PasswordStdinOption = False,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Set a user's password (admins for anyone; every user for themselves)."""
+    ctx = context(db, user=user)
+    password = _read_password(password_stdin, required=True)
+    assert password is not None
+    with user_errors():
+        security.change_password(ctx, name, password)
+    console.print(f"Set the password of {name}.")
+
+
+@users_app.command("list")
+def users_list(fmt: FormatOption = OutputFormat.table, db: DbOption = None, user: UserOption = None) -> None:
+    """List users with their role, access groups, and whether they can sign in on the web."""
+    ctx = context(db, user=user)
+    with user_errors():
+        users = access.list_users(ctx)
+    rows = [
+        {"name": u.name, "role": str(u.role), "active": u.active, "groups": [g.name for g in u.groups],
+         "password": has}
+        for u, has in users
+    ]  # fmt: skip
+    if fmt is OutputFormat.json:
+        print_json(rows)
+        return
+    table = Table(title="Users", title_justify="left")
+    for column in ("name", "role", "groups", "active", "web sign-in"):
+        table.add_column(column)
+    for row in rows:
+        reach = "every record (admin)" if row["role"] == "admin" else "none: reaches no record"
+        active, web = ("yes" if row["active"] else "no"), ("yes" if row["password"] else "no")
+        table.add_row(row["name"], row["role"], ", ".join(row["groups"]) or reach, active, web)
+    console.print(table)
+
+
+@users_app.command("grant")
+def users_grant(
+    name: Annotated[str, typer.Argument(help="The user.")],
+    group: Annotated[str, typer.Option("--group", help="The access group (`habeas groups add`).")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Let a user reach the people and cohorts of an access group."""
+    ctx = context(db, user=user)
+    with user_errors():
+        access.grant(ctx, name, group)
+    console.print(f"{name} now reaches the records of the group {group}.")
+
+
+@users_app.command("revoke")
+def users_revoke(
+    name: Annotated[str, typer.Argument(help="The user.")],
+    group: Annotated[str, typer.Option("--group", help="The access group.")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Take an access group away from a user."""
+    ctx = context(db, user=user)
+    with user_errors():
+        access.revoke(ctx, name, group)
+    console.print(f"{name} no longer reaches the records of the group {group} (other groups still apply).")
+
+
+@users_app.command("deactivate")
+def users_deactivate(
+    name: Annotated[str, typer.Argument(help="The user.")], db: DbOption = None, user: UserOption = None
+) -> None:
+    """Stop a user from acting at all; the audit log keeps what they did."""
+    ctx = context(db, user=user)
+    with user_errors():
+        security.deactivate_user(ctx, name)
+    console.print(f"Deactivated {name}.")
+
+
+@groups_app.command("add")
+def groups_add(
+    name: Annotated[str, typer.Argument(help="The group's name.")],
+    person: Annotated[list[str] | None, typer.Option("--person", help="A person id (repeatable).")] = None,
+    cohort: Annotated[list[str] | None, typer.Option("--cohort", help="A cohort id: all its members.")] = None,
+    all_records: Annotated[bool, typer.Option("--all-records", help="Every record in the database.")] = False,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Create an access group, or add people and cohorts to an existing one.
+
+    Example: habeas groups add cecot-team --cohort cecot-2025-03 --person p-017
+    """
+    ctx = context(db, user=user)
+    with user_errors():
+        access.define_group(ctx, name, person or (), cohort or (), all_records)
+    console.print(f"The group {name} covers {'every record' if all_records else 'the people and cohorts given'}.")
+
+
+# --- the audit log --------------------------------------------------------------------------
+
+audit_app = typer.Typer(help="The tamper-evident record of who saw and changed what.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    anchor: Annotated[
+        Path | None,
+        typer.Option(
+            "--anchor",
+            help="Checkpoints exported earlier (`habeas audit export-checkpoints`), kept "
+            "off the server: also catches the newest entries deleted with their checkpoints.",
+        ),
+    ] = None,
+    audit_key_file: AuditKeyFileOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Recompute the audit chain, check for gaps and check the signed checkpoints.
+
+    Exits non-zero naming the first entry that was changed, deleted, moved or cut off, and
+    reports how many of the newest entries no checkpoint has signed yet.
+    """  # fmt: skip
+    ctx = context(db, user=user)
+    with user_errors():
+        check = security.verify_audit(ctx, anchor, audit_key_file)
+    result = check.result
+    if fmt is OutputFormat.json:
+        print_json({"ok": result.ok, "entries": result.entries, "checkpoints": result.checkpoints,
+                    "last_signed_seq": result.last_signed_seq, "unsigned": check.unsigned,
+                    "first_bad_seq": result.first_bad_seq, "problem": result.problem, "message": result.message,
+                    "key": check.key_source})  # fmt: skip
+        if not result.ok:
+            raise typer.Exit(1)
+        return
+    if not result.ok:
+        fail(f"the audit log does not verify: first bad entry {result.first_bad_seq} ({result.problem}): "
+             f"{result.message}")  # fmt: skip
+    if check.key_source is None:
+        console.print(f"The hash chain of {result.entries} entries is intact.")
+        err_console.print("[bold yellow]warning:[/] no audit key file here and no --anchor: the signed checkpoints "
+                          "were not checked, so a chain rewritten whole would pass.")  # fmt: skip
+        return
+    console.print(
+        f"The audit chain is intact: {result.entries} entries; {result.checkpoints} checkpoints checked with "
+        f"{check.key_source}."
+    )
+    if check.unsigned:
+        newest = "entry is" if check.unsigned == 1 else f"{check.unsigned} entries are"
+        console.print(f"The newest {newest} not yet signed by a checkpoint.")
+
+
+@audit_app.command("log")
+def audit_log(
+    person: Annotated[str | None, typer.Option("--person", help="Only entries about this person.")] = None,
+    actor: Annotated[str | None, typer.Option("--user", help="Only what this user did.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only from this day (YYYY-MM-DD).")] = None,
+    fmt: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+    as_user: Annotated[
+        str | None, typer.Option("--as", envvar="HABEAS_USER", help="The habeas user you act as.")
+    ] = None,
+) -> None:
+    """Who saw or changed what, and who was refused (admins only; reading the log is logged).
+
+    --user filters by who acted; you act as --as (or HABEAS_USER, or your login name).
+
+    Example: habeas audit log --person p-017 --since 2025-05-01
+    """
+    ctx = context(db, user=as_user)
+    day = day_option(since, "--since", default_today=False)
+    with user_errors():
+        entries = security.audit_log(ctx, person, actor, day)
+    if fmt is OutputFormat.json:
+        print_json([{k: v for k, v in e.to_dict().items() if k not in ("prev_hash", "hash")} for e in entries])
+        return
+    table = Table(title="Audit log", title_justify="left")
+    for column in ("#", "when (UTC)", "who", "did", "record", "outcome"):
+        table.add_column(column)
+    for e in entries:
+        record = f"{e.record_type} {e.record_id or ''}".strip() if e.record_type else ""
+        outcome = Text(e.outcome, style="" if e.outcome == "allowed" else "bold red")
+        table.add_row(str(e.seq), e.at[:19].replace("T", " "), e.actor, e.action, record, outcome)
+    console.print(table)
+    if not entries:
+        console.print("No entries match.")
+
+
+@audit_app.command("export-checkpoints")
+def audit_export_checkpoints(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the anchor (JSON lines).")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Sign the newest entry and write every checkpoint with the audit public key to a file.
+
+    Keep that file where the server's admins cannot change it (another machine, a printout):
+    `habeas audit verify --anchor FILE` then catches a log rewritten or cut short since.
+    """
+    ctx = context(db, user=user)
+    with user_errors():
+        newest = security.export_checkpoints(ctx, out)
+    console.print(f"Wrote the audit anchor {out}: checkpoints up to entry {newest.seq}, signed by {newest.key_id}.")
+
+
+# --- backup, restore, publish ---------------------------------------------------------------
+
+
+@app.command("backup")
+def backup(
+    file: Annotated[Path, typer.Argument(help="The sealed backup to write (never overwritten).")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Back up the database into one file sealed with the encryption key.
+
+    A consistent copy (SQLite's backup API, or pg_dump for PostgreSQL), checked (integrity
+    and audit chain) before it is sealed. Without the key the file is unreadable; with it,
+    it holds everything: never store the key beside it.
+    """
+    ctx = context(db, user=user)
+    with user_errors():
+        result = security.backup(ctx, file)
+    counts = result.manifest.counts
+    console.print(
+        f"Wrote the sealed backup {file}: {counts.get('people', 0)} people, {counts.get('events', 0)} events, "
+        f"{result.manifest.audit_entries} audit entries (chain verified); sealed with key {ctx.keyring.primary_id}."
+    )
+
+
+@app.command("restore")
+def restore(
+    file: Annotated[Path, typer.Argument(help="A sealed backup written by `habeas backup`.")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Restore a sealed backup into an empty database (a new SQLite file, or a new PostgreSQL database).
+
+    Needs the key that sealed it, and you must be an admin in the backup. Checks every
+    chunk's seal, then the restored database's integrity, row counts and audit chain.
+    """
+    ctx = context(db, user=user)
+    with user_errors():
+        result = security.restore(ctx, file)
+    counts = result.manifest.counts
+    console.print(
+        f"Restored {file} into {ctx.engine.url.render_as_string(hide_password=True)}: {counts.get('people', 0)} "
+        f"people, {counts.get('events', 0)} events; integrity, row counts and the audit chain "
+        f"({result.manifest.audit_entries} entries) verified."
+    )
+
+
+@app.command("publish")
+def publish(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The folder to write (an earlier publication is replaced).")],
+    threshold: Annotated[
+        int, typer.Option("--threshold", help="Suppress counts from 1 to this (at least 5).")
+    ] = DEFAULT_THRESHOLD,
+    cohort: Annotated[str | None, typer.Option("--cohort", help="Only this cohort's members.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="The day counted (YYYY-MM-DD); default today.")] = None,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Write safe aggregate tables for the public: CSV, JSON and a static page with charts.
+
+    Counts of people by custody and citizenship, by days without proof of life, and by
+    due-process flag. Never names, identifiers, free text or sensitive attributes; counts
+    from 1 to the threshold, and any that would give them away, are suppressed.
+    """
+    ctx = context(db, user=user)
+    day = day_option(as_of, "--as-of")
+    with user_errors():
+        result = security.publish(ctx, out, threshold, cohort, day)
+    hidden = sum(len(t.suppressed) for t in result.tables)
+    console.print(
+        f"Published {len(result.tables)} tables to {out} ({', '.join(p.name for p in result.files)}); "
+        f"{hidden} counts suppressed."
+    )
