@@ -42,6 +42,15 @@ def pytest_report_header(config: pytest.Config) -> str:
     return _PG_REASON or f"PostgreSQL: {POSTGRES_ADMIN_URL}"
 
 
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the user's real habeas data, keys, settings or database."""
+    for name in ("HABEAS_DATABASE_URL", "HABEAS_KEY", "HABEAS_KEY_FILE", "HABEAS_AUDIT_KEY_FILE", "HABEAS_USER"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HABEAS_HOME", str(tmp_path / "isolated-home"))
+    monkeypatch.setenv("HABEAS_CONFIG", str(tmp_path / "isolated-config.toml"))
+
+
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
