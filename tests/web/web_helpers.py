@@ -112,7 +112,7 @@ class Site:
 def build_site(folder: Path, **web: object) -> Site:
     settings = make_database(folder)
     accounts = memory_accounts(make_users())
-    options = {"secure_cookies": False, "today": lambda: TODAY, **web}
+    options = {"secure_cookies": False, "today": lambda: TODAY, "warm_summaries": False, **web}
     return Site(create_app(settings, accounts, WebSettings(**options)), accounts, settings)  # type: ignore[arg-type]
 
 

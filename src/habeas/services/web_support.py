@@ -11,7 +11,7 @@ import threading
 import time
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -21,9 +21,11 @@ from habeas.domain.whereabouts import Whereabouts, derive_whereabouts
 from habeas.rules.alerts import Alerts
 from habeas.rules.engine import check_timeline
 from habeas.rules.flag import Flag, Severity
+from habeas.rules.settings import RuleSettings
 from habeas.security.access import Action, Resource, Scope, User, decide, scope
 from habeas.security.search import fold, name_words
-from habeas.services import Actor, Context, NotFound, check, track
+from habeas.services import Actor, Context, NotFound, ServiceError, check, track
+from habeas.services.check import CatalogueEntry
 
 
 def acting(base: Context, user: User) -> Context:
@@ -60,6 +62,7 @@ class PersonCard:
 # -- the name index -------------------------------------------------------------------
 
 EXACT, PREFIX, TYPO = 0, 1, 2  # the cost of a query word's match, lower first
+WARM_CHUNK = 500  # people whose events are read in one query when summaries are computed in bulk
 
 
 def _deletions(word: str) -> set[str]:
@@ -102,6 +105,8 @@ class NameIndex:
             for text in (card.name or "", *card.aliases):
                 for word in name_words(text):
                     self._people[word].add(card.id)
+        self._order = {c.id: (c.sort_name, c.id) for c in self.cards.values()}
+        self.ordered = sorted(self.cards.values(), key=lambda c: self._order[c.id])
         self._words = sorted(self._people)
         self._by_deletion: dict[str, set[str]] = defaultdict(set)
         for word in self._words:
@@ -139,8 +144,9 @@ class NameIndex:
         if query.strip() in self.cards:
             costs[query.strip()] = EXACT
         matches = [Match(self.cards[pid], cost) for pid, cost in costs.items()]
-        matches = [m for m in matches if reach.covers(m.card.resource)]
-        matches.sort(key=lambda m: (m.cost, m.card.sort_name, m.card.id))
+        if not reach.all_records:
+            matches = [m for m in matches if reach.covers(m.card.resource)]
+        matches.sort(key=lambda m: (m.cost, self._order[m.card.id]))
         return matches
 
     def _name_costs(self, words: list[str]) -> dict[str, int]:
@@ -177,26 +183,6 @@ class Summary:
         return days.max if days is not None else None
 
 
-def _timelines_by_person(ctx: Context) -> list[Timeline]:
-    """Every person's timeline with events grouped first, so the work grows with the events, not people × events."""
-    with track.repository(ctx) as repo:
-        people = repo.people()
-        events = repo.events()
-        sources = repo.sources()
-    own: dict[str, list[Event]] = defaultdict(list)
-    shared: dict[str, list[Event]] = defaultdict(list)
-    for event in events:
-        if event.person is not None:
-            own[event.person].append(event)
-        elif event.cohort is not None:
-            shared[event.cohort].append(event)
-    timelines = []
-    for person in people:
-        mine = own.get(person.id, []) + [e for c in person.cohorts for e in shared.get(c, ())]
-        timelines.append(build_timeline(person, mine, sources))
-    return timelines
-
-
 @dataclass
 class _Cache:
     index: NameIndex | None = None
@@ -220,6 +206,17 @@ class Directory:
         self.freshness_seconds = freshness_seconds
         self._lock = threading.Lock()
         self._cache = _Cache()
+        self._rules: tuple[int | None, RuleSettings, list[CatalogueEntry]] | None = None
+
+    def rules(self) -> tuple[RuleSettings, list[CatalogueEntry]]:
+        """The rule settings and the catalogue, read again only when the settings file changes."""
+        path = self.base.settings.config_path
+        stamp = path.stat().st_mtime_ns if path.exists() else None
+        known = self._rules
+        if known is None or known[0] != stamp:
+            known = (stamp, check.rule_settings(self.base), check.rule_catalogue(self.base))
+            self._rules = known
+        return known[1], known[2]
 
     def _stamp(self) -> tuple[int, int]:
         counts = track.database_counts(self.base)
@@ -260,9 +257,8 @@ class Directory:
 
     def cards(self, reach: Scope) -> list[PersonCard]:
         """Every person in reach, by name."""
-        cards = [c for c in self.index().cards.values() if reach.covers(c.resource)]
-        cards.sort(key=lambda c: (c.sort_name, c.id))
-        return cards
+        ordered = self.index().ordered
+        return list(ordered) if reach.all_records else [c for c in ordered if reach.covers(c.resource)]
 
     def card(self, person_id: str) -> PersonCard | None:
         return self.index().cards.get(person_id)
@@ -276,7 +272,7 @@ class Directory:
         """Summaries of the given people (a page of a list), computed one person at a time when missing."""
         cache = self._fresh()
         self._day(cache, as_of)
-        settings = check.rule_settings(self.base)
+        settings = self.rules()[0]
         out = []
         for card in cards:
             summary = cache.summaries.get(card.id)
@@ -297,15 +293,52 @@ class Directory:
         if len(missing) <= 200:
             self.summaries(missing, as_of)
         else:
-            settings = check.rule_settings(self.base)
-            computed = {}
-            for timeline in _timelines_by_person(self.base):
-                card = PersonCard.of(timeline.person)
-                flags = tuple(check_timeline(timeline, as_of, settings))
-                computed[card.id] = Summary(card, derive_whereabouts(timeline, as_of), flags)
-            with self._lock:
-                cache.summaries.update(computed)
+            for chunk in range(0, len(missing), WARM_CHUNK):
+                self._store(cache, as_of, self._compute(missing[chunk : chunk + WARM_CHUNK], as_of))
         return [s for c in self.cards(reach) if (s := cache.summaries.get(c.id)) is not None]
+
+    def _compute(self, cards: Sequence[PersonCard], as_of: date) -> dict[str, Summary]:
+        """Summaries of a chunk of people, their events read in one query (cohort members one by one)."""
+        settings = self.rules()[0]
+        with track.repository(self.base) as repo:
+            people = [p for c in cards if (p := repo.person(c.id)) is not None]
+            alone = [p.id for p in people if not p.cohorts]
+            own: dict[str, list[Event]] = defaultdict(list)
+            for event in repo.events(alone):
+                own[event.person or ""].append(event)
+            for person in people:
+                if person.cohorts:
+                    own[person.id] = repo.events_for(person)
+            sources = repo.sources({s for events in own.values() for e in events for s in e.sources})
+        computed = {}
+        for person in people:
+            timeline = build_timeline(person, own.get(person.id, []), sources)
+            flags = tuple(check_timeline(timeline, as_of, settings))
+            computed[person.id] = Summary(PersonCard.of(person), derive_whereabouts(timeline, as_of), flags)
+        return computed
+
+    def _store(self, cache: _Cache, as_of: date, computed: dict[str, Summary]) -> None:
+        with self._lock:
+            if cache.as_of == as_of:
+                cache.summaries.update(computed)
+
+    def warm(self, today: Callable[[], date], stop: threading.Event) -> None:
+        """Keep today's summary of everyone in memory, so lists, filters and searches need not compute them.
+
+        Run in a background thread; it starts again after an import or a new day empties the cache.
+        """
+        while not stop.is_set():
+            try:
+                cache, as_of = self._fresh(), today()
+                self._day(cache, as_of)
+                missing = [c for c in self.index().ordered if c.id not in cache.summaries]
+                for chunk in range(0, len(missing), WARM_CHUNK):
+                    if stop.is_set() or self._cache is not cache:
+                        break
+                    self._store(cache, as_of, self._compute(missing[chunk : chunk + WARM_CHUNK], as_of))
+            except ServiceError:
+                pass  # the database is being upgraded or is not there yet; try again later
+            stop.wait(self.freshness_seconds)
 
     def alerts(self, reach: Scope, since: date, today: date) -> Alerts:
         """The morning report's alerts for the people in reach (computed for everyone once a day, then filtered)."""
@@ -350,7 +383,7 @@ def person_view(
     """The person page's data: timeline, whereabouts and flags, after the access model allows it."""
     card = reachable_person(directory, user, Action.READ_PERSON, person_id)
     timeline = track.timeline(ctx, card.id, known_on)
-    flags = check_timeline(timeline, as_of, check.rule_settings(ctx))
+    flags = check_timeline(timeline, as_of, directory.rules()[0])
     sensitive = bool(decide(user, Action.READ_SENSITIVE, card.resource))
     if not sensitive:
         timeline = _without_sensitive(timeline)

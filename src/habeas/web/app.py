@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +50,7 @@ def create_app(settings: Settings, accounts: Accounts | None = None, web: WebSet
     web = web or WebSettings()
     base = Context(settings, WEB_ACTOR)
     app = FastAPI(
+        lifespan=_lifespan,
         title="habeas",
         summary="A due-process tracker for people in immigration detention and removal",
         version="1",
@@ -81,6 +85,23 @@ def check_policies(app: FastAPI) -> None:
         raise RuntimeError("no routes found to check for access policies")
     if undeclared:
         raise RuntimeError(f"routes without an access policy: {', '.join(undeclared)}")
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """While the server runs, a background thread keeps today's summaries of everyone warm."""
+    state: AppState = app.state.habeas
+    stop = threading.Event()
+    worker = None
+    if state.web.warm_summaries:
+        worker = threading.Thread(target=state.directory.warm, args=(state.web.today, stop), daemon=True)
+        worker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        if worker is not None:
+            worker.join(timeout=5)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -24,6 +24,8 @@ class WebSettings:
     page_size: int = 50
     max_upload_bytes: int = 16 * 1024 * 1024
     default_language: str = "en"
+    # Compute everyone's summary for today in a background thread, so lists and searches are fast.
+    warm_summaries: bool = True
     # "Today" for whereabouts and flags; tests and demos pin it.
     today: Callable[[], date] = field(default=date.today)
 

@@ -61,6 +61,10 @@ class EventForm:
         self.problems.setdefault(name, []).append(message)
 
     @property
+    def is_blank(self) -> bool:
+        return not self.problems and self.values == EventForm.empty().values
+
+    @property
     def correction(self) -> bool:
         return self.values.get("mode") == "correction"
 

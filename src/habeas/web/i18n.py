@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale, negotiate_locale
@@ -41,6 +41,17 @@ def translations(language: str) -> NullTranslations:
     return Translations(buffer, domain=DOMAIN)
 
 
+@cache
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+@lru_cache(maxsize=20_000)
+def _day(code: str, value: date, form: str) -> str:
+    # Pages show the same days again and again; Babel's formatting is slow enough to be worth keeping.
+    return format_date(value, format=form, locale=code)
+
+
 def choose_language(cookie: str | None, accept_language: str | None, default: str) -> str:
     """The language asked for by the cookie, else by the browser, else the default."""
     if cookie in LANGUAGES:
@@ -61,7 +72,7 @@ class Language:
 
     @property
     def locale(self) -> Locale:
-        return Locale.parse(self.code)
+        return _locale(self.code)
 
     def gettext(self, message: str) -> str:
         return translations(self.code).ugettext(message)
@@ -70,7 +81,7 @@ class Language:
         return translations(self.code).ungettext(singular, plural, n)
 
     def day(self, value: date | None, form: str = "medium") -> str:
-        return format_date(value, format=form, locale=self.code) if value is not None else ""
+        return _day(self.code, value, form) if value is not None else ""
 
     def range(self, value: DateRange | None) -> str:
         """A date range in words of this locale: one day, or first – last."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -11,14 +11,18 @@ from urllib.parse import urlencode
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context as TemplateContext
+from markupsafe import Markup
 
 from habeas.domain.dates import DateRange
 from habeas.domain.model import Event
-from habeas.domain.vocabulary import KIND_BY_NAME, FieldType
+from habeas.domain.vocabulary import KIND_BY_NAME, KINDS, FieldType
+from habeas.web.forms import EventForm
+from habeas.web.i18n import Language
 from habeas.web.labels import label
 from habeas.web.policy import Viewer
 
 HERE = Path(__file__).parent
+KINDS_SHOWN = tuple(k for k in KINDS if k.name != "correction")  # a correction's replacement takes one of these
 TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 
@@ -79,6 +83,7 @@ def make_environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates ship with the package; checking their files on every page costs time
     )
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["label"] = _label
@@ -86,6 +91,22 @@ def make_environment() -> Environment:
     env.globals["query"] = _query
     env.globals["show"] = _show
     return env
+
+
+def kind_fields(viewer: Viewer, form: EventForm) -> Markup:
+    """The per-kind details of the event form; the empty form's are rendered once per language and kept."""
+    if form.is_blank:
+        return _blank_kind_fields(viewer.state.templates, viewer.language)
+    return Markup(
+        viewer.state.templates.get_template("event_kinds.html").render(
+            form=form, lang=viewer.language, kinds=KINDS_SHOWN
+        )
+    )
+
+
+@lru_cache(maxsize=16)
+def _blank_kind_fields(env: Environment, language: Language) -> Markup:
+    return Markup(env.get_template("event_kinds.html").render(form=EventForm.empty(), lang=language, kinds=KINDS_SHOWN))
 
 
 def render(viewer: Viewer, template: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -11,7 +11,6 @@ from pydantic import BaseModel, Field
 from habeas.domain.timeline import Timeline
 from habeas.security.access import Action
 from habeas.security.audit import Outcome
-from habeas.services import check
 from habeas.services.web_support import PersonView, Summary, people_in_reach, reachable_person
 from habeas.web.forms import import_document
 from habeas.web.policy import Policy, Viewer
@@ -171,7 +170,7 @@ def import_casefile(viewer: Importer, document: Annotated[dict[str, Any], Body()
 
 @router.get("/rules", summary="The rule catalogue with thresholds and legal bases")
 def rules(viewer: SignedIn) -> list[dict[str, Any]]:
-    return [entry.as_json() for entry in check.rule_catalogue(viewer.ctx)]
+    return [entry.as_json() for entry in viewer.state.directory.rules()[1]]
 
 
 @router.get("/alerts", summary="Flags new or graver since a day, for the people you may see")

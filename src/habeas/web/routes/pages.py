@@ -10,14 +10,14 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from habeas.domain.dates import DateError, parse_day
-from habeas.domain.vocabulary import KINDS, SOURCE_KINDS, Custody
+from habeas.domain.vocabulary import SOURCE_KINDS, Custody
 from habeas.security.access import Action
 from habeas.security.audit import Outcome
-from habeas.services import ServiceError, check
+from habeas.services import ServiceError
 from habeas.services.web_support import PersonView, Summary, people_in_reach, person_view
 from habeas.web.forms import EventForm
 from habeas.web.policy import Policy, Viewer
-from habeas.web.rendering import render
+from habeas.web.rendering import KINDS_SHOWN, kind_fields, render
 from habeas.web.timeline_svg import draw
 
 router = APIRouter(include_in_schema=False)
@@ -39,7 +39,7 @@ def day_param(value: str | None, default: date) -> date:
 
 def _clock_thresholds(viewer: Viewer) -> dict[str, float]:
     """The no-proof-of-life rule's thresholds as configured, to colour the clock the way the rule judges it."""
-    for entry in check.rule_catalogue(viewer.ctx):
+    for entry in viewer.state.directory.rules()[1]:
         if entry.rule.id == "no_proof_of_life" and entry.enabled:
             return entry.values
     return {}
@@ -118,7 +118,7 @@ def people(
         cohorts=cohorts,
         countries=countries,
         custody_states=[c.value for c in Custody],
-        rules=check.rule_catalogue(viewer.ctx),
+        rules=directory.rules()[1],
         clock_limits=_clock_thresholds(viewer),
         today=today,
     )
@@ -157,7 +157,7 @@ def person_page(
     state = viewer.state
     today = state.web.today()
     view, day, known = viewed_person(viewer, person_id, as_of, known_on)
-    catalogue = {entry.rule.id: entry for entry in check.rule_catalogue(viewer.ctx)}
+    catalogue = {entry.rule.id: entry for entry in state.directory.rules()[1]}
     viewers = state.accounts.audit.entries_for("person", person_id) if viewer.may(Action.READ_AUDIT) else None
     return render(
         viewer,
@@ -170,8 +170,9 @@ def person_page(
         clock_limits=_clock_thresholds(viewer),
         catalogue=catalogue,
         form=form or EventForm.empty(),
+        kind_fields=kind_fields(viewer, form or EventForm.empty()),
         source_kinds=list(SOURCE_KINDS),
-        kinds=[k for k in KINDS if k.name != "correction"],
+        kinds=KINDS_SHOWN,
         as_of=day,
         known_on=known,
         today=today,
@@ -182,7 +183,7 @@ def person_page(
 
 @router.get("/rules", response_class=HTMLResponse)
 def rules(viewer: SignedIn) -> HTMLResponse:
-    return render(viewer, "rules.html", catalogue=check.rule_catalogue(viewer.ctx))
+    return render(viewer, "rules.html", catalogue=viewer.state.directory.rules()[1])
 
 
 @router.get("/morning", response_class=HTMLResponse)

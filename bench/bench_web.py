@@ -1,0 +1,271 @@
+"""Load test of the web app: person pages and searches over 100,000 synthetic people and 1,000,000 events.
+
+    .venv/bin/python bench/bench_web.py                 # build bench/out/web.db once, then measure
+    .venv/bin/python bench/bench_web.py --people 10000  # a smaller database, for a quick look
+
+Builds the SQLite database through the store's repository (kept in bench/out/ between runs),
+starts `habeas serve`'s app in a separate process, signs in, warms the name index, then
+runs 20 concurrent clients and prints p50/p95/p99 latencies. Target: p95 ≤ 100 ms for each.
+Every person is fictitious: names are drawn from lists of common given names and surnames.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+OUT = Path(__file__).resolve().parent / "out"
+# fmt: off
+GIVEN = (
+    "José", "Luis", "Ana", "María", "Juan", "Carlos", "Luisa", "Pedro", "Rosa", "Miguel", "Carmen", "Jorge",
+    "Elena", "Andrés", "Lucía", "Diego", "Sofía", "Pablo", "Valentina", "Javier", "Camila", "Mateo", "Gabriela",
+    "Ángel", "Daniela", "Raúl", "Paola", "Héctor", "Mariana", "Óscar", "Fernanda", "Iván", "Julia", "Ramón",
+    "Adriana", "Tomás", "Natalia", "Rubén", "Verónica", "Sergio", "Patricia",
+)
+SURNAMES = (
+    "García", "Rodríguez", "Martínez", "Hernández", "López", "González", "Pérez", "Sánchez", "Ramírez", "Torres",
+    "Flores", "Rivera", "Gómez", "Díaz", "Cruz", "Morales", "Reyes", "Gutiérrez", "Ortiz", "Chávez", "Ramos",
+    "Vargas", "Castillo", "Jiménez", "Moreno", "Romero", "Herrera", "Medina", "Aguilar", "Castro", "Núñez",
+    "Mendoza", "Ruiz", "Álvarez", "Vásquez", "Rojas", "Guerrero", "Salazar", "Peña", "Ibáñez", "Quintero",
+    "Zamora", "Bermúdez", "Villalobos", "Escobar", "Cordero", "Fajardo", "Gallego", "Montoya", "Arce",
+)
+# fmt: on
+COUNTRIES = ("VE", "HN", "GT", "SV", "MX", "CO", "NI", "EC", "CU", "HT")
+FACILITIES = ("Example Processing Center", "Example County Jail", "Example Service Processing Center",
+              "Example Detention Facility", "Example Contract Facility")  # fmt: skip
+PASSWORD = "bench password, not a secret"
+
+
+def synthetic_name(rng: random.Random) -> str:
+    return f"{rng.choice(GIVEN)} {rng.choice(GIVEN)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
+
+
+def _events(rng: random.Random, pid: str, per_person: int) -> list[dict[str, Any]]:
+    """A plausible, fictitious custody history of ``per_person`` events."""
+    day = date(2023, 1, 1) + timedelta(days=rng.randrange(700))
+    written: list[dict[str, Any]] = [
+        {"kind": "apprehended", "date": day.isoformat(), "agency": "CBP"},
+        {"kind": "booked_in", "date": day.isoformat()[:7] if rng.random() < 0.2 else day.isoformat(),
+         "facility": rng.choice(FACILITIES)},
+        {"kind": "claim_filed", "date": day.isoformat()[:4], "claim": "asylum"},
+    ]  # fmt: skip
+    while len(written) < per_person - 1:
+        day += timedelta(days=rng.randrange(5, 60))
+        kind = rng.choice(("transferred", "hearing_scheduled", "contact", "proof_of_life", "inquiry"))
+        fields: dict[str, Any] = {
+            "transferred": {"facility": rng.choice(FACILITIES)},
+            "hearing_scheduled": {"scheduled_for": (day + timedelta(days=30)).isoformat()},
+            "contact": {"party": "attorney", "direct": rng.random() < 0.5},
+            "proof_of_life": {"evidence": "call"},
+            "inquiry": {"by": "attorney", "to": "ICE"},
+        }[kind]
+        written.append({"kind": kind, "date": day.isoformat(), **fields})
+    day += timedelta(days=rng.randrange(5, 90))
+    written.append({"kind": "removed", "date": f"{day.isoformat()}/{(day + timedelta(days=2)).isoformat()}",
+                    "destination": rng.choice(COUNTRIES)})  # fmt: skip
+    return [{"id": f"{pid}-e{i}", "person": pid, "sources": ["bench-src"], **w} for i, w in enumerate(written)]
+
+
+def build(url: str, people: int, per_person: int, chunk: int = 2000) -> None:
+    """Fill the database through the repository, a chunk of people per transaction."""
+    from sqlalchemy.orm import Session
+
+    from habeas.domain.codec import event_from_written
+    from habeas.domain.dates import parse_date
+    from habeas.domain.model import Person, Source
+    from habeas.ingest.casefile import CaseFile
+    from habeas.services import Actor, Context, track
+    from habeas.settings import Settings
+    from habeas.store.repository import Repository
+
+    ctx = Context(Settings.load(database_url=url), Actor("bench"))
+    track.init_database(ctx)
+    rng = random.Random(7)
+    source = Source("bench-src", "dataset", title="Synthetic benchmark records", date=parse_date("2025-01-01"))
+    started = time.perf_counter()
+    for first in range(0, people, chunk):
+        batch = CaseFile(sources=[source] if first == 0 else [])
+        for n in range(first, min(first + chunk, people)):
+            pid = f"b{n:06d}"
+            batch.people.append(Person(pid, synthetic_name(rng), citizenship=rng.choice(COUNTRIES)))
+            batch.events += [event_from_written(e) for e in _events(rng, pid, per_person)]
+        with Session(ctx.engine) as session:
+            Repository(session).add_casefile(batch, "bench", [])
+            session.commit()
+        done = min(first + chunk, people)
+        rate = done / (time.perf_counter() - started)
+        print(f"  {done:,} people stored ({rate:,.0f} people/s)", end="\r", flush=True)
+    ctx.engine.dispose()
+    print()
+
+
+def make_app():  # type: ignore[no-untyped-def]
+    """The app of one server worker: the bench database, one editor, and the session the bench signs in with.
+
+    Sessions live in memory, one store per worker; the bench seeds the same session id into
+    every worker so that any of them answers its requests (a store-backed session table
+    would be shared the same way).
+    """
+    import os
+
+    from habeas.security.access import AccessGroup
+    from habeas.settings import Settings
+    from habeas.web.accounts import MemoryUserStore, Session, digest, memory_accounts, utc_now
+    from habeas.web.app import create_app
+    from habeas.web.config import WebSettings
+
+    users = MemoryUserStore()
+    users.add("bench", "editor", PASSWORD, [AccessGroup("everyone", all_records=True)])
+    accounts = memory_accounts(users)
+    now, session_id = utc_now(), os.environ["HABEAS_BENCH_SESSION"]
+    accounts.sessions._by_digest[digest(session_id)] = Session(session_id, "bench", "csrf", now, now, True)  # type: ignore[attr-defined]
+    settings = Settings.load(database_url=os.environ["HABEAS_BENCH_URL"], config_path=OUT / "habeas.toml")
+    return create_app(settings, accounts, WebSettings(secure_cookies=False, session_idle_minutes=600))
+
+
+def serve(port: int, workers: int) -> None:
+    import uvicorn
+
+    uvicorn.run("bench_web:make_app", factory=True, host="127.0.0.1", port=port, workers=workers,
+                app_dir=str(Path(__file__).parent), log_level="warning", access_log=False)  # fmt: skip
+
+
+def _typo(rng: random.Random, name: str) -> str:
+    """The name with its words shuffled, accents dropped and one letter of one word changed."""
+    import unicodedata
+
+    words = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower().split()[1:]
+    rng.shuffle(words)
+    target = max(range(len(words)), key=lambda i: len(words[i]))
+    word = words[target]
+    spot = rng.randrange(1, len(word) - 1)
+    words[target] = word[:spot] + word[spot + 1] + word[spot] + word[spot + 2 :]  # two letters swapped
+    return " ".join(words)
+
+
+async def _load(base: str, cookie: dict[str, str], paths: list[str], clients: int) -> list[float]:
+    import httpx
+
+    latencies: list[float] = []
+    queue = list(reversed(paths))
+
+    async def client() -> None:
+        async with httpx.AsyncClient(base_url=base, cookies=cookie, timeout=60) as http:
+            while queue:
+                path = queue.pop()
+                start = time.perf_counter()
+                response = await http.get(path)
+                latencies.append((time.perf_counter() - start) * 1000)
+                if response.status_code != 200:
+                    raise RuntimeError(f"{path} answered {response.status_code}")
+
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return latencies
+
+
+def _percentiles(name: str, latencies: list[float], seconds: float) -> None:
+    q = statistics.quantiles(latencies, n=100, method="inclusive")
+    verdict = "met" if q[94] <= 100 else "NOT met"
+    print(
+        f"{name:12} n={len(latencies):,}  p50={q[49]:6.1f} ms  p95={q[94]:6.1f} ms  p99={q[98]:6.1f} ms  "
+        f"{len(latencies) / seconds:6.0f} req/s  (target p95 ≤ 100 ms: {verdict})"
+    )
+
+
+def _wait(base: str, process: subprocess.Popen[bytes]) -> None:
+    import httpx
+
+    for _ in range(600):
+        if process.poll() is not None:
+            raise RuntimeError("the server process stopped")
+        try:
+            httpx.get(base + "/sign-in", timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise RuntimeError("the server did not start")
+
+
+def measure(url: str, people: int, clients: int, requests: int, port: int, workers: int) -> None:
+    import os
+    import secrets
+
+    import httpx
+
+    base = f"http://127.0.0.1:{port}"
+    (OUT / "habeas.toml").write_text("# rule defaults\n")
+    session = secrets.token_urlsafe(32)
+    environment = {**os.environ, "HABEAS_BENCH_URL": url, "HABEAS_BENCH_SESSION": session}
+    command = [sys.executable, __file__, "--serve", "--port", str(port), "--workers", str(workers)]
+    server = subprocess.Popen(command, env=environment)
+    cookie = {"habeas-session": session}
+    try:
+        _wait(base, server)
+        start = time.perf_counter()
+        for _ in range(workers * 3):  # each worker builds its own index and summaries
+            httpx.get(base + "/people?sort=days", cookies=cookie, timeout=3600).raise_for_status()
+        print(f"warm-up (name index and today's summaries of {people:,} people, {workers} worker(s)): "
+              f"{time.perf_counter() - start:.1f} s")  # fmt: skip
+        rng = random.Random(11)
+        chosen = [rng.randrange(people) for _ in range(requests)]
+        pages = [f"/people/b{n:06d}" for n in chosen]
+        names = _names(url, chosen)
+        searches = [f"/people?q={_typo(rng, names[n])}" for n in chosen]
+        asyncio.run(_load(base, cookie, pages[:40] + searches[:40], clients))  # warm up
+        for label, paths in (("person page", pages), ("search", searches)):
+            started = time.perf_counter()
+            latencies = asyncio.run(_load(base, cookie, paths, clients))
+            _percentiles(label, latencies, time.perf_counter() - started)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _names(url: str, chosen: list[int]) -> dict[int, str]:
+    """The synthetic names of the chosen people, read back through the track service."""
+    from habeas.services import Actor, Context
+    from habeas.services.track import repository
+    from habeas.settings import Settings
+
+    ctx = Context(Settings.load(database_url=url), Actor("bench"))
+    with repository(ctx) as repo:
+        return {n: repo.person(f"b{n:06d}").name or "" for n in set(chosen)}  # type: ignore[union-attr]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--events-per-person", type=int, default=10)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=2000, help="requests per kind of page")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2, help="server processes (the machine has 2 cores)")
+    parser.add_argument("--url", help="database URL (default: bench/out/web-<people>.db)")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    url = args.url or f"sqlite:///{OUT / f'web-{args.people}.db'}"
+    if args.serve:
+        serve(args.port, args.workers)
+        return
+    OUT.mkdir(exist_ok=True)
+    database = Path(url.removeprefix("sqlite:///"))
+    if not database.exists():
+        print(f"building {database} with {args.people:,} people, {args.people * args.events_per_person:,} events")
+        partial = database.with_suffix(".partial")
+        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+            leftover.unlink(missing_ok=True)
+        build(f"sqlite:///{partial}", args.people, args.events_per_person)
+        partial.rename(database)  # only a finished database is reused by the next run
+    measure(url, args.people, args.clients, args.requests, args.port, args.workers)
+
+
+if __name__ == "__main__":
+    main()
