@@ -342,21 +342,19 @@ def audit_verify(
 @audit_app.command("log")
 def audit_log(
     person: Annotated[str | None, typer.Option("--person", help="Only entries about this person.")] = None,
-    actor: Annotated[str | None, typer.Option("--user", help="Only what this user did.")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Only what this user did.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Only from this day (YYYY-MM-DD).")] = None,
     fmt: FormatOption = OutputFormat.table,
     db: DbOption = None,
-    as_user: Annotated[
-        str | None, typer.Option("--as", envvar="HABEAS_USER", help="The habeas user you act as.")
-    ] = None,
+    user: UserOption = None,
 ) -> None:
     """Who saw or changed what, and who was refused (admins only; reading the log is logged).
 
-    --user filters by who acted; you act as --as (or HABEAS_USER, or your login name).
+    --actor filters by who acted; --user is, as in every command, who you act as.
 
     Example: habeas audit log --person p-017 --since 2025-05-01
     """
-    ctx = context(db, user=as_user)
+    ctx = context(db, user=user)
     day = day_option(since, "--since", default_today=False)
     with user_errors():
         entries = security.audit_log(ctx, person, actor, day)
