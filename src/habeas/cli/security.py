@@ -145,6 +145,10 @@ PasswordStdinOption = Annotated[
 ]
 
 
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
 def _read_password(from_stdin: bool, required: bool) -> str | None:
     """From stdin when asked, else typed twice without echo; never from the command line."""
     if from_stdin:
@@ -152,7 +156,7 @@ def _read_password(from_stdin: bool, required: bool) -> str | None:
         if not line:
             fail("--password-stdin: no password on standard input")
         return line
-    if not sys.stdin.isatty():
+    if not _interactive():
         if required:
             fail("there is no terminal to ask for the password: pipe it in with --password-stdin")
         return None
