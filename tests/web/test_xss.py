@@ -75,7 +75,7 @@ def xss_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     site = build_site(folder)
     path = folder / "xss.yaml"
     path.write_text(yaml.safe_dump(CASEFILE, allow_unicode=True), encoding="utf-8")
-    track.import_casefiles(Context(site.settings, Actor("fixture")), [path])
+    track.import_casefiles(Context(site.settings, Actor("admin")), [path])
     return site
 
 

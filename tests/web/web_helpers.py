@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from habeas.security.access import AccessGroup
-from habeas.services import Actor, Context, track
+from habeas.services import Actor, Context, access, security, track
 from habeas.settings import Settings
 from habeas.web.accounts import Accounts, MemoryUserStore, memory_accounts
 from habeas.web.app import create_app
@@ -87,15 +87,35 @@ def make_users() -> MemoryUserStore:
     return users
 
 
+# The same users in the database, where the services look them up to decide and to audit.
+# Their passwords live in the web's user store above; the services never see a password here.
+GROUPS = {
+    "everyone": {"all_records": True, "members": ("editor", "retired")},
+    "demo flight": {"cohorts": ("demo-flight-2025-04",), "members": ("viewer",)},
+    "one case": {"people": ("ahr",), "members": ("outsider", "reader")},
+}
+
+
 def make_database(folder: Path) -> Settings:
+    """The examples and the canary in a new database whose first admin is "admin", with every test user."""
     config = folder / "habeas.toml"
     config.write_text("# the defaults\n", encoding="utf-8")
-    settings = Settings.load(database_url=f"sqlite:///{folder / 'habeas.db'}", config_path=config)
-    ctx = Context(settings, Actor("fixture"))
-    track.init_database(ctx)
+    # Explicit paths: the keys must land in this folder whatever $HABEAS_HOME says when a module fixture runs.
+    settings = Settings(data_dir=folder / "home", database_url=f"sqlite:///{folder / 'habeas.db'}", config_path=config)
+    admin = Context(settings, Actor("admin"))
+    track.init_database(admin)
     canary = folder / "canary.yaml"
     canary.write_text(yaml.safe_dump(CANARY_CASEFILE, allow_unicode=True), encoding="utf-8")
-    track.import_casefiles(ctx, [EXAMPLES / "hernandez-romero.yaml", EXAMPLES / "fictional-cohort.yaml", canary])
+    track.import_casefiles(admin, [EXAMPLES / "hernandez-romero.yaml", EXAMPLES / "fictional-cohort.yaml", canary])
+    for account in _hashed_users().accounts():
+        if account.name != "admin":
+            security.add_user(admin, account.name, str(account.user.role))
+    for name, group in GROUPS.items():
+        people, cohorts = group.get("people", ()), group.get("cohorts", ())
+        access.define_group(admin, name, people, cohorts, bool(group.get("all_records")))  # type: ignore[arg-type]
+        for member in group["members"]:  # type: ignore[attr-defined]
+            access.grant(admin, member, name)
+    security.deactivate_user(admin, "retired")
     return settings
 
 

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from habeas.cli.app import ConfigOption, DbOption, app, console, context, fail, user_errors
-from habeas.services import Context, track
+from habeas.cli.app import ConfigOption, DbOption, UserOption, app, console, context, fail, user_errors
+from habeas.services import Context
 
 HostOption = Annotated[
     str,
@@ -35,19 +35,22 @@ def _is_loopback(host: str) -> bool:
 
 
 def accounts_for_serve(ctx: Context):  # type: ignore[no-untyped-def]
-    """The users, sessions, tokens and audit trail the server uses, and what to tell the operator.
+    """The users, sessions and tokens the server uses, and what to tell the operator.
 
-    Until the store holds users, the server starts with one administrator held in
-    memory, whose one-time password is printed here; the first sign-in enrols a TOTP
-    authenticator. Everything is forgotten when the server stops.
+    Until the web signs users in from the store, the server lets one user in: the one
+    running it (``--user``, as `habeas init` made the first admin), with a one-time
+    password printed here and held in memory; an admin enrols a TOTP authenticator at
+    the first sign-in. The services still decide and audit as that stored user.
     """
+    from habeas.services import access
     from habeas.web.accounts import MemoryUserStore, memory_accounts
 
+    user = access.acting_user(ctx)
     users = MemoryUserStore()
     password = secrets.token_urlsafe(15)
-    users.add("admin", "admin", password)
+    users.add(user.name, user.role, password, user.groups)
     notes = [
-        f"Sign in as [bold]admin[/] with the one-time password [bold]{password}[/]",
+        f"Sign in as [bold]{user.name}[/] with the one-time password [bold]{password}[/]",
         "(held in memory until the server stops)",
     ]
     return memory_accounts(users), notes
@@ -57,6 +60,7 @@ def accounts_for_serve(ctx: Context):  # type: ignore[no-untyped-def]
 def serve(
     db: DbOption = None,
     config: ConfigOption = None,
+    user: UserOption = None,
     host: HostOption = "127.0.0.1",
     port: PortOption = 8000,
     insecure_cookies: InsecureOption = False,
@@ -69,10 +73,9 @@ def serve(
 
     if insecure_cookies and not _is_loopback(host):
         fail("--insecure-cookies is only allowed on a loopback address such as 127.0.0.1")
-    ctx = context(db, config)
+    ctx = context(db, config, user)
     with user_errors():
-        track.database_counts(ctx)  # fails early, with a clear message, on a database `habeas init` has not made
-    accounts, notes = accounts_for_serve(ctx)
+        accounts, notes = accounts_for_serve(ctx)  # fails early, with a clear message, on an unknown user
     web_app = create_app(ctx.settings, accounts, WebSettings(secure_cookies=not insecure_cookies))
     scheme = "http" if insecure_cookies else "https (behind your TLS proxy)"
     console.print(f"habeas is serving on [bold]http://{host}:{port}[/]  cookies: {scheme}", highlight=False)

@@ -12,7 +12,7 @@ import time
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from habeas.domain.model import Event, Person
@@ -22,17 +22,19 @@ from habeas.rules.alerts import Alerts
 from habeas.rules.engine import check_timeline
 from habeas.rules.flag import Flag, Severity
 from habeas.rules.settings import RuleSettings
-from habeas.security.access import Action, Resource, Scope, User, decide, scope
+from habeas.security.access import Action, Resource, Scope, User, decide
+from habeas.security.audit import Outcome
 from habeas.security.search import fold, name_words
-from habeas.services import Actor, Context, NotFound, ServiceError, check, track
+from habeas.services import Actor, Context, NotFound, ServiceError, access, check, track
 from habeas.services.check import CatalogueEntry
 
 
-def acting(base: Context, user: User) -> Context:
-    """A context for ``user`` that shares ``base``'s engine (one connection pool per web app)."""
-    ctx = Context(base.settings, Actor(user.name, str(user.role)))
-    if "engine" in base.__dict__:
-        ctx.__dict__["engine"] = base.__dict__["engine"]  # cached_property storage: reuse, do not reconnect
+def acting(base: Context, name: str) -> Context:
+    """A context acting as ``name`` that shares ``base``'s engine, keys and audit sink (one pool per web app)."""
+    ctx = Context(base.settings, Actor(name))
+    for shared in ("engine", "keyring", "audit_sink"):
+        if shared in base.__dict__:
+            ctx.__dict__[shared] = base.__dict__[shared]  # cached_property storage: reuse, do not reconnect
     return ctx
 
 
@@ -190,7 +192,7 @@ class _Cache:
     summaries: dict[str, Summary] = field(default_factory=dict)
     stamp: tuple[int, int] | None = None
     checked_at: float = 0.0
-    alerts: dict[tuple[date, date], Alerts] = field(default_factory=dict)
+    alerts: dict[tuple[Scope, date, date], Alerts] = field(default_factory=dict)
 
 
 class Directory:
@@ -219,7 +221,8 @@ class Directory:
         return known[1], known[2]
 
     def _stamp(self) -> tuple[int, int]:
-        counts = track.database_counts(self.base)
+        with track.repository(self.base) as repo:
+            counts = repo.counts()
         return counts["people"], counts["events"]
 
     def _fresh(self) -> _Cache:
@@ -269,32 +272,21 @@ class Directory:
                 cache.as_of, cache.summaries = as_of, {}
 
     def summaries(self, cards: Sequence[PersonCard], as_of: date) -> list[Summary]:
-        """Summaries of the given people (a page of a list), computed one person at a time when missing."""
+        """Summaries of the given people (a page of a list); the missing ones computed together."""
         cache = self._fresh()
         self._day(cache, as_of)
-        settings = self.rules()[0]
-        out = []
-        for card in cards:
-            summary = cache.summaries.get(card.id)
-            if summary is None:
-                timeline = track.timeline(self.base, card.id)
-                summary = Summary(
-                    card, derive_whereabouts(timeline, as_of), tuple(check_timeline(timeline, as_of, settings))
-                )
-                cache.summaries[card.id] = summary
-            out.append(summary)
-        return out
+        missing = [c for c in cards if c.id not in cache.summaries]
+        if missing:
+            self._store(cache, as_of, self._compute(missing, as_of))
+        return [s for c in cards if (s := cache.summaries.get(c.id)) is not None]
 
     def all_summaries(self, reach: Scope, as_of: date) -> list[Summary]:
         """Summaries of everyone in reach (for filters, sorting by derived values, the morning report)."""
         cache = self._fresh()
         self._day(cache, as_of)
         missing = [c for c in self.cards(reach) if c.id not in cache.summaries]
-        if len(missing) <= 200:
-            self.summaries(missing, as_of)
-        else:
-            for chunk in range(0, len(missing), WARM_CHUNK):
-                self._store(cache, as_of, self._compute(missing[chunk : chunk + WARM_CHUNK], as_of))
+        for chunk in range(0, len(missing), WARM_CHUNK):
+            self._store(cache, as_of, self._compute(missing[chunk : chunk + WARM_CHUNK], as_of))
         return [s for c in self.cards(reach) if (s := cache.summaries.get(c.id)) is not None]
 
     def _compute(self, cards: Sequence[PersonCard], as_of: date) -> dict[str, Summary]:
@@ -340,16 +332,20 @@ class Directory:
                 pass  # the database is being upgraded or is not there yet; try again later
             stop.wait(self.freshness_seconds)
 
-    def alerts(self, reach: Scope, since: date, today: date) -> Alerts:
-        """The morning report's alerts for the people in reach (computed for everyone once a day, then filtered)."""
+    def alerts(self, ctx: Context, reach: Scope, since: date, today: date) -> Alerts:
+        """The morning report's alerts for the people ``ctx``'s user may reach, kept until something changes.
+
+        Computed by the check service as the acting user (which audits what it reads); people
+        with the same reach share the result.
+        """
         cache = self._fresh()
-        found = cache.alerts.get((since, today))
+        key = (reach, since, today)
+        found = cache.alerts.get(key)
         if found is None:
-            found = check.alerts(self.base, since, today)
+            found = check.alerts(ctx, since, today)
             with self._lock:
-                cache.alerts[(since, today)] = found
-        visible = tuple(p for p in found.people if (card := self.card(p.person)) and reach.covers(card.resource))
-        return replace(found, people=visible)
+                cache.alerts[key] = found
+        return found
 
 
 # -- one person, guarded --------------------------------------------------------------
@@ -366,13 +362,14 @@ class PersonView:
 
 def _refuse(person_id: str) -> NotFound:
     # The same answer whether the person does not exist or is out of reach: no hint of who is in habeas.
-    return NotFound(f"no person with id {person_id!r} that you may see")
+    return NotFound(f"no person with id {person_id!r}")
 
 
-def reachable_person(directory: Directory, user: User, action: Action, person_id: str) -> PersonCard:
-    """The person's card when ``user`` may take ``action`` on them; NotFound otherwise."""
+def reachable_person(ctx: Context, directory: Directory, user: User, action: Action, person_id: str) -> PersonCard:
+    """The person's card when ``user`` may take ``action`` on them; NotFound (the denial audited) otherwise."""
     card = directory.card(person_id)
     if card is None or not decide(user, action, card.resource):
+        access.audit(ctx, action.value, Outcome.DENIED, [("person", card.id if card else None)])
         raise _refuse(person_id)
     return card
 
@@ -380,29 +377,25 @@ def reachable_person(directory: Directory, user: User, action: Action, person_id
 def person_view(
     ctx: Context, directory: Directory, user: User, person_id: str, as_of: date, known_on: date | None = None
 ) -> PersonView:
-    """The person page's data: timeline, whereabouts and flags, after the access model allows it."""
-    card = reachable_person(directory, user, Action.READ_PERSON, person_id)
-    timeline = track.timeline(ctx, card.id, known_on)
-    flags = check_timeline(timeline, as_of, directory.rules()[0])
-    sensitive = bool(decide(user, Action.READ_SENSITIVE, card.resource))
-    if not sensitive:
-        timeline = _without_sensitive(timeline)
+    """The person page's data; the track service decides access, audits the read and leaves out what is sensitive."""
+    timeline = track.timeline(ctx, person_id, known_on)
+    resource = Resource.person(timeline.person.id, timeline.person.cohorts)
     return PersonView(
         timeline=timeline,
         whereabouts=derive_whereabouts(timeline, as_of),
-        flags=tuple(flags),
-        may_write=bool(decide(user, Action.WRITE_EVENT, card.resource)),
-        may_read_sensitive=sensitive,
+        flags=tuple(check_timeline(timeline, as_of, directory.rules()[0])),
+        may_write=bool(decide(user, Action.WRITE_EVENT, resource)),
+        may_read_sensitive=bool(decide(user, Action.READ_SENSITIVE, resource)),
     )
 
 
-def _without_sensitive(timeline: Timeline) -> Timeline:
-    """The timeline with the person's sensitive attributes and identifiers, and events' notes, left out."""
-    person = replace(timeline.person, sensitive={}, identifiers={})
-    entries = tuple(replace(e, event=replace(e.event, note=None)) for e in timeline.entries)
-    events = tuple(replace(e, note=None) for e in timeline.events)
-    return replace(timeline, person=person, events=events, entries=entries)
+def in_reach(ctx: Context) -> Scope:
+    """The people the acting user may read, as the access service says (the filter of every list)."""
+    return access.reachable(ctx, Action.READ_PERSON)
 
 
-def people_in_reach(user: User) -> Scope:
-    return scope(user, Action.READ_PERSON)
+def shown(ctx: Context, person_ids: Iterable[str]) -> None:
+    """Audit that a list or a search showed these people (with their whereabouts) to the acting user."""
+    ids = list(dict.fromkeys(person_ids))
+    if ids:
+        access.audit(ctx, "list_people", records=[("person", pid) for pid in ids])

@@ -1,4 +1,4 @@
-"""Where the web app finds users, sessions, API tokens and the audit trail: protocols, and in-memory versions.
+"""Where the web app finds users, sessions and API tokens: protocols, and in-memory versions.
 
 The store implements these protocols over its tables; the in-memory versions serve
 tests and a server started before the store holds users. Session ids and token
@@ -16,8 +16,6 @@ from datetime import UTC, date, datetime
 from typing import Protocol
 
 from habeas.security.access import AccessGroup, Role, User
-from habeas.security.audit import AuditEntry, AuditLog, Outcome
-from habeas.security.audit_sinks import MemoryAuditSink
 from habeas.security.passwords import hash_password
 
 
@@ -107,26 +105,11 @@ class TokenStore(Protocol):
     def revoke(self, user: str, token_id: str) -> bool: ...
 
 
-class AuditTrail(Protocol):
-    def record(
-        self,
-        actor: str,
-        action: str,
-        outcome: Outcome | str,
-        record_type: str | None = None,
-        record_id: str | None = None,
-    ) -> object: ...
-
-    def entries_for(self, record_type: str, record_id: str) -> Sequence[AuditEntry]:
-        """Entries about one record, oldest first (who viewed this person)."""
-
-
 @dataclass(frozen=True)
 class Accounts:
     users: UserStore
     sessions: SessionStore
     tokens: TokenStore
-    audit: AuditTrail
 
 
 # -- in memory ------------------------------------------------------------------------
@@ -229,26 +212,5 @@ class MemoryTokenStore:
         return False
 
 
-class MemoryAuditTrail:
-    """The audit chain of :mod:`habeas.security.audit` kept in memory."""
-
-    def __init__(self) -> None:
-        self.sink = MemoryAuditSink()
-        self.log = AuditLog(self.sink)
-
-    def record(
-        self,
-        actor: str,
-        action: str,
-        outcome: Outcome | str,
-        record_type: str | None = None,
-        record_id: str | None = None,
-    ) -> AuditEntry:
-        return self.log.record(actor, action, outcome, record_type, record_id)
-
-    def entries_for(self, record_type: str, record_id: str) -> list[AuditEntry]:
-        return [e for e in self.sink.entries() if e.record_type == record_type and e.record_id == record_id]
-
-
 def memory_accounts(users: MemoryUserStore | None = None) -> Accounts:
-    return Accounts(users or MemoryUserStore(), MemorySessionStore(), MemoryTokenStore(), MemoryAuditTrail())
+    return Accounts(users or MemoryUserStore(), MemorySessionStore(), MemoryTokenStore())

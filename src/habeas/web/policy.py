@@ -25,7 +25,7 @@ from starlette.routing import BaseRoute
 
 from habeas.security.access import ROLE_ACTIONS, SYSTEM, Action, Resource, Role, User, decide
 from habeas.security.audit import Outcome
-from habeas.services import Context
+from habeas.services import Context, access
 from habeas.services.web_support import acting
 from habeas.web.accounts import Account, Session, utc_now
 from habeas.web.i18n import Language, choose_language
@@ -88,13 +88,11 @@ class Viewer:
     def ctx(self) -> Context:
         """The service context acting as this user."""
         assert self.user is not None, "a route without a signed-in user has no service context"
-        return acting(self.state.base, self.user)
+        return acting(self.state.base, self.user.name)
 
     def audit(self, action: str, outcome: Outcome, record_type: str | None, record_id: str | None = None) -> None:
-        """Add to the audit trail as this user; an id that is not a well-formed id is left out, not copied."""
-        actor = self.user.name if self.user is not None else "anonymous"
-        safe = record_id if record_id is not None and _AUDITABLE_ID.fullmatch(record_id) else None
-        self.state.accounts.audit.record(actor, action, outcome, record_type, safe)
+        """Add to the audit log as this user (or "anonymous"); an id that is not a well-formed id is left out."""
+        audit_as(self.state.base, self.user.name if self.user else "anonymous", action, outcome, record_type, record_id)
 
     def may(self, action: Action | str, resource: Resource = SYSTEM) -> bool:
         return bool(decide(self.user, action, resource))
@@ -108,6 +106,14 @@ class Viewer:
             return action in ROLE_ACTIONS[Role(user.role)]
         except ValueError:
             return False
+
+
+def audit_as(
+    base: Context, actor: str, action: str, outcome: Outcome, record_type: str | None, record_id: str | None = None
+) -> None:
+    """Add to the audit log of the services as ``actor``; an id that is not a well-formed id is left out, not copied."""
+    safe = record_id if record_id is not None and _AUDITABLE_ID.fullmatch(record_id) else None
+    access.audit(acting(base, actor), action, outcome, [(record_type, safe)])
 
 
 @dataclass(frozen=True)

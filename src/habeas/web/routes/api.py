@@ -10,8 +10,7 @@ from pydantic import BaseModel, Field
 
 from habeas.domain.timeline import Timeline
 from habeas.security.access import Action
-from habeas.security.audit import Outcome
-from habeas.services.web_support import PersonView, Summary, people_in_reach, reachable_person
+from habeas.services.web_support import PersonView, Summary, in_reach, reachable_person, shown
 from habeas.web.forms import import_document
 from habeas.web.policy import Policy, Viewer
 from habeas.web.routes.pages import day_param, viewed_person
@@ -84,7 +83,7 @@ def people(
 ) -> PeoplePage:
     state, today = viewer.state, viewer.state.web.today()
     assert viewer.user is not None
-    reach = people_in_reach(viewer.user)
+    reach = in_reach(viewer.ctx)
     cards = [m.card for m in state.directory.index().search(q, reach)] if q.strip() else state.directory.cards(reach)
     if cohort:
         cards = [c for c in cards if cohort in c.cohorts]
@@ -97,11 +96,12 @@ def people(
             if (not custody or s.whereabouts.custody.value == custody)
             and (not flag or any(f.rule == flag for f in s.flags))
         ]
-        total, shown = len(rows), rows[(page - 1) * per_page : page * per_page]
+        total, rows_shown = len(rows), rows[(page - 1) * per_page : page * per_page]
     else:
         total = len(cards)
-        shown = state.directory.summaries(cards[(page - 1) * per_page : page * per_page], today)
-    return PeoplePage(total=total, page=page, per_page=per_page, people=[_summary_out(s) for s in shown])
+        rows_shown = state.directory.summaries(cards[(page - 1) * per_page : page * per_page], today)
+    shown(viewer.ctx, (s.card.id for s in rows_shown))
+    return PeoplePage(total=total, page=page, per_page=per_page, people=[_summary_out(s) for s in rows_shown])
 
 
 def _view(viewer: Viewer, person_id: str, as_of: str | None, known_on: str | None) -> PersonView:
@@ -150,12 +150,11 @@ def flags(
 @router.post("/people/{person_id}/events", response_model=ImportOut, summary="Add an event or a correction")
 def add_event(viewer: Writer, person_id: str, body: EventIn) -> ImportOut:
     assert viewer.user is not None
-    card = reachable_person(viewer.state.directory, viewer.user, Action.WRITE_EVENT, person_id)
+    card = reachable_person(viewer.ctx, viewer.state.directory, viewer.user, Action.WRITE_EVENT, person_id)
     event = {**body.event, "person": card.id}
     event.pop("cohort", None)
     summary = import_document(viewer.ctx, {"habeas": 1, "sources": body.sources, "events": [event]}, "request.json")
     viewer.state.directory.changed(card.id)
-    viewer.audit("write_event", Outcome.ALLOWED, "person", card.id)
     return ImportOut(added=summary.added, updated=summary.updated, unchanged=summary.unchanged)
 
 
@@ -164,7 +163,6 @@ def import_casefile(viewer: Importer, document: Annotated[dict[str, Any], Body()
     assert viewer.user is not None
     summary = import_document(viewer.ctx, document, "request.json")
     viewer.state.directory.changed()
-    viewer.audit("import", Outcome.ALLOWED, "system")
     return ImportOut(added=summary.added, updated=summary.updated, unchanged=summary.unchanged)
 
 
@@ -178,4 +176,6 @@ def alerts(viewer: Reader, since: str | None = None) -> dict[str, Any]:
     assert viewer.user is not None
     today = viewer.state.web.today()
     start = min(day_param(since, today - timedelta(days=1)), today)
-    return viewer.state.directory.alerts(people_in_reach(viewer.user), start, today).as_json()
+    found = viewer.state.directory.alerts(viewer.ctx, in_reach(viewer.ctx), start, today)
+    shown(viewer.ctx, (p.person for p in found.people))
+    return found.as_json()

@@ -11,6 +11,7 @@ from starlette.datastructures import UploadFile
 
 from habeas.security.access import Action
 from habeas.security.audit import Outcome
+from habeas.services import access
 from habeas.services.track import InvalidInput
 from habeas.services.web_support import reachable_person
 from habeas.web.forms import EventForm, casefile_document, import_document, import_upload, place_problems
@@ -30,17 +31,15 @@ UserManager = Annotated[Viewer, Depends(Policy.allows(Action.MANAGE_USERS))]
 def add_event(viewer: Writer, person_id: str) -> Response:
     state = viewer.state
     assert viewer.user is not None
-    card = reachable_person(state.directory, viewer.user, Action.WRITE_EVENT, person_id)
+    card = reachable_person(viewer.ctx, state.directory, viewer.user, Action.WRITE_EVENT, person_id)
     form = EventForm.read(viewer.extra["form"])
     document = casefile_document(form, card.id, state.web.today())
     try:
         summary = import_document(viewer.ctx, document)
     except InvalidInput as exc:
         place_problems(form, exc.problems)
-        viewer.audit("write_event", Outcome.FAILED, "person", card.id)
         return person_page(viewer, card.id, form=form)
     state.directory.changed(card.id)
-    viewer.audit("write_event", Outcome.ALLOWED, "person", card.id)
     done = "added" if summary.added["events"] else "unchanged"
     return RedirectResponse(f"/people/{quote(card.id, safe='')}?saved={done}", status_code=303)
 
@@ -64,10 +63,8 @@ def import_file(viewer: Importer) -> Response:
             raise InvalidInput([f"the file is larger than {state.web.max_upload_bytes // (1024 * 1024)} MiB"])
         summary = import_upload(viewer.ctx, content, filename)
     except InvalidInput as exc:
-        viewer.audit("import", Outcome.FAILED, "system")
         return render(viewer, "import.html", status=400, problems=exc.problems, summary=None, filename=filename)
     state.directory.changed()
-    viewer.audit("import", Outcome.ALLOWED, "system")
     return render(viewer, "import.html", problems=None, summary=summary, filename=filename)
 
 
@@ -102,4 +99,4 @@ def revoke_token(viewer: SignedIn, token_id: str) -> Response:
 
 @router.get("/users", response_class=HTMLResponse)
 def users(viewer: UserManager) -> Response:
-    return render(viewer, "users.html", accounts=viewer.state.accounts.users.accounts())
+    return render(viewer, "users.html", users=access.list_users(viewer.ctx))

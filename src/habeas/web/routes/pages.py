@@ -12,9 +12,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from habeas.domain.dates import DateError, parse_day
 from habeas.domain.vocabulary import SOURCE_KINDS, Custody
 from habeas.security.access import Action
-from habeas.security.audit import Outcome
-from habeas.services import ServiceError
-from habeas.services.web_support import PersonView, Summary, people_in_reach, person_view
+from habeas.services import ServiceError, security
+from habeas.services.web_support import PersonView, Summary, in_reach, person_view, shown
 from habeas.web.forms import EventForm
 from habeas.web.policy import Policy, Viewer
 from habeas.web.rendering import KINDS_SHOWN, kind_fields, render
@@ -86,7 +85,7 @@ def people(
     state, today = viewer.state, viewer.state.web.today()
     directory = state.directory
     assert viewer.user is not None
-    reach = people_in_reach(viewer.user)
+    reach = in_reach(viewer.ctx)
     q = q.strip()[:200]
     cards = [m.card for m in directory.index().search(q, reach)] if q else directory.cards(reach)
     cohorts = sorted({c for card in cards for c in card.cohorts})
@@ -99,18 +98,19 @@ def people(
         countries = sorted({s.whereabouts.country for s in rows if s.whereabouts.country})
         rows = _sorted([s for s in rows if _matches(s, custody, country, flag)], sort)
         total = len(rows)
-        shown = rows[(page - 1) * state.web.page_size : page * state.web.page_size]
+        shown_rows = rows[(page - 1) * state.web.page_size : page * state.web.page_size]
     else:
         countries = []
         if sort == "id":
             cards = sorted(cards, key=lambda c: c.id)
         total = len(cards)
-        shown = directory.summaries(cards[(page - 1) * state.web.page_size : page * state.web.page_size], today)
+        shown_rows = directory.summaries(cards[(page - 1) * state.web.page_size : page * state.web.page_size], today)
+    shown(viewer.ctx, (row.card.id for row in shown_rows))
     args = {"q": q, "custody": custody, "country": country, "cohort": cohort, "flag": flag, "sort": sort}
     return render(
         viewer,
         "people_results.html" if fragment else "people.html",
-        rows=shown,
+        rows=shown_rows,
         total=total,
         page=page,
         pages=max(1, -(-total // state.web.page_size)),
@@ -132,17 +132,12 @@ def person(viewer: Reader, person_id: str, as_of: str | None = None, known_on: s
 def viewed_person(
     viewer: Viewer, person_id: str, as_of: str | None, known_on: str | None
 ) -> tuple[PersonView, date, date | None]:
-    """One person's view as of a day and as known on a day, after the access model allows it; audited either way."""
+    """One person's view as of a day and as known on a day; the track service decides access and audits the read."""
     assert viewer.user is not None
     today = viewer.state.web.today()
     day = day_param(as_of, today)
     known = day_param(known_on, today) if known_on else None
-    try:
-        view = person_view(viewer.ctx, viewer.state.directory, viewer.user, person_id, day, known)
-    except ServiceError:
-        viewer.audit("read_person", Outcome.DENIED, "person", person_id)
-        raise
-    viewer.audit("read_person", Outcome.ALLOWED, "person", person_id)
+    view = person_view(viewer.ctx, viewer.state.directory, viewer.user, person_id, day, known)
     return view, day, known
 
 
@@ -158,7 +153,7 @@ def person_page(
     today = state.web.today()
     view, day, known = viewed_person(viewer, person_id, as_of, known_on)
     catalogue = {entry.rule.id: entry for entry in state.directory.rules()[1]}
-    viewers = state.accounts.audit.entries_for("person", person_id) if viewer.may(Action.READ_AUDIT) else None
+    viewers = security.audit_log(viewer.ctx, person=person_id) if viewer.may(Action.READ_AUDIT) else None
     return render(
         viewer,
         "person.html",
@@ -193,10 +188,11 @@ def morning(viewer: Reader, since: str | None = None) -> HTMLResponse:
     today = state.web.today()
     previous = viewer.session.previous_visit if viewer.session else None
     start = day_param(since, previous if previous and previous < today else today - timedelta(days=1))
-    reach = people_in_reach(viewer.user)
-    alerts = state.directory.alerts(reach, min(start, today), today)
+    reach = in_reach(viewer.ctx)
+    alerts = state.directory.alerts(viewer.ctx, reach, min(start, today), today)
     summaries = state.directory.all_summaries(reach, today)
     silent = _sorted([s for s in summaries if s.days_without_proof_of_life is not None], "days")
+    shown(viewer.ctx, [p.person for p in alerts.people] + [s.card.id for s in silent[:25]])
     counts = Counter(s.whereabouts.custody.value for s in summaries)
     return render(
         viewer,

@@ -15,7 +15,7 @@ from habeas.security.audit import Outcome
 from habeas.security.passwords import MAX_PASSWORD_LENGTH, verify_password
 from habeas.web.accounts import Account, Session
 from habeas.web.config import LANGUAGES
-from habeas.web.policy import Policy, Viewer
+from habeas.web.policy import Policy, Viewer, audit_as
 from habeas.web.rendering import render, safe_next
 
 router = APIRouter(include_in_schema=False)
@@ -47,7 +47,7 @@ def _start_session(viewer: Viewer, account: Account, verified: bool, next_path: 
     if verified:
         last = viewer.state.accounts.users.signed_in(account.name, datetime.now(UTC))
         previous = last.date() if last else None
-        viewer.state.accounts.audit.record(account.name, "sign_in", Outcome.ALLOWED, "user", account.name)
+        audit_as(viewer.state.base, account.name, "sign_in", Outcome.ALLOWED, "user", account.name)
     session = sessions.create(account.name, verified=verified, previous_visit=previous)
     target = next_path if verified else "/sign-in/code?next=" + quote(next_path, safe="/")
     response = RedirectResponse(target, status_code=303)
@@ -76,7 +76,7 @@ def sign_in(viewer: Public) -> Response:
     next_path = safe_next(_form_text(viewer, "next", 2000))
     address = viewer.request.client.host if viewer.request.client else "unknown"
     if not state.throttle.address_allowed(address):
-        state.accounts.audit.record("anonymous", "sign_in", Outcome.DENIED, "address", None)
+        audit_as(state.base, "anonymous", "sign_in", Outcome.DENIED, "address", None)
         return _refuse(viewer, next_path, "rate", 429)
     if minutes := state.throttle.locked_minutes(name):
         return _refuse(viewer, next_path, "locked", 429, minutes)
@@ -84,7 +84,7 @@ def sign_in(viewer: Public) -> Response:
     usable = account is not None and account.user.active
     if not verify_password(account.password_hash if usable and account else None, password) or account is None:
         locked = state.throttle.failed(name)
-        state.accounts.audit.record(name if usable else "unknown-user", "sign_in", Outcome.DENIED, "user", None)
+        audit_as(state.base, name if usable else "unknown-user", "sign_in", Outcome.DENIED, "user", None)
         if locked:
             return _refuse(viewer, next_path, "locked", 429, state.throttle.locked_minutes(name))
         return _refuse(viewer, next_path, "wrong", 401)
@@ -141,7 +141,7 @@ def code(viewer: Pending) -> Response:
     entered = "".join(_form_text(viewer, "code", 20).split())
     if state.throttle.locked_minutes(name) or not _code_ok(viewer, secret, entered):
         locked = state.throttle.failed(name) or state.throttle.locked_minutes(name) > 0
-        state.accounts.audit.record(name, "sign_in_code", Outcome.DENIED, "user", name)
+        audit_as(state.base, name, "sign_in_code", Outcome.DENIED, "user", name)
         if locked:
             state.accounts.sessions.delete(viewer.session.id)
             response = _refuse(viewer, next_path, "locked", 429, state.throttle.locked_minutes(name))
@@ -160,7 +160,7 @@ def code(viewer: Pending) -> Response:
         )
     if enrolling:
         state.accounts.users.set_totp_secret(name, secret)
-        state.accounts.audit.record(name, "enrol_second_factor", Outcome.ALLOWED, "user", name)
+        audit_as(state.base, name, "enrol_second_factor", Outcome.ALLOWED, "user", name)
     state.throttle.succeeded(name)
     return _start_session(viewer, viewer.account, True, next_path)
 
@@ -170,9 +170,7 @@ def sign_out(viewer: Public) -> Response:
     web = viewer.state.web
     if viewer.session is not None:
         viewer.state.accounts.sessions.delete(viewer.session.id)
-        viewer.state.accounts.audit.record(
-            viewer.session.user, "sign_out", Outcome.ALLOWED, "user", viewer.session.user
-        )
+        audit_as(viewer.state.base, viewer.session.user, "sign_out", Outcome.ALLOWED, "user", viewer.session.user)
     response = RedirectResponse("/sign-in", status_code=303)
     response.delete_cookie(web.session_cookie, path="/", secure=web.secure_cookies, httponly=True)
     return response

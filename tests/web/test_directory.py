@@ -1,0 +1,81 @@
+"""The web app's memory of who is in the database: bulk and one-by-one summaries agree, and writes refresh it."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import yaml
+from web_helpers import TODAY, make_database
+
+from habeas.domain.whereabouts import derive_whereabouts
+from habeas.rules.engine import check_timeline
+from habeas.security.access import Scope
+from habeas.services import Actor, Context, check, track
+from habeas.services.web_support import Directory
+
+EVERYONE = Scope(all_records=True)
+
+
+def _directory(folder: Path, freshness: float = 5.0) -> tuple[Directory, Context]:
+    ctx = Context(make_database(folder), Actor("admin"))
+    return Directory(ctx, freshness_seconds=freshness), ctx
+
+
+def _shape(summary):  # type: ignore[no-untyped-def]
+    return summary.whereabouts.as_json(), [(f.rule, f.severity, f.certainty, f.evidence) for f in summary.flags]
+
+
+def test_summaries_in_bulk_equal_what_the_services_derive(tmp_path: Path) -> None:
+    directory, ctx = _directory(tmp_path)
+    cards = directory.cards(EVERYONE)
+    bulk = {pid: _shape(s) for pid, s in directory._compute(cards, TODAY).items()}
+    settings = check.rule_settings(ctx)
+    by_service = {}
+    for card in cards:
+        timeline = track.timeline(ctx, card.id)
+        flags = check_timeline(timeline, TODAY, settings)
+        by_service[card.id] = (
+            derive_whereabouts(timeline, TODAY).as_json(),
+            [(f.rule, f.severity, f.certainty, f.evidence) for f in flags],
+        )
+    assert bulk == by_service
+    assert len(bulk) == 4 and any(c.cohorts for c in cards)  # cohort members take the other path
+
+
+def test_the_warm_up_summarises_everyone_and_stops_when_asked(tmp_path: Path) -> None:
+    directory, _ = _directory(tmp_path)
+    stop = threading.Event()
+    worker = threading.Thread(target=directory.warm, args=(lambda: TODAY, stop))
+    worker.start()
+    for _ in range(200):
+        if len(directory._cache.summaries) == 4:
+            break
+        stop.wait(0.05)
+    stop.set()
+    worker.join(timeout=10)
+    assert not worker.is_alive()
+    assert set(directory._cache.summaries) == {c.id for c in directory.cards(EVERYONE)}
+
+
+def test_an_import_elsewhere_is_noticed(tmp_path: Path) -> None:
+    directory, ctx = _directory(tmp_path, freshness=0)
+    assert [m.card.id for m in directory.index().search("Nueva Persona", EVERYONE)] == []
+    more = tmp_path / "more.yaml"
+    more.write_text(yaml.safe_dump({"habeas": 1, "people": [{"id": "new-p", "name": "Nueva Persona Sintética"}]}))
+    track.import_casefiles(ctx, [more])
+    assert [m.card.id for m in directory.index().search("Nueva Persona", EVERYONE)] == ["new-p"]
+
+
+def test_a_write_refreshes_that_person_without_rebuilding_the_index(tmp_path: Path) -> None:
+    directory, ctx = _directory(tmp_path)
+    index = directory.index()
+    before = directory.summaries([directory.card("ahr")], TODAY)[0]  # type: ignore[list-item]
+    event = tmp_path / "event.yaml"
+    event.write_text(yaml.safe_dump({"habeas": 1, "events": [
+        {"person": "ahr", "kind": "proof_of_life", "date": "2025-05-31", "evidence": "call"}]}))  # fmt: skip
+    track.import_casefiles(ctx, [event])
+    directory.changed("ahr")
+    after = directory.summaries([directory.card("ahr")], TODAY)[0]  # type: ignore[list-item]
+    assert before.days_without_proof_of_life == 77 and after.days_without_proof_of_life == 1
+    assert directory.index() is index
