@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -212,7 +212,7 @@ def users_list(fmt: FormatOption = OutputFormat.table, db: DbOption = None, user
     ctx = context(db, user=user)
     with user_errors():
         users = access.list_users(ctx)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"name": u.name, "role": str(u.role), "active": u.active, "groups": [g.name for g in u.groups],
          "password": has}
         for u, has in users

@@ -182,7 +182,8 @@ def audit_log(
         query = query.where(AuditEntryRow.at >= since.isoformat())  # ISO text sorts as time
     with ctx.engine.connect() as connection:
         entries = [AuditEntry(**row._mapping) for row in connection.execute(query)]
-    records = [r for r in (("person", person), ("user", user)) if r[1] is not None] or [(None, None)]
+    records: list[tuple[str | None, str | None]] = [(k, v) for k, v in (("person", person), ("user", user)) if v]
+    records = records or [(None, None)]
     access.audit(ctx, "read_audit", records=records)
     return entries
 
@@ -503,7 +504,9 @@ def publication_tables(
         )  # fmt: skip
     if flagged:
         people = {t.person.id: t.person for t in timelines}
-        cells = {(rule, None): [people[p] for p in sorted(ids)] for rule, ids in flagged.items()}
+        cells: dict[tuple[str, str | None], list[Person]] = {
+            (rule, None): [people[p] for p in sorted(ids)] for rule, ids in flagged.items()
+        }
         tables.append(
             PublicationTable(
                 "flags-by-rule", f"People flagged on {day.isoformat()}, by due-process rule", "rule",

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, or_
 
 from habeas.security.crypto import FieldContext, Keyring, envelope_key_id, rotate
 from habeas.security.search import blind_index, name_tokens
-from habeas.store.tables import Base, IdentifierIndexRow, NameTokenRow
+from habeas.store.tables import Base
 
 BATCH = 500
 
@@ -129,7 +129,7 @@ def _batches(connection: Connection, table: Table, id_column: str, columns: tupl
         query = select(key, *(table.c[c] for c in columns)).where(or_(*(table.c[c].is_not(None) for c in columns)))
         if last is not None:
             query = query.where(key > last)
-        rows = connection.execute(query.order_by(key).limit(BATCH)).all()
+        rows = list(connection.execute(query.order_by(key).limit(BATCH)).all())
         if not rows:
             return
         yield rows
@@ -169,8 +169,8 @@ def _open(keyring: Keyring, column: str, person_id: str, envelope: str | None, e
 
 def _rebuild_indexes(connection: Connection, keyring: Keyring, counts: RotationCounts) -> None:
     """The identifier index and name tokens, recomputed under the primary key (as the repository writes them)."""
-    connection.execute(delete(IdentifierIndexRow.__table__))
-    connection.execute(delete(NameTokenRow.__table__))
+    connection.execute(delete(_table("identifier_index")))
+    connection.execute(delete(_table("name_tokens")))
     columns = ("name_enc", "aliases_enc", "identifiers_enc")
     for rows in _batches(connection, _table("people"), "id", columns):
         digests, tokens = [], []
@@ -182,8 +182,8 @@ def _rebuild_indexes(connection: Connection, keyring: Keyring, counts: RotationC
                                  *_open(keyring, "aliases", person_id, aliases_enc, [])] if n]  # fmt: skip
             tokens += [{"person_id": person_id, "token": t} for t in (name_tokens(keyring, *names) if names else ())]
         if digests:
-            connection.execute(insert(IdentifierIndexRow.__table__), digests)
+            connection.execute(insert(_table("identifier_index")), digests)
         if tokens:
-            connection.execute(insert(NameTokenRow.__table__), tokens)
+            connection.execute(insert(_table("name_tokens")), tokens)
         counts.identifier_index += len(digests)
         counts.name_tokens += len(tokens)
