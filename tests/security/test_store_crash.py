@@ -9,6 +9,7 @@ pay twenty interpreter start-ups.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -177,7 +178,8 @@ def test_an_import_killed_at_random_points_leaves_the_database_as_it_was(sqlite_
             pid = importer.start(casefile, database)
             wait_for_write_lock(database, pid)
             time.sleep(rng.uniform(0, 0.8 * write_time))
-            os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):  # it may have finished already (checked below)
+                os.kill(pid, signal.SIGKILL)
             status = importer.wait()
             now = state(database)
             if os.WIFEXITED(status):
