@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import calendar
 import random
 import statistics
 import subprocess
@@ -21,6 +22,10 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
+
+from habeas.domain.dates import DateRange
+from habeas.domain.model import Event
+from habeas.settings import Settings
 
 OUT = Path(__file__).resolve().parent / "out"
 # fmt: off
@@ -39,8 +44,13 @@ SURNAMES = (
 )
 # fmt: on
 COUNTRIES = ("VE", "HN", "GT", "SV", "MX", "CO", "NI", "EC", "CU", "HT")
-FACILITIES = ("Example Processing Center", "Example County Jail", "Example Service Processing Center",
-              "Example Detention Facility", "Example Contract Facility")  # fmt: skip
+FACILITIES = (
+    "Example Processing Center",
+    "Example County Jail",
+    "Example Service Processing Center",
+    "Example Detention Facility",
+    "Example Contract Facility",
+)
 PASSWORD = "bench password, not a secret"
 
 
@@ -48,57 +58,63 @@ def synthetic_name(rng: random.Random) -> str:
     return f"{rng.choice(GIVEN)} {rng.choice(GIVEN)} {rng.choice(SURNAMES)} {rng.choice(SURNAMES)}"
 
 
-def _events(rng: random.Random, pid: str, per_person: int) -> list[dict[str, Any]]:
-    """A plausible, fictitious custody history of ``per_person`` events."""
+def _events(rng: random.Random, pid: str, per_person: int) -> list[Event]:
+    """A plausible, fictitious custody history of ``per_person`` events, some with uncertain dates."""
+    made: list[Event] = []
+
+    def add(kind: str, when: DateRange, **attrs: Any) -> None:
+        made.append(Event(f"{pid}-e{len(made)}", kind, when, person=pid, attrs=attrs, sources=("bench-src",)))
+
     day = date(2023, 1, 1) + timedelta(days=rng.randrange(700))
-    written: list[dict[str, Any]] = [
-        {"kind": "apprehended", "date": day.isoformat(), "agency": "CBP"},
-        {"kind": "booked_in", "date": day.isoformat()[:7] if rng.random() < 0.2 else day.isoformat(),
-         "facility": rng.choice(FACILITIES)},
-        {"kind": "claim_filed", "date": day.isoformat()[:4], "claim": "asylum"},
-    ]  # fmt: skip
-    while len(written) < per_person - 1:
+    add("apprehended", DateRange.day(day), agency="CBP")
+    month_end = day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    month = DateRange(day.replace(day=1), month_end, day.isoformat()[:7])
+    add("booked_in", month if rng.random() < 0.2 else DateRange.day(day), facility=rng.choice(FACILITIES))
+    add("claim_filed", DateRange(date(day.year, 1, 1), date(day.year, 12, 31), str(day.year)), claim="asylum")
+    while len(made) < per_person - 1:
         day += timedelta(days=rng.randrange(5, 60))
         kind = rng.choice(("transferred", "hearing_scheduled", "contact", "proof_of_life", "inquiry"))
         fields: dict[str, Any] = {
             "transferred": {"facility": rng.choice(FACILITIES)},
-            "hearing_scheduled": {"scheduled_for": (day + timedelta(days=30)).isoformat()},
+            "hearing_scheduled": {"scheduled_for": DateRange.day(day + timedelta(days=30))},
             "contact": {"party": "attorney", "direct": rng.random() < 0.5},
             "proof_of_life": {"evidence": "call"},
             "inquiry": {"by": "attorney", "to": "ICE"},
         }[kind]
-        written.append({"kind": kind, "date": day.isoformat(), **fields})
+        add(kind, DateRange.day(day), **fields)
     day += timedelta(days=rng.randrange(5, 90))
-    written.append({"kind": "removed", "date": f"{day.isoformat()}/{(day + timedelta(days=2)).isoformat()}",
-                    "destination": rng.choice(COUNTRIES)})  # fmt: skip
-    return [{"id": f"{pid}-e{i}", "person": pid, "sources": ["bench-src"], **w} for i, w in enumerate(written)]
+    last = day + timedelta(days=2)
+    add("removed", DateRange(day, last, f"{day.isoformat()}/{last.isoformat()}"), destination=rng.choice(COUNTRIES))
+    return made
+
+
+def bench_settings(url: str, people: int) -> Settings:
+    """Where the bench database's keys live: beside it, never in the user's habeas home."""
+    return Settings(data_dir=OUT / f"home-{people}", database_url=url, config_path=OUT / "habeas.toml")
 
 
 def build(url: str, people: int, per_person: int, chunk: int = 2000) -> None:
-    """Fill the database through the repository, a chunk of people per transaction."""
+    """Fill the database through the repository (names encrypted, search tokens made), a chunk per transaction."""
     from sqlalchemy.orm import Session
 
-    from habeas.domain.codec import event_from_written
-    from habeas.domain.dates import parse_date
     from habeas.domain.model import Person, Source
     from habeas.ingest.casefile import CaseFile
     from habeas.services import Actor, Context, track
-    from habeas.settings import Settings
     from habeas.store.repository import Repository
 
-    ctx = Context(Settings.load(database_url=url), Actor("bench"))
-    track.init_database(ctx)
+    ctx = Context(bench_settings(url, people), Actor("bench"))
+    track.init_database(ctx)  # "bench" becomes the database's first admin
     rng = random.Random(7)
-    source = Source("bench-src", "dataset", title="Synthetic benchmark records", date=parse_date("2025-01-01"))
+    source = Source("bench-src", "dataset", title="Synthetic benchmark records", date=DateRange.day(date(2025, 1, 1)))
     started = time.perf_counter()
     for first in range(0, people, chunk):
         batch = CaseFile(sources=[source] if first == 0 else [])
         for n in range(first, min(first + chunk, people)):
             pid = f"b{n:06d}"
             batch.people.append(Person(pid, synthetic_name(rng), citizenship=rng.choice(COUNTRIES)))
-            batch.events += [event_from_written(e) for e in _events(rng, pid, per_person)]
+            batch.events += _events(rng, pid, per_person)
         with Session(ctx.engine) as session:
-            Repository(session).add_casefile(batch, "bench", [])
+            Repository(session, ctx.keyring).add_casefile(batch, "bench", [])
             session.commit()
         done = min(first + chunk, people)
         rate = done / (time.perf_counter() - started)
@@ -116,26 +132,32 @@ def make_app():  # type: ignore[no-untyped-def]
     """
     import os
 
-    from habeas.security.access import AccessGroup
-    from habeas.settings import Settings
     from habeas.web.accounts import MemoryUserStore, Session, digest, memory_accounts, utc_now
     from habeas.web.app import create_app
     from habeas.web.config import WebSettings
 
     users = MemoryUserStore()
-    users.add("bench", "editor", PASSWORD, [AccessGroup("everyone", all_records=True)])
+    users.add("bench", "admin", PASSWORD)  # the database's first admin: `habeas init` made "bench" one
     accounts = memory_accounts(users)
     now, session_id = utc_now(), os.environ["HABEAS_BENCH_SESSION"]
     accounts.sessions._by_digest[digest(session_id)] = Session(session_id, "bench", "csrf", now, now, True)  # type: ignore[attr-defined]
-    settings = Settings.load(database_url=os.environ["HABEAS_BENCH_URL"], config_path=OUT / "habeas.toml")
+    settings = bench_settings(os.environ["HABEAS_BENCH_URL"], int(os.environ["HABEAS_BENCH_PEOPLE"]))
     return create_app(settings, accounts, WebSettings(secure_cookies=False, session_idle_minutes=600))
 
 
 def serve(port: int, workers: int) -> None:
     import uvicorn
 
-    uvicorn.run("bench_web:make_app", factory=True, host="127.0.0.1", port=port, workers=workers,
-                app_dir=str(Path(__file__).parent), log_level="warning", access_log=False)  # fmt: skip
+    uvicorn.run(
+        "bench_web:make_app",
+        factory=True,
+        host="127.0.0.1",
+        port=port,
+        workers=workers,
+        app_dir=str(Path(__file__).parent),
+        log_level="warning",
+        access_log=False,
+    )
 
 
 def _typo(rng: random.Random, name: str) -> str:
@@ -203,7 +225,12 @@ def measure(url: str, people: int, clients: int, requests: int, port: int, worke
     base = f"http://127.0.0.1:{port}"
     (OUT / "habeas.toml").write_text("# rule defaults\n")
     session = secrets.token_urlsafe(32)
-    environment = {**os.environ, "HABEAS_BENCH_URL": url, "HABEAS_BENCH_SESSION": session}
+    environment = {
+        **os.environ,
+        "HABEAS_BENCH_URL": url,
+        "HABEAS_BENCH_SESSION": session,
+        "HABEAS_BENCH_PEOPLE": str(people),
+    }
     command = [sys.executable, __file__, "--serve", "--port", str(port), "--workers", str(workers)]
     server = subprocess.Popen(command, env=environment)
     cookie = {"habeas-session": session}
@@ -212,12 +239,14 @@ def measure(url: str, people: int, clients: int, requests: int, port: int, worke
         start = time.perf_counter()
         for _ in range(workers * 3):  # each worker builds its own index and summaries
             httpx.get(base + "/people?sort=days", cookies=cookie, timeout=3600).raise_for_status()
-        print(f"warm-up (name index and today's summaries of {people:,} people, {workers} worker(s)): "
-              f"{time.perf_counter() - start:.1f} s")  # fmt: skip
+        print(
+            f"warm-up (name index and today's summaries of {people:,} people, {workers} worker(s)): "
+            f"{time.perf_counter() - start:.1f} s"
+        )
         rng = random.Random(11)
         chosen = [rng.randrange(people) for _ in range(requests)]
         pages = [f"/people/b{n:06d}" for n in chosen]
-        names = _names(url, chosen)
+        names = _names(url, people, chosen)
         searches = [f"/people?q={_typo(rng, names[n])}" for n in chosen]
         asyncio.run(_load(base, cookie, pages[:40] + searches[:40], clients))  # warm up
         for label, paths in (("person page", pages), ("search", searches)):
@@ -229,13 +258,12 @@ def measure(url: str, people: int, clients: int, requests: int, port: int, worke
         server.wait(timeout=30)
 
 
-def _names(url: str, chosen: list[int]) -> dict[int, str]:
-    """The synthetic names of the chosen people, read back through the track service."""
+def _names(url: str, people: int, chosen: list[int]) -> dict[int, str]:
+    """The synthetic names of the chosen people, read back (decrypted) through the store."""
     from habeas.services import Actor, Context
     from habeas.services.track import repository
-    from habeas.settings import Settings
 
-    ctx = Context(Settings.load(database_url=url), Actor("bench"))
+    ctx = Context(bench_settings(url, people), Actor("bench"))
     with repository(ctx) as repo:
         return {n: repo.person(f"b{n:06d}").name or "" for n in set(chosen)}  # type: ignore[union-attr]
 
