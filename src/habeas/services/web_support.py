@@ -18,7 +18,7 @@ from datetime import date
 from habeas.domain.model import Event, Person
 from habeas.domain.timeline import Timeline, build_timeline
 from habeas.domain.whereabouts import Whereabouts, derive_whereabouts
-from habeas.rules.alerts import Alerts
+from habeas.rules.alerts import Alerts, by_person, changes
 from habeas.rules.engine import check_timeline
 from habeas.rules.flag import Flag, Severity
 from habeas.rules.settings import RuleSettings
@@ -192,7 +192,7 @@ class _Cache:
     summaries: dict[str, Summary] = field(default_factory=dict)
     stamp: tuple[int, int] | None = None
     checked_at: float = 0.0
-    alerts: dict[tuple[Scope, date, date], Alerts] = field(default_factory=dict)
+    before: dict[date, dict[str, tuple[Flag, ...]]] = field(default_factory=dict)
 
 
 class Directory:
@@ -245,7 +245,8 @@ class Directory:
                 self._cache = _Cache(stamp=stamp, checked_at=time.monotonic())
             else:
                 self._cache.summaries.pop(person_id, None)
-                self._cache.alerts = {}
+                for flags in self._cache.before.values():
+                    flags.pop(person_id, None)
                 self._cache.stamp = stamp  # our own write: not a reason to rebuild the index
 
     def index(self) -> NameIndex:
@@ -289,9 +290,8 @@ class Directory:
             self._store(cache, as_of, self._compute(missing[chunk : chunk + WARM_CHUNK], as_of))
         return [s for c in self.cards(reach) if (s := cache.summaries.get(c.id)) is not None]
 
-    def _compute(self, cards: Sequence[PersonCard], as_of: date) -> dict[str, Summary]:
-        """Summaries of a chunk of people, their events read in one query (cohort members one by one)."""
-        settings = self.rules()[0]
+    def _timelines(self, cards: Sequence[PersonCard], known_on: date | None = None) -> list[Timeline]:
+        """Timelines of a chunk of people, their events read in one query (cohort members one by one)."""
         with track.repository(self.base) as repo:
             people = [p for c in cards if (p := repo.person(c.id)) is not None]
             alone = [p.id for p in people if not p.cohorts]
@@ -302,12 +302,22 @@ class Directory:
                 if person.cohorts:
                     own[person.id] = repo.events_for(person)
             sources = repo.sources({s for events in own.values() for e in events for s in e.sources})
+        return [build_timeline(person, own.get(person.id, []), sources, known_on) for person in people]
+
+    def _compute(self, cards: Sequence[PersonCard], as_of: date) -> dict[str, Summary]:
+        settings = self.rules()[0]
         computed = {}
-        for person in people:
-            timeline = build_timeline(person, own.get(person.id, []), sources)
+        for timeline in self._timelines(cards):
             flags = tuple(check_timeline(timeline, as_of, settings))
-            computed[person.id] = Summary(PersonCard.of(person), derive_whereabouts(timeline, as_of), flags)
+            computed[timeline.person.id] = Summary(
+                PersonCard.of(timeline.person), derive_whereabouts(timeline, as_of), flags
+            )
         return computed
+
+    def _flags_then(self, cards: Sequence[PersonCard], since: date) -> dict[str, tuple[Flag, ...]]:
+        """Each person's flags as of ``since`` with what was known on ``since`` (the morning report's "before")."""
+        settings = self.rules()[0]
+        return {t.person.id: tuple(check_timeline(t, since, settings)) for t in self._timelines(cards, since)}
 
     def _store(self, cache: _Cache, as_of: date, computed: dict[str, Summary]) -> None:
         with self._lock:
@@ -332,20 +342,23 @@ class Directory:
                 pass  # the database is being upgraded or is not there yet; try again later
             stop.wait(self.freshness_seconds)
 
-    def alerts(self, ctx: Context, reach: Scope, since: date, today: date) -> Alerts:
-        """The morning report's alerts for the people ``ctx``'s user may reach, kept until something changes.
+    def alerts(self, reach: Scope, since: date, today: date) -> Alerts:
+        """Flags new or graver today than on ``since`` for the people in reach (what `habeas alerts` reports).
 
-        Computed by the check service as the acting user (which audits what it reads); people
-        with the same reach share the result.
+        The "before" check runs as of ``since`` with what was known then, once per day asked about,
+        so a clock that crossed a threshold in between shows up as well as newly reported events.
         """
+        now = self.all_summaries(reach, today)
         cache = self._fresh()
-        key = (reach, since, today)
-        found = cache.alerts.get(key)
-        if found is None:
-            found = check.alerts(ctx, since, today)
+        with self._lock:
+            before = cache.before.setdefault(since, {})
+        missing = [s.card for s in now if s.card.id not in before]
+        for chunk in range(0, len(missing), WARM_CHUNK):
+            computed = self._flags_then(missing[chunk : chunk + WARM_CHUNK], since)
             with self._lock:
-                cache.alerts[key] = found
-        return found
+                before.update(computed)
+        found = [a for s in now for a in changes(before.get(s.card.id, ()), s.flags)]
+        return by_person(since, today, found)
 
 
 # -- one person, guarded --------------------------------------------------------------

@@ -176,6 +176,6 @@ def alerts(viewer: Reader, since: str | None = None) -> dict[str, Any]:
     assert viewer.user is not None
     today = viewer.state.web.today()
     start = min(day_param(since, today - timedelta(days=1)), today)
-    found = viewer.state.directory.alerts(viewer.ctx, in_reach(viewer.ctx), start, today)
+    found = viewer.state.directory.alerts(in_reach(viewer.ctx), start, today)
     shown(viewer.ctx, (p.person for p in found.people))
     return found.as_json()

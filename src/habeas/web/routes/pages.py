@@ -189,7 +189,7 @@ def morning(viewer: Reader, since: str | None = None) -> HTMLResponse:
     previous = viewer.session.previous_visit if viewer.session else None
     start = day_param(since, previous if previous and previous < today else today - timedelta(days=1))
     reach = in_reach(viewer.ctx)
-    alerts = state.directory.alerts(viewer.ctx, reach, min(start, today), today)
+    alerts = state.directory.alerts(reach, min(start, today), today)
     summaries = state.directory.all_summaries(reach, today)
     silent = _sorted([s for s in summaries if s.days_without_proof_of_life is not None], "days")
     shown(viewer.ctx, [p.person for p in alerts.people] + [s.card.id for s in silent[:25]])
