@@ -49,6 +49,7 @@ def test_an_invalid_date_is_reported_next_to_the_date_and_nothing_is_stored(fres
     assert response.status_code == 400
     assert re.search(r'id="problem-date-1">[^<]*2025-13-45', response.text)
     assert 'value="2025-13-45"' in response.text  # what was typed stays in the form
+    assert re.search(r'<input id="date"[^>]*problem-date-1"[^>]* aria-invalid="true"', response.text)
     assert _event_count(fresh_site) == events
 
 
