@@ -12,6 +12,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from edtf import parse_edtf, struct_time_to_date
@@ -124,24 +125,30 @@ def parse_date(value: Any) -> DateRange:
         raise DateError(
             f"{value!r} is not a date; write an EDTF date such as 2025-03-15, 2025-03 or 2025-03-15/2025-03-16"
         )
-    text = value.strip()
-    if text.endswith("T00:00:00") or "T" in text:
+    return _parse_text(value.strip())
+
+
+@lru_cache(maxsize=65_536)
+def _parse_text(text: str) -> DateRange:
+    # The EDTF grammar is slow to run (milliseconds a date) and case files repeat dates: remember them.
+    written = text
+    if "T" in text:
         text = text.split("T")[0]
     try:
         parsed = parse_edtf(text)
         lower_struct, upper_struct = parsed.lower_strict(), parsed.upper_strict()
     except Exception as exc:  # edtf raises several exception types for bad input
         raise DateError(
-            f"{value!r} is not a valid EDTF date (examples: 2025-03-15, 2025-03, 2024, "
+            f"{written!r} is not a valid EDTF date (examples: 2025-03-15, 2025-03, 2024, "
             "2025-03-15/2025-03-16, 2025-03~, 2024-08-29?)"
         ) from exc
     if lower_struct is None or upper_struct is None or ".." in text or text.endswith("/") or text.startswith("/"):
-        raise DateError(f"{value!r}: open-ended or unknown intervals are not accepted; give both ends")
+        raise DateError(f"{written!r}: open-ended or unknown intervals are not accepted; give both ends")
     lower, upper = struct_time_to_date(lower_struct), struct_time_to_date(upper_struct)
     if upper < lower:
-        raise DateError(f"{value!r}: the range ends ({upper}) before it starts ({lower})")
+        raise DateError(f"{written!r}: the range ends ({upper}) before it starts ({lower})")
     lower, upper = _widen(lower, upper, text)
-    return DateRange(lower, upper, value.strip())
+    return DateRange(lower, upper, written)
 
 
 def parse_day(value: str) -> date:

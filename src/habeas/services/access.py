@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from habeas.security.access import SYSTEM, AccessGroup, Action, Resource, Role, Scope, User, decide, scope
@@ -67,11 +67,18 @@ def audit(
     action: str,
     outcome: str = Outcome.ALLOWED,
     records: Sequence[tuple[str | None, str | None]] = ((None, None),),
+    connection: Connection | None = None,
 ) -> None:
-    """Record who did what to which records; never the records' values."""
+    """Record who did what to which records; never the records' values.
+
+    With ``connection`` the entries are written in the caller's transaction (an import and
+    its audit entries commit together); the checkpoint is then signed by the next audit.
+    """
     if not records:
         return
-    entries = record_many(ctx.audit_sink, ctx.actor.name, action, str(outcome), list(records))
+    entries = record_many(ctx.audit_sink, ctx.actor.name, action, str(outcome), list(records), connection)
+    if connection is not None:
+        return
     last_signed = ctx.audit_sink.last_checkpoint()
     behind = entries[-1].seq - (last_signed.seq if last_signed else 0)
     if behind >= CHECKPOINT_EVERY or action in SIGNED_AT_ONCE:
@@ -139,6 +146,8 @@ def add_user(ctx: Context, name: str, role: Role, password: str | None = None) -
 def set_password(ctx: Context, name: str, password: str) -> None:
     if name != ctx.actor.name:
         require(ctx, Action.MANAGE_USERS)
+    else:
+        acting_user(ctx)  # a deactivated user may not change even their own password
     with Session(ctx.engine) as session, session.begin():
         row = session.get(UserRow, name)
         if row is None:

@@ -131,10 +131,14 @@ def _store(repo: Repository, ctx: Context, casefile: CaseFile, files: list[dict[
         repo.session.rollback()
         access.audit(ctx, "import", Outcome.FAILED, [("import", None)])
         raise InvalidInput(exc.problems) from exc
+    if not summary.nothing_new:
+        # The audit entries join the import's transaction: a crash leaves both, or neither.
+        touched = dict.fromkeys([p.id for p in casefile.people] + [e.person for e in casefile.events if e.person])
+        records = [("import", str(summary.import_id))] + [("person", p) for p in touched]
+        access.audit(ctx, "import", records=records, connection=repo.session.connection())
     repo.session.commit()
     if not summary.nothing_new:
-        touched = dict.fromkeys([p.id for p in casefile.people] + [e.person for e in casefile.events if e.person])
-        access.audit(ctx, "import", records=[("import", str(summary.import_id))] + [("person", p) for p in touched])
+        access.sign_checkpoint(ctx)
     return summary
 
 
@@ -206,6 +210,12 @@ def timelines(
             if cohort is not None:
                 people = [p for p in people if cohort in p.cohorts]
         else:
+            if within == NOTHING:
+                access.audit(ctx, "read_person", Outcome.DENIED, [("cohort", cohort)])
+                raise access.Forbidden(
+                    f"{ctx.actor.name} has access to no records; an admin can grant a group with "
+                    f"`habeas users grant {ctx.actor.name} --group GROUP`"
+                )
             people = repo.people(cohort, within)
         everyone = not person_ids and cohort is None and within.all_records
         ids = [p.id for p in people]

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
 from habeas.security.audit import AuditEntry, Checkpoint, SequenceConflict, next_entry
@@ -22,16 +22,24 @@ class SqlAuditSink:
     def append(self, entry: AuditEntry) -> None:
         self.append_many([entry])
 
-    def append_many(self, entries: Sequence[AuditEntry]) -> None:
+    def append_many(self, entries: Sequence[AuditEntry], connection: Connection | None = None) -> None:
+        """Append in a short transaction of its own, or inside the caller's (``connection``)."""
         try:
-            with self.engine.begin() as connection:
-                last = connection.execute(select(AuditEntryRow.seq).order_by(AuditEntryRow.seq.desc()).limit(1))
-                last_seq = last.scalar() or 0
-                if entries and entries[0].seq != last_seq + 1:
-                    raise SequenceConflict(f"expected audit entry {last_seq + 1}, got {entries[0].seq}")
-                connection.execute(AuditEntryRow.__table__.insert(), [asdict(e) for e in entries])
+            if connection is not None:
+                self._insert(connection, entries)
+                return
+            with self.engine.begin() as own:
+                self._insert(own, entries)
         except IntegrityError as exc:
             raise SequenceConflict("another writer took the next audit sequence number") from exc
+
+    @staticmethod
+    def _insert(connection: Connection, entries: Sequence[AuditEntry]) -> None:
+        last = connection.execute(select(AuditEntryRow.seq).order_by(AuditEntryRow.seq.desc()).limit(1))
+        last_seq = last.scalar() or 0
+        if entries and entries[0].seq != last_seq + 1:
+            raise SequenceConflict(f"expected audit entry {last_seq + 1}, got {entries[0].seq}")
+        connection.execute(AuditEntryRow.__table__.insert(), [asdict(e) for e in entries])
 
     def append_checkpoint(self, checkpoint: Checkpoint) -> None:
         try:
@@ -40,9 +48,13 @@ class SqlAuditSink:
         except IntegrityError:
             pass  # another process signed the same entry first: the chain is already vouched for
 
-    def last_entry(self) -> AuditEntry | None:
-        with self.engine.connect() as connection:
-            row = connection.execute(select(AuditEntryRow).order_by(AuditEntryRow.seq.desc()).limit(1)).first()
+    def last_entry(self, connection: Connection | None = None) -> AuditEntry | None:
+        query = select(AuditEntryRow).order_by(AuditEntryRow.seq.desc()).limit(1)
+        if connection is not None:
+            row = connection.execute(query).first()
+        else:
+            with self.engine.connect() as own:
+                row = own.execute(query).first()
         return AuditEntry(**row._mapping) if row is not None else None
 
     def last_checkpoint(self) -> Checkpoint | None:
@@ -63,11 +75,19 @@ class SqlAuditSink:
 
 
 def record_many(
-    sink: SqlAuditSink, actor: str, action: str, outcome: str, records: Sequence[tuple[str | None, str | None]]
+    sink: SqlAuditSink,
+    actor: str,
+    action: str,
+    outcome: str,
+    records: Sequence[tuple[str | None, str | None]],
+    connection: Connection | None = None,
 ) -> list[AuditEntry]:
-    """Append one entry per (record type, record id) in a single transaction (a list of 5,000 reads)."""
-    for _attempt in range(10):
-        previous = sink.last_entry()
+    """Append one entry per (record type, record id) in a single transaction (a list of 5,000 reads).
+
+    With ``connection`` the entries join the caller's transaction: they commit or vanish with it.
+    """
+    for _attempt in range(1 if connection is not None else 10):
+        previous = sink.last_entry(connection)
         at = datetime.now(UTC)
         chain: list[AuditEntry] = []
         for record_type, record_id in records:
@@ -77,8 +97,10 @@ def record_many(
             )  # fmt: skip
             chain.append(previous)
         try:
-            sink.append_many(chain)
+            sink.append_many(chain, connection)
         except SequenceConflict:
+            if connection is not None:
+                raise
             continue
         return chain
     raise SequenceConflict("could not append to the audit log: other writers kept taking the next sequence number")
