@@ -336,14 +336,17 @@ def _print_current_flags(ctx: Context, person: str, as_of: date, known_on: date 
     if not flags:
         console.print("No flags.")
         return
-    table = Table(title="Flags", title_justify="left")
-    for column in ("severity", "rule", "explanation"):
-        table.add_column(column, overflow="fold")
+    table = Table(title="Flags (prompts for review by counsel, not legal advice)", title_justify="left", expand=True)
+    table.add_column("severity", no_wrap=True)
+    table.add_column("what the record shows", ratio=1)
     for flag in flags:
         data = flag.as_json() if hasattr(flag, "as_json") else flag
         style = {"critical": "bold red", "warning": "yellow"}.get(data["severity"], "")
-        certainty = "" if data.get("certainty") == "certain" else " (possible)"
-        table.add_row(Text(data["severity"] + certainty, style=style), data["rule"], data["explanation"])
+        certainty = "" if data.get("certainty") == "certain" else "\n(possible)"
+        body = Text(data["title"], style="bold")
+        body.append("\n" + data["explanation"])
+        body.append(f"\n{data['rule']} · evidence: {', '.join(data['evidence'])}", style="dim")
+        table.add_row(Text(data["severity"] + certainty, style=style), body)
     console.print(table)
 
 
