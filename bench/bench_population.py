@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from common import detentions_csv
 
 from habeas.analytics.population import daily_population
-from habeas.services import Actor, Context, datasets
+from habeas.services import Actor, Context, datasets, track
 from habeas.settings import Settings
 
 
@@ -33,6 +33,7 @@ def imported(workdir: Path, rows: int) -> datasets.Release:
     shutil.rmtree(home, ignore_errors=True)
     settings = Settings(home, f"sqlite:///{home / 'habeas.db'}", home / "none.toml")
     context = Context(settings, Actor("bench"))
+    track.init_database(context)
     report = datasets.import_dataset(context, "ice-detentions", detentions_csv(workdir, rows))
     return datasets.get_release(context, report.release)
 
