@@ -1,0 +1,49 @@
+"""The web app's users and tokens from the database: passwords, TOTP secrets, sign-ins, API tokens."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from habeas.security.access import Role
+from habeas.security.passwords import verify_password
+from habeas.services import Actor, access
+from habeas.store.accounts import SqlTokenStore, SqlUserStore
+from habeas.store.tables import UserRow
+
+
+def test_users_come_with_their_password_hash_role_and_encrypted_totp_secret(ctx) -> None:  # type: ignore[no-untyped-def]
+    access.add_user(ctx, "paralegal", Role.EDITOR, password="correct horse battery staple 7")
+    store = SqlUserStore(ctx)
+    account = store.account("paralegal")
+    assert account is not None and str(account.user.role) == "editor"
+    assert verify_password(account.password_hash, "correct horse battery staple 7")
+    assert store.account("nobody") is None
+    store.set_totp_secret("paralegal", "JBSWY3DPEHPK3PXP")
+    assert store.account("paralegal").totp_secret == "JBSWY3DPEHPK3PXP"  # type: ignore[union-attr]
+    with ctx.engine.connect() as connection:
+        stored = connection.execute(UserRow.__table__.select().where(UserRow.name == "paralegal")).one()
+    assert "JBSWY3DPEHPK3PXP" not in stored.totp_secret_enc
+    assert {a.name for a in store.accounts()} == {"tester", "paralegal"}
+
+
+def test_a_sign_in_returns_the_previous_one_and_is_audited(ctx) -> None:  # type: ignore[no-untyped-def]
+    store = SqlUserStore(ctx)
+    assert store.signed_in("tester", datetime.now(UTC)) is None
+    previous = store.signed_in("tester", datetime.now(UTC))
+    assert previous is not None
+    actions = [e.action for e in ctx.audit_sink.entries() if e.actor == "tester"]
+    assert actions.count("web_sign_in") == 2
+
+
+def test_api_tokens_are_kept_as_digests_and_can_be_revoked(ctx) -> None:  # type: ignore[no-untyped-def]
+    tokens = SqlTokenStore(ctx)
+    info, secret = tokens.issue("tester", "newsroom script")
+    assert tokens.user_for(secret) == "tester"
+    assert tokens.user_for(secret + "x") is None
+    assert [t.label for t in tokens.tokens("tester")] == ["newsroom script"]
+    with ctx.engine.connect() as connection:
+        assert secret not in str(connection.exec_driver_sql("SELECT * FROM api_tokens").all())
+    other = replace(ctx, actor=Actor("tester"))
+    assert SqlTokenStore(other).revoke("tester", info.id)
+    assert tokens.user_for(secret) is None
