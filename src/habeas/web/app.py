@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -91,6 +92,7 @@ def check_policies(app: FastAPI) -> None:
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """While the server runs, a background thread keeps today's summaries of everyone warm."""
     state: AppState = app.state.habeas
+    anyio.to_thread.current_default_thread_limiter().total_tokens = state.web.worker_threads
     stop = threading.Event()
     worker = None
     if state.web.warm_summaries:

@@ -24,6 +24,9 @@ class WebSettings:
     page_size: int = 50
     max_upload_bytes: int = 16 * 1024 * 1024
     default_language: str = "en"
+    # Requests served at once by each server process. Each holds a database connection while it works;
+    # more than the connection pool (15) would queue inside the pool and time out instead of here.
+    worker_threads: int = 8
     # Compute everyone's summary for today in a background thread, so lists and searches are fast.
     warm_summaries: bool = True
     # "Today" for whereabouts and flags; tests and demos pin it.
