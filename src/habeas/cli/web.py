@@ -35,25 +35,28 @@ def _is_loopback(host: str) -> bool:
 
 
 def accounts_for_serve(ctx: Context):  # type: ignore[no-untyped-def]
-    """The users, sessions and tokens the server uses, and what to tell the operator.
+    """The users and tokens the server uses (from the database), and what to tell the operator.
 
-    Until the web signs users in from the store, the server lets one user in: the one
-    running it (``--user``, as `habeas init` made the first admin), with a one-time
-    password printed here and held in memory; an admin enrols a TOTP authenticator at
-    the first sign-in. The services still decide and audit as that stored user.
+    Users sign in with the passwords that `habeas users add|passwd` set. When the user
+    starting the server has no password yet (the first admin of a new database), a
+    one-time password is set for them now and printed once; they enrol a TOTP
+    authenticator at the first sign-in.
     """
     from habeas.services import access
-    from habeas.web.accounts import MemoryUserStore, memory_accounts
+    from habeas.store.accounts import stored_accounts
 
     user = access.acting_user(ctx)
-    users = MemoryUserStore()
-    password = secrets.token_urlsafe(15)
-    users.add(user.name, user.role, password, user.groups)
-    notes = [
-        f"Sign in as [bold]{user.name}[/] with the one-time password [bold]{password}[/]",
-        "(held in memory until the server stops)",
-    ]
-    return memory_accounts(users), notes
+    accounts = stored_accounts(ctx)
+    account = accounts.users.account(user.name)
+    notes: list[str] = []
+    if account is not None and account.password_hash is None:
+        password = secrets.token_urlsafe(15)
+        access.set_password(ctx, user.name, password)
+        notes.append(f"Sign in as [bold]{user.name}[/] with the one-time password [bold]{password}[/]")
+        notes.append(f"(shown once; change it with `habeas users passwd {user.name}`)")
+    else:
+        notes.append(f"Sign in with your habeas user name and password (for example [bold]{user.name}[/]).")
+    return accounts, notes
 
 
 @app.command("serve")

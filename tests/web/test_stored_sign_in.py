@@ -1,0 +1,45 @@
+"""Signing in to the web app with users kept in the database (`habeas users add|passwd`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from web_helpers import TODAY, csrf_of, make_database
+
+from habeas.security.access import Role
+from habeas.services import Actor, Context, access
+from habeas.store.accounts import stored_accounts
+from habeas.web.app import create_app
+from habeas.web.config import WebSettings
+
+PASSWORD = "a long passphrase for the desk 42"
+
+
+def _site(tmp_path: Path) -> TestClient:
+    settings = make_database(tmp_path)
+    admin = Context(settings, Actor("admin"))
+    access.add_user(admin, "desk", Role.EDITOR, password=PASSWORD)
+    access.define_group(admin, "desk-cases", cohorts=["cecot-2025-03"])
+    access.grant(admin, "desk", "desk-cases")
+    options = WebSettings(secure_cookies=False, today=lambda: TODAY, warm_summaries=False)  # type: ignore[call-arg]
+    return TestClient(create_app(settings, stored_accounts(admin), options))
+
+
+def _sign_in(client: TestClient, password: str) -> int:
+    csrf = csrf_of(client.get("/sign-in").text)
+    data = {"username": "desk", "password": password, "csrf": csrf, "next": "/"}
+    return client.post("/sign-in", data=data, follow_redirects=False).status_code
+
+
+def test_a_stored_user_signs_in_with_their_password_and_sees_what_their_group_reaches(tmp_path: Path) -> None:
+    client = _site(tmp_path)
+    assert _sign_in(client, PASSWORD) == 303
+    assert client.get("/people/ahr").status_code == 200
+    assert client.get("/people/demo-a").status_code == 404
+
+
+def test_a_wrong_password_signs_nobody_in(tmp_path: Path) -> None:
+    client = _site(tmp_path)
+    assert _sign_in(client, PASSWORD + "x") != 303
+    assert client.get("/people/ahr", follow_redirects=False).status_code in (302, 303, 401)
