@@ -16,7 +16,7 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 demo: $(BIN)/.installed
-	$(BIN)/habeas demo
+	$(BIN)/habeas demo --serve
 
 test: $(BIN)/.installed
 	$(BIN)/pytest -n auto -q

@@ -459,12 +459,15 @@ def schema_casefile() -> None:
 @app.command()
 def demo(
     as_of: Annotated[list[str] | None, typer.Option("--as-of", help="Days to show (repeatable).")] = None,
+    serve: Annotated[bool, typer.Option(help="Then start the web app on 127.0.0.1 (Ctrl-C stops it).")] = False,
+    port: Annotated[int, typer.Option(help="Port for --serve.")] = 8000,
     db: DbOption = None,
 ) -> None:
     """Load the bundled examples into the database and show each person's whereabouts.
 
     Runs `habeas init`, imports every case file in examples/, then prints whereabouts on the
-    days the reporting covers (2025-05-01 and 2025-07-20 unless --as-of is given).
+    days the reporting covers (2025-05-01 and 2025-07-20 unless --as-of is given). With
+    --serve it then starts the web app and prints its address and a one-time admin password.
     """
     ctx = context(db)
     examples = _examples_dir()
@@ -486,6 +489,11 @@ def demo(
             for _person, w in rows:
                 _print_whereabouts(w)
                 _print_current_flags(ctx, w.person, day, None)
+    if serve:
+        from habeas.cli.web import serve as serve_web
+
+        # Plain http on the loopback address only: the demo is for this machine.
+        serve_web(db=db, config=None, user=None, host="127.0.0.1", port=port, insecure_cookies=True)
 
 
 def _examples_dir() -> Path:
