@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -18,6 +21,8 @@ class SqlAuditSink:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        # Writers in one process take turns, so concurrent requests do not race for the next sequence number.
+        self.lock = threading.Lock()
 
     def append(self, entry: AuditEntry) -> None:
         self.append_many([entry])
@@ -86,21 +91,38 @@ def record_many(
 
     With ``connection`` the entries join the caller's transaction: they commit or vanish with it.
     """
-    for _attempt in range(1 if connection is not None else 10):
-        previous = sink.last_entry(connection)
-        at = datetime.now(UTC)
-        chain: list[AuditEntry] = []
-        for record_type, record_id in records:
-            previous = next_entry(
-                previous, at=at, actor=actor, action=action, outcome=outcome, record_type=record_type,
-                record_id=record_id,
-            )  # fmt: skip
-            chain.append(previous)
-        try:
-            sink.append_many(chain, connection)
-        except SequenceConflict:
-            if connection is not None:
-                raise
-            continue
-        return chain
+    for attempt in range(1 if connection is not None else 10):
+        if attempt:
+            time.sleep(random.uniform(0.005, 0.05) * attempt)  # another process took the number: back off
+        with sink.lock:
+            chain = _append_chain(sink, actor, action, outcome, records, connection)
+        if chain is not None:
+            return chain
     raise SequenceConflict("could not append to the audit log: other writers kept taking the next sequence number")
+
+
+def _append_chain(
+    sink: SqlAuditSink,
+    actor: str,
+    action: str,
+    outcome: str,
+    records: Sequence[tuple[str | None, str | None]],
+    connection: Connection | None,
+) -> list[AuditEntry] | None:
+    """Chain one entry a record after the newest entry and append them; None when another writer came first."""
+    previous = sink.last_entry(connection)
+    at = datetime.now(UTC)
+    chain: list[AuditEntry] = []
+    for record_type, record_id in records:
+        previous = next_entry(
+            previous, at=at, actor=actor, action=action, outcome=outcome, record_type=record_type,
+            record_id=record_id,
+        )  # fmt: skip
+        chain.append(previous)
+    try:
+        sink.append_many(chain, connection)
+    except SequenceConflict:
+        if connection is not None:
+            raise
+        return None
+    return chain
