@@ -24,6 +24,7 @@ POLICIES = {
     ("GET", "/morning"): "read_person",
     ("GET", "/people"): "read_person",
     ("GET", "/people/{person_id}"): "read_person",
+    ("GET", "/people/{person_id}/exhibit.{fmt}"): "read_person",
     ("POST", "/people/{person_id}/events"): "write_event",
     ("GET", "/rules"): "signed_in",
     ("GET", "/import"): "import",
@@ -98,6 +99,7 @@ MATRIX = [
     ("GET", "/people/ahr", {"anonymous": 303, "viewer": 404, "outsider": 200, "editor": 200, "admin": 200}),
     ("GET", "/people/demo-a", {"anonymous": 303, "viewer": 200, "outsider": 404, "editor": 200, "admin": 200}),
     ("GET", "/people/nobody", {"anonymous": 303, "viewer": 404, "outsider": 404, "editor": 404, "admin": 404}),
+    ("GET", "/people/ahr/exhibit.md", {"anonymous": 303, "viewer": 404, "outsider": 200, "editor": 200, "admin": 200}),
     ("POST", "/people/ahr/events", {"anonymous": 303, "viewer": 403, "outsider": 400, "editor": 400, "admin": 400}),
     ("POST", "/people/demo-a/events", {"anonymous": 303, "viewer": 403, "outsider": 404, "editor": 400, "admin": 400}),
     ("GET", "/rules", {"anonymous": 303, "viewer": 200, "outsider": 200, "editor": 200, "admin": 200}),
@@ -129,7 +131,8 @@ def test_roles_get_what_the_access_model_allows(
 
 
 def test_the_matrix_covers_every_page_route(site: Site) -> None:
-    covered = {(m, p.replace("ahr", "{person_id}").replace("demo-a", "{person_id}").replace("nobody", "{person_id}"))
+    covered = {(m, p.replace("ahr", "{person_id}").replace("demo-a", "{person_id}").replace("nobody", "{person_id}")
+                .replace("exhibit.md", "exhibit.{fmt}"))
                for m, p, _ in MATRIX}  # fmt: skip
     pages = {key for key, policy in POLICIES.items() if not policy.startswith("api:") and policy != "public"}
     exempt = {("POST", "/sign-in/code"), ("POST", "/account/tokens"), ("POST", "/account/tokens/{token_id}/revoke")}

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from habeas.domain.dates import DateError, parse_day
 from habeas.domain.vocabulary import SOURCE_KINDS, Custody
@@ -174,6 +174,27 @@ def person_page(
         viewers=viewers[-50:] if viewers is not None else None,
         saved=viewer.request.query_params.get("saved"),
     )
+
+
+EXHIBIT_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8"}
+
+
+@router.get("/people/{person_id}/exhibit.{fmt}")
+def exhibit(
+    viewer: Reader, person_id: str, fmt: str, as_of: str | None = None, known_on: str | None = None
+) -> Response:
+    """The court exhibit of `habeas report`, as a download; the reports service checks access and audits."""
+    from habeas.services import reports
+
+    if fmt not in EXHIBIT_TYPES:
+        return Response(status_code=404)
+    today = viewer.state.web.today()
+    day = day_param(as_of, today)
+    known = day_param(known_on, today) if known_on else None
+    data = reports.report(viewer.ctx, person_id, day, known, fmt=fmt)
+    name = f"{person_id}-{day.isoformat()}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(content=data, media_type=EXHIBIT_TYPES[fmt], headers=headers)
 
 
 @router.get("/rules", response_class=HTMLResponse)
