@@ -11,6 +11,7 @@ from habeas.settings import Settings
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from habeas.security.access import User
     from habeas.security.crypto import Keyring
     from habeas.store.audit import SqlAuditSink
 
@@ -48,6 +49,13 @@ class Context:
             return load_keyring(self.settings)
         except (KeyringError, SecretFileError) as exc:
             raise ServiceError(f"{exc} (`habeas init` creates a key for a new database)") from exc
+
+    @cached_property
+    def acting_user(self) -> User:
+        """Who is acting, with their role and groups, loaded once (see habeas.services.access)."""
+        from habeas.services.access import load_acting_user
+
+        return load_acting_user(self)
 
     @cached_property
     def audit_sink(self) -> SqlAuditSink:

@@ -43,7 +43,12 @@ def load_user(session: Session, name: str) -> User | None:
 
 
 def acting_user(ctx: Context) -> User:
-    """The acting user as stored, with their groups; an unknown name acts as nobody (deny all)."""
+    """The acting user as stored, with their groups; loaded once per context (a command, a web request)."""
+    return ctx.acting_user
+
+
+def load_acting_user(ctx: Context) -> User:
+    """Load the acting user; an unknown or deactivated name is refused, and the refusal audited."""
     try:
         ensure_current(ctx.engine)
     except DatabaseError as exc:
