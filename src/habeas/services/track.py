@@ -152,13 +152,11 @@ def _person(repo: Repository, person_id: str) -> Person:
 def timeline(ctx: Context, person_id: str, known_on: date | None = None) -> Timeline:
     """One person's timeline; reading it is audited, and a person out of reach is "not found"."""
     user = access.acting_user(ctx)
-    if ":" in person_id:
-        with repository(ctx) as repo:
-            stored = repo.person(person_id)
-        if stored is None:
-            return _dataset_timeline(ctx, person_id, known_on)
     with repository(ctx) as repo:
-        person = _person(repo, person_id)
+        stored = repo.person(person_id)
+        if stored is None and ":" in person_id:
+            return _dataset_timeline(ctx, person_id, known_on)
+        person = stored or _person(repo, person_id)
         access.require(ctx, Action.READ_PERSON, Resource.person(person.id, person.cohorts), hide=True)
         events = repo.events_for(person)
         sources = repo.sources({s for e in events for s in e.sources} | _replacement_sources(events))
@@ -182,13 +180,9 @@ def _visible(user: User, result: Timeline) -> Timeline:
     return build_timeline(stripped.people[0], stripped.events, result.sources, result.known_on)
 
 
-def _replacement_sources(events: Sequence[object]) -> set[str]:
-    found: set[str] = set()
-    for event in events:
-        replacement = getattr(event, "attrs", {}).get("replacement")
-        if replacement is not None:
-            found.update(replacement.sources)
-    return found
+def _replacement_sources(events: Sequence[Event]) -> set[str]:
+    """The sources cited by corrections' replacement events (they travel inside the correction)."""
+    return {s for e in events if isinstance(r := e.attrs.get("replacement"), Event) for s in r.sources}
 
 
 def timelines(
