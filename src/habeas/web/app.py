@@ -25,10 +25,11 @@ from habeas.settings import Settings
 from habeas.web.accounts import Accounts, memory_accounts
 from habeas.web.config import WebSettings
 from habeas.web.i18n import N_
+from habeas.web.jobs import ImportJobs
 from habeas.web.policy import Forbidden, SignInRequired, Viewer, flat_routes, language_of, policy_of, session_caller
 from habeas.web.protection import SecurityHeaders, SignInThrottle
 from habeas.web.rendering import STATIC, make_environment, render
-from habeas.web.routes import api, edit, pages, session
+from habeas.web.routes import api, cohorts, edit, imports, pages, session
 
 API_PREFIX = "/api/v1"
 WEB_ACTOR = Actor("habeas-web", "admin")  # reads the whole directory once; pages filter it by the user's reach
@@ -44,6 +45,7 @@ class AppState:
     templates: Environment
     throttle: SignInThrottle
     used_codes: dict[str, int] = field(default_factory=dict)  # the last TOTP time step each user spent
+    imports: ImportJobs = field(default_factory=ImportJobs)  # dataset imports running in the background
 
 
 def create_app(settings: Settings, accounts: Accounts | None = None, web: WebSettings | None = None) -> FastAPI:
@@ -68,7 +70,7 @@ def create_app(settings: Settings, accounts: Accounts | None = None, web: WebSet
         templates=make_environment(),
         throttle=SignInThrottle(web),
     )
-    for router in (session.router, pages.router, edit.router, api.router):
+    for router in (session.router, pages.router, cohorts.router, edit.router, imports.router, api.router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handle_errors(app)
@@ -173,7 +175,10 @@ def _handle_errors(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     def http_error(request: Request, exc: HTTPException) -> Response:
+        # exc.headers carries what the status needs, such as `Allow` on a 405
         if _is_api(request):
-            return JSONResponse({"error": exc.detail}, exc.status_code)
+            return JSONResponse({"error": exc.detail}, exc.status_code, headers=exc.headers)
         title = N_("Not found") if exc.status_code == 404 else N_("Something went wrong")
-        return _error_page(request, exc.status_code, title, None)
+        page = _error_page(request, exc.status_code, title, None)
+        page.headers.update(exc.headers or {})
+        return page
