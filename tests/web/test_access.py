@@ -25,10 +25,16 @@ POLICIES = {
     ("GET", "/people"): "read_person",
     ("GET", "/people/{person_id}"): "read_person",
     ("GET", "/people/{person_id}/exhibit.{fmt}"): "read_person",
+    ("GET", "/cohorts"): "read_person",
+    ("GET", "/cohorts/{cohort_id}"): "read_person",
     ("POST", "/people/{person_id}/events"): "write_event",
     ("GET", "/rules"): "signed_in",
     ("GET", "/import"): "import",
     ("POST", "/import"): "import",
+    ("POST", "/import/datasets"): "import",
+    ("GET", "/import/jobs/{job_id}"): "import",
+    ("GET", "/import/jobs/{job_id}/status"): "import",
+    ("GET", "/import/jobs/{job_id}/rejected.csv"): "import",
     ("GET", "/account"): "signed_in",
     ("POST", "/account/tokens"): "signed_in",
     ("POST", "/account/tokens/{token_id}/revoke"): "signed_in",
@@ -100,11 +106,25 @@ MATRIX = [
     ("GET", "/people/demo-a", {"anonymous": 303, "viewer": 200, "outsider": 404, "editor": 200, "admin": 200}),
     ("GET", "/people/nobody", {"anonymous": 303, "viewer": 404, "outsider": 404, "editor": 404, "admin": 404}),
     ("GET", "/people/ahr/exhibit.md", {"anonymous": 303, "viewer": 404, "outsider": 200, "editor": 200, "admin": 200}),
+    ("GET", "/cohorts", {"anonymous": 303, "viewer": 200, "outsider": 200, "editor": 200, "admin": 200}),
+    ("GET", "/cohorts/cecot-2025-03", {"anonymous": 303, "viewer": 404, "outsider": 200, "editor": 200, "admin": 200}),
     ("POST", "/people/ahr/events", {"anonymous": 303, "viewer": 403, "outsider": 400, "editor": 400, "admin": 400}),
     ("POST", "/people/demo-a/events", {"anonymous": 303, "viewer": 403, "outsider": 404, "editor": 400, "admin": 400}),
     ("GET", "/rules", {"anonymous": 303, "viewer": 200, "outsider": 200, "editor": 200, "admin": 200}),
     ("GET", "/import", {"anonymous": 303, "viewer": 403, "outsider": 200, "editor": 200, "admin": 200}),
     ("POST", "/import", {"anonymous": 303, "viewer": 403, "outsider": 400, "editor": 400, "admin": 400}),
+    ("POST", "/import/datasets", {"anonymous": 303, "viewer": 403, "outsider": 400, "editor": 400, "admin": 400}),
+    ("GET", "/import/jobs/nojob", {"anonymous": 303, "viewer": 403, "outsider": 404, "editor": 404, "admin": 404}),
+    (
+        "GET",
+        "/import/jobs/nojob/status",
+        {"anonymous": 303, "viewer": 403, "outsider": 404, "editor": 404, "admin": 404},
+    ),
+    (
+        "GET",
+        "/import/jobs/nojob/rejected.csv",
+        {"anonymous": 303, "viewer": 403, "outsider": 404, "editor": 404, "admin": 404},
+    ),
     ("GET", "/account", {"anonymous": 303, "viewer": 200, "outsider": 200, "editor": 200, "admin": 200}),
     ("GET", "/users", {"anonymous": 303, "viewer": 403, "outsider": 403, "editor": 403, "admin": 200}),
     ("GET", "/sign-in", {"anonymous": 200, "viewer": 303, "outsider": 303, "editor": 303, "admin": 303}),
@@ -131,8 +151,8 @@ def test_roles_get_what_the_access_model_allows(
 
 
 def test_the_matrix_covers_every_page_route(site: Site) -> None:
-    covered = {(m, p.replace("ahr", "{person_id}").replace("demo-a", "{person_id}").replace("nobody", "{person_id}")
-                .replace("exhibit.md", "exhibit.{fmt}"))
+    covered = {(m, p.replace("cecot-2025-03", "{cohort_id}").replace("ahr", "{person_id}").replace("demo-a", "{person_id}").replace("nobody", "{person_id}")
+                .replace("exhibit.md", "exhibit.{fmt}").replace("nojob", "{job_id}"))
                for m, p, _ in MATRIX}  # fmt: skip
     pages = {key for key, policy in POLICIES.items() if not policy.startswith("api:") and policy != "public"}
     exempt = {("POST", "/sign-in/code"), ("POST", "/account/tokens"), ("POST", "/account/tokens/{token_id}/revoke")}

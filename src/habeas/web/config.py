@@ -23,6 +23,8 @@ class WebSettings:
     attempts_window_seconds: int = 300
     page_size: int = 50
     max_upload_bytes: int = 16 * 1024 * 1024
+    # Dataset files (FOIA releases) are large; they are streamed to a private file, never held in memory.
+    max_dataset_upload_bytes: int = 512 * 1024 * 1024
     default_language: str = "en"
     # Requests served at once by each server process. Each holds a database connection while it works;
     # more than the connection pool (15) would queue inside the pool and time out instead of here.

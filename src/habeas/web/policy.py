@@ -123,6 +123,9 @@ class Policy:
     gate: Gate
     action: Action | None = None
     api: bool = False  # JSON API: API tokens only, no cookies (so no CSRF to check)
+    # A dataset upload: the body may reach WebSettings.max_dataset_upload_bytes, and is read only once
+    # the caller is known to be allowed (nobody else gets to make the server spool a large file).
+    large_upload: bool = False
 
     @classmethod
     def public(cls) -> Policy:
@@ -137,18 +140,21 @@ class Policy:
         return cls(Gate.SIGNED_IN, api=api)
 
     @classmethod
-    def allows(cls, action: Action, api: bool = False) -> Policy:
-        return cls(Gate.ACTION, action, api)
+    def allows(cls, action: Action, api: bool = False, large_upload: bool = False) -> Policy:
+        return cls(Gate.ACTION, action, api, large_upload)
 
     async def __call__(self, request: Request) -> Viewer:
         state: AppState = request.app.state.habeas
         viewer = Viewer(request, state, language_of(request, state))
         if request.method not in SAFE_METHODS:
-            _check_size(viewer)
+            limit = state.web.max_dataset_upload_bytes if self.large_upload else state.web.max_upload_bytes
+            _check_size(viewer, limit)
         if self.api:
             _token_caller(viewer)
         else:
             session_caller(viewer)
+            if self.large_upload:
+                self._admit(viewer)
             if request.method not in SAFE_METHODS:
                 await _check_csrf(viewer)
         self._admit(viewer)
@@ -207,10 +213,12 @@ def session_caller(viewer: Viewer) -> None:
         viewer.presession, viewer.set_presession = secrets.token_urlsafe(32), True
 
 
-def _check_size(viewer: Viewer) -> None:
+def _check_size(viewer: Viewer, limit: int) -> None:
     length = viewer.request.headers.get("content-length", "")
-    if not length.isdigit() or int(length) > viewer.state.web.max_upload_bytes + 65536:
-        raise Forbidden("the request is too large, or does not say how large it is", 413)
+    if not length.isdigit() or int(length) > limit + 65536:
+        raise Forbidden(
+            f"the request is too large (at most {limit / (1024 * 1024):g} MiB), or does not say how large it is", 413
+        )
 
 
 async def _check_csrf(viewer: Viewer) -> None:

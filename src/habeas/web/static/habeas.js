@@ -62,7 +62,41 @@ function liveSearch(form) {
   form.querySelectorAll("select").forEach((select) => select.addEventListener("change", () => form.requestSubmit()));
 }
 
+function importJob(section) {
+  // Follow a dataset import: ask for its status every second, and show the report once it has ended.
+  const text = section.querySelector("[data-job-text]");
+  const bar = section.querySelector("[data-job-progress]");
+
+  async function poll() {
+    try {
+      const response = await fetch(section.dataset.statusUrl, { credentials: "same-origin", headers: { Accept: "application/json" } });
+      if (!response.ok) { return; }  // gone or signed out: the refresh link still works
+      const status = await response.json();
+      if (status.finished) { window.location.reload(); return; }
+      text.textContent = status.text;
+      bar.textContent = status.text;
+      if (status.percent === null) { bar.removeAttribute("value"); } else { bar.value = status.percent; }
+    } catch (error) {
+      // Offline for a moment, or a sign-in page instead of JSON: try again below.
+    }
+    setTimeout(poll, 1000);
+  }
+
+  setTimeout(poll, 500);
+}
+
+function datasetForm(form) {
+  // The mapping file belongs to a list of people only: show its field when that format is chosen.
+  const select = form.querySelector("[data-format-select]");
+  const mapping = form.querySelector("[data-mapping-field]");
+  function update() { mapping.hidden = select.value !== "mapped-list"; }
+  select.addEventListener("change", update);
+  update();
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-event-form]").forEach(eventForm);
   document.querySelectorAll("[data-live-search]").forEach(liveSearch);
+  document.querySelectorAll("[data-import-job]").forEach(importJob);
+  document.querySelectorAll("[data-dataset-form]").forEach(datasetForm);
 });
