@@ -151,7 +151,8 @@ def test_roles_get_what_the_access_model_allows(
 
 
 def test_the_matrix_covers_every_page_route(site: Site) -> None:
-    covered = {(m, p.replace("cecot-2025-03", "{cohort_id}").replace("ahr", "{person_id}").replace("demo-a", "{person_id}").replace("nobody", "{person_id}")
+    covered = {(m, p.replace("cecot-2025-03", "{cohort_id}")
+                .replace("ahr", "{person_id}").replace("demo-a", "{person_id}").replace("nobody", "{person_id}")
                 .replace("exhibit.md", "exhibit.{fmt}").replace("nojob", "{job_id}"))
                for m, p, _ in MATRIX}  # fmt: skip
     pages = {key for key, policy in POLICIES.items() if not policy.startswith("api:") and policy != "public"}

@@ -29,6 +29,8 @@ PAGES = [
     "/people?cohort=canary-cohort-x7q",
     "/people?flag=no_proof_of_life",
     f"/people/{CANARY_ID}",
+    "/cohorts",
+    "/cohorts/canary-cohort-x7q",
     "/rules",
     "/account",
     *(f"/people?q={q}" for q in SEARCHES),

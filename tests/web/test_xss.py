@@ -92,6 +92,9 @@ def editor(xss_site: Site) -> TestClient:
         "/people",
         "/people/xss-person",
         "/people?cohort=xss-cohort",
+        "/cohorts",
+        "/cohorts/xss-cohort",
+        f"/cohorts/{PAYLOADS[0]}",
         "/people?q=script+alert",
         f"/people?q={PAYLOADS[1]}",
         f"/people?q={PAYLOADS[0]}&fragment=1",
@@ -109,6 +112,12 @@ def test_stored_and_echoed_markup_is_inert(editor: TestClient, path: str) -> Non
 def test_the_stored_payload_is_shown_as_text(editor: TestClient) -> None:
     page = editor.get("/people/xss-person").text
     assert "&lt;script&gt;alert(&#39;x1&#39;)&lt;/script&gt;" in page  # visible to the reader, escaped
+
+
+def test_a_cohort_name_with_markup_is_shown_as_text(editor: TestClient) -> None:
+    for path in ("/cohorts", "/cohorts/xss-cohort"):
+        page = editor.get(path).text
+        assert "&lt;script&gt;alert(&#39;x1&#39;)&lt;/script&gt;" in page, path
 
 
 def test_a_rejected_form_echoes_its_values_inertly(editor: TestClient) -> None:
