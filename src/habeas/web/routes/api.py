@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from habeas.domain.timeline import Timeline
 from habeas.security.access import Action
+from habeas.services import ServiceError
 from habeas.services.web_support import PersonView, Summary, in_reach, reachable_person, shown
 from habeas.web.forms import import_document
 from habeas.web.policy import Policy, Viewer
@@ -21,6 +22,59 @@ Reader = Annotated[Viewer, Depends(Policy.allows(Action.READ_PERSON, api=True))]
 Writer = Annotated[Viewer, Depends(Policy.allows(Action.WRITE_EVENT, api=True))]
 Importer = Annotated[Viewer, Depends(Policy.allows(Action.IMPORT, api=True))]
 SignedIn = Annotated[Viewer, Depends(Policy.signed_in(api=True))]
+
+
+class ApiError(BaseModel):
+    """What the API answers when it will not or cannot do what was asked."""
+
+    error: str = Field(description="what went wrong, in words")
+    problems: list[str] = Field(
+        default_factory=list, description="each problem found in the request or the case file, when there are any"
+    )
+
+
+_ERRORS: dict[int, str] = {
+    400: "A value the services cannot use, such as a day that is not a date",
+    401: "No API token, or one that is unknown, revoked or of an inactive user",
+    403: "The token's role may not do this",
+    404: "No such person, or none you may see",
+    413: "The request is too large, or does not say how large it is",
+    422: "The request or the case file is not valid; nothing was stored",
+}
+
+
+def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """The error answers an operation can give, for the OpenAPI document: each one an ``ApiError``."""
+    documented: dict[int | str, dict[str, Any]] = {}
+    for code in codes:
+        documented[code] = {"model": ApiError, "description": _ERRORS[code]}
+        if code == 401:
+            header = {"description": "always `Bearer`", "schema": {"type": "string"}}
+            documented[code]["headers"] = {"WWW-Authenticate": header}
+    return documented
+
+
+def _a_day(schema: dict[str, Any]) -> None:
+    """A query day is a string when given: no `null` in the document, which a query cannot carry."""
+    schema.pop("anyOf", None)
+    schema |= {"type": "string", "format": "date"}
+
+
+def _day_query(description: str) -> Any:
+    return Query(description=description, json_schema_extra=_a_day)
+
+
+# A day in a query: YYYY-MM-DD (or `today`), read as the pages read their day fields; a bad day is a 400.
+AsOf = Annotated[str | None, _day_query("see the record as of this day (YYYY-MM-DD); today when left out")]
+KnownOn = Annotated[
+    str | None, _day_query("see only what was recorded by this day (YYYY-MM-DD); everything when left out")
+]
+Since = Annotated[str | None, _day_query("flags new or graver since this day (YYYY-MM-DD); yesterday when left out")]
+
+# Every operation: a token is needed (401); the readers and writers also pass their role (403).
+READ_ERRORS = errors(401, 403, 422)
+PERSON_ERRORS = errors(400, 401, 403, 404, 422)
+WRITE_ERRORS = errors(400, 401, 403, 404, 413, 422)
 
 
 class PersonOut(BaseModel):
@@ -71,7 +125,9 @@ def _summary_out(summary: Summary) -> PersonOut:
     )
 
 
-@router.get("/people", response_model=PeoplePage, summary="People you may see; search, filter, page")
+@router.get(
+    "/people", response_model=PeoplePage, responses=READ_ERRORS, summary="People you may see; search, filter, page"
+)
 def people(
     viewer: Reader,
     q: Annotated[str, Query(max_length=200)] = "",
@@ -104,8 +160,15 @@ def people(
     return PeoplePage(total=total, page=page, per_page=per_page, people=[_summary_out(s) for s in rows_shown])
 
 
+def _given(day: str | None) -> str | None:
+    """A day the API is given must be a day: an empty value is a mistake here, not a day left out."""
+    if day is not None and not day.strip():
+        raise ServiceError("an empty day: leave the parameter out, or write YYYY-MM-DD")
+    return day
+
+
 def _view(viewer: Viewer, person_id: str, as_of: str | None, known_on: str | None) -> PersonView:
-    return viewed_person(viewer, person_id, as_of, known_on)[0]
+    return viewed_person(viewer, person_id, _given(as_of), _given(known_on))[0]
 
 
 def _timeline_json(timeline: Timeline) -> list[dict[str, Any]]:
@@ -117,8 +180,13 @@ def _timeline_json(timeline: Timeline) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/people/{person_id}", response_model=PersonDetail, summary="One person: whereabouts, flags, timeline")
-def person(viewer: Reader, person_id: str, as_of: str | None = None, known_on: str | None = None) -> PersonDetail:
+@router.get(
+    "/people/{person_id}",
+    response_model=PersonDetail,
+    responses=PERSON_ERRORS,
+    summary="One person: whereabouts, flags, timeline",
+)
+def person(viewer: Reader, person_id: str, as_of: AsOf = None, known_on: KnownOn = None) -> PersonDetail:
     view = _view(viewer, person_id, as_of, known_on)
     p = view.timeline.person
     record: dict[str, Any] = {"id": p.id, "name": p.name, "aliases": list(p.aliases), "citizenship": p.citizenship}
@@ -133,21 +201,24 @@ def person(viewer: Reader, person_id: str, as_of: str | None = None, known_on: s
     )
 
 
-@router.get("/people/{person_id}/whereabouts", summary="Where the person is (CASEFILE.md shape)")
-def whereabouts(
-    viewer: Reader, person_id: str, as_of: str | None = None, known_on: str | None = None
-) -> dict[str, Any]:
+@router.get(
+    "/people/{person_id}/whereabouts", responses=PERSON_ERRORS, summary="Where the person is (CASEFILE.md shape)"
+)
+def whereabouts(viewer: Reader, person_id: str, as_of: AsOf = None, known_on: KnownOn = None) -> dict[str, Any]:
     return _view(viewer, person_id, as_of, known_on).whereabouts.as_json()
 
 
-@router.get("/people/{person_id}/flags", summary="The person's flags (CASEFILE.md shape)")
-def flags(
-    viewer: Reader, person_id: str, as_of: str | None = None, known_on: str | None = None
-) -> list[dict[str, Any]]:
+@router.get("/people/{person_id}/flags", responses=PERSON_ERRORS, summary="The person's flags (CASEFILE.md shape)")
+def flags(viewer: Reader, person_id: str, as_of: AsOf = None, known_on: KnownOn = None) -> list[dict[str, Any]]:
     return [f.as_json() for f in _view(viewer, person_id, as_of, known_on).flags]
 
 
-@router.post("/people/{person_id}/events", response_model=ImportOut, summary="Add an event or a correction")
+@router.post(
+    "/people/{person_id}/events",
+    response_model=ImportOut,
+    responses=WRITE_ERRORS,
+    summary="Add an event or a correction",
+)
 def add_event(viewer: Writer, person_id: str, body: EventIn) -> ImportOut:
     assert viewer.user is not None
     card = reachable_person(viewer.ctx, viewer.state.directory, viewer.user, Action.WRITE_EVENT, person_id)
@@ -158,7 +229,12 @@ def add_event(viewer: Writer, person_id: str, body: EventIn) -> ImportOut:
     return ImportOut(added=summary.added, updated=summary.updated, unchanged=summary.unchanged)
 
 
-@router.post("/import", response_model=ImportOut, summary="Import a case file (JSON form), whole or not at all")
+@router.post(
+    "/import",
+    response_model=ImportOut,
+    responses=errors(400, 401, 403, 413, 422),
+    summary="Import a case file (JSON form), whole or not at all",
+)
 def import_casefile(viewer: Importer, document: Annotated[dict[str, Any], Body()]) -> ImportOut:
     assert viewer.user is not None
     summary = import_document(viewer.ctx, document, "request.json")
@@ -166,16 +242,20 @@ def import_casefile(viewer: Importer, document: Annotated[dict[str, Any], Body()
     return ImportOut(added=summary.added, updated=summary.updated, unchanged=summary.unchanged)
 
 
-@router.get("/rules", summary="The rule catalogue with thresholds and legal bases")
+@router.get("/rules", responses=errors(401), summary="The rule catalogue with thresholds and legal bases")
 def rules(viewer: SignedIn) -> list[dict[str, Any]]:
     return [entry.as_json() for entry in viewer.state.directory.rules()[1]]
 
 
-@router.get("/alerts", summary="Flags new or graver since a day, for the people you may see")
-def alerts(viewer: Reader, since: str | None = None) -> dict[str, Any]:
+@router.get(
+    "/alerts",
+    responses=errors(400, 401, 403, 422),
+    summary="Flags new or graver since a day, for the people you may see",
+)
+def alerts(viewer: Reader, since: Since = None) -> dict[str, Any]:
     assert viewer.user is not None
     today = viewer.state.web.today()
-    start = min(day_param(since, today - timedelta(days=1)), today)
+    start = min(day_param(_given(since), today - timedelta(days=1)), today)
     found = viewer.state.directory.alerts(in_reach(viewer.ctx), start, today)
     shown(viewer.ctx, (p.person for p in found.people))
     return found.as_json()
