@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import re
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -247,3 +248,74 @@ def test_the_form_offers_every_dataset_format(client_for: Callable[[str], TestCl
     page = client_for("editor").get("/import").text
     offered = re.findall(r'<option value="([a-z-]+)"', page.split('action="/import/datasets"', 1)[1])
     assert tuple(offered) == FORMATS == tuple(FORMAT_TITLES)
+
+
+MAPPING = """
+title: People removed to a third country (synthetic list)
+id_prefix: "upl-"
+person:
+  id: No.
+  name: Name
+  citizenship: Nationality
+cohort: {id: upl-removed-2025-03, name: "Removed, March 2025 (synthetic)"}
+events:
+  - kind: removed
+    date: {value: 2025-03-15}
+    destination: {value: SV}
+"""
+
+
+def test_a_list_with_its_mapping_adds_its_people_to_the_database(
+    fresh_site: Site, client_for: Callable[[str], TestClient]
+) -> None:
+    editor = client_for("editor")
+    assert "upl-2" not in editor.get("/people?q=Yolofredo").text  # the directory's name index is now built
+    listing = "No.,Name,Nationality\n1,Xandrina Ficticia,VENEZUELA\n2,Yolofredo Inventado,VE\n3,,VE\n"
+    csrf = csrf_of(editor.get("/import").text)
+    response = editor.post(
+        "/import/datasets",
+        data={"csrf": csrf, "format": "mapped-list"},
+        files={
+            "file": ("list.csv", listing.encode(), "text/csv"),
+            "mapping": ("m.yaml", MAPPING.encode(), "text/yaml"),
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text[:1000]
+    assert finished(editor, response.headers["location"])["state"] == "done"
+    page = editor.get(response.headers["location"]).text
+    assert "People added: 3" in page and "Events added: 3" in page
+    assert "upl-2" in editor.get("/people?q=Yolofredo").text
+
+
+def test_the_page_of_a_running_import_shows_its_progress_and_refreshes_itself(
+    fresh_site: Site, client_for: Callable[[str], TestClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from habeas.services.datasets import DatasetImportError
+    from habeas.web import jobs
+
+    halfway, release = threading.Event(), threading.Event()
+
+    def slow_import(ctx, format_name, path, *, progress, **options):  # type: ignore[no-untyped-def]
+        progress(1234, 4936)
+        halfway.set()
+        release.wait(30)
+        raise DatasetImportError("stopped by the test")
+
+    monkeypatch.setattr(jobs, "import_dataset", slow_import)
+    editor = client_for("editor")
+    job_url = started(editor, detentions_csv(tmp_path, {}))
+    assert halfway.wait(30)
+    try:
+        status = editor.get(job_url + "/status").json()
+        assert status == {"state": "running", "finished": False, "rows": 1234, "total": 4936, "percent": 25,
+                          "text": "1,234 rows read, about 25% of the file"}  # fmt: skip
+        page = editor.get(job_url).text
+        assert '<progress max="100" aria-labelledby="job-status" value="25" data-job-progress>' in page
+        assert f'data-status-url="{job_url}/status"' in page
+        assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
+        assert f'<a href="{job_url}">Refresh</a>' in page
+    finally:
+        release.set()
+    assert finished(editor, job_url)["state"] == "failed"
+    assert "stopped by the test" in editor.get(job_url).text
