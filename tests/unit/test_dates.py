@@ -100,3 +100,26 @@ def test_written_intervals_round_trip_through_parse(span: DateRange) -> None:
     text = f"{span.earliest.isoformat()}/{span.latest.isoformat()}"
     parsed = parse_date(text)
     assert (parsed.earliest, parsed.latest) == (span.earliest, span.latest)
+
+
+# Plain dates are read without the EDTF grammar; they must mean exactly what the grammar says they mean.
+_plain_part = st.one_of(
+    st.integers(1000, 2999).map(str),
+    st.builds(lambda y, m: f"{y}-{m:02d}", st.integers(1000, 2999), st.integers(0, 13)),
+    st.builds(lambda y, m, d: f"{y}-{m:02d}-{d:02d}", st.integers(1000, 2999), st.integers(0, 13), st.integers(0, 32)),
+)
+
+
+@given(st.one_of(_plain_part, st.builds(lambda a, b: f"{a}/{b}", _plain_part, _plain_part)))
+def test_plain_dates_read_directly_mean_what_the_edtf_grammar_says(text: str) -> None:
+    from habeas.domain.dates import _parse_edtf, _parse_text
+
+    try:
+        expected: DateRange | str = _parse_edtf(text, text)
+    except DateError as exc:
+        expected = str(exc)
+    try:
+        got: DateRange | str = _parse_text.__wrapped__(text)
+    except DateError as exc:
+        got = str(exc)
+    assert got == expected

@@ -128,12 +128,52 @@ def parse_date(value: Any) -> DateRange:
     return _parse_text(value.strip())
 
 
+_PLAIN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def _plain_bounds(text: str) -> tuple[date, date] | None:
+    """The days of an unqualified year, month or day (2025, 2025-03, 2025-03-15); None for anything else."""
+    found = _PLAIN.fullmatch(text)
+    if found is None:
+        return None
+    year, month, day = found.groups()
+    try:
+        if month is None:
+            return date(int(year), 1, 1), date(int(year), 12, 31)
+        if day is None:
+            first = date(int(year), int(month), 1)
+            return first, _end_of_month(first)
+        exact = date(int(year), int(month), int(day))
+    except ValueError:
+        return None  # not a real day: the EDTF parser words the error
+    return exact, exact
+
+
+def _plain(text: str) -> tuple[date, date] | None:
+    """Bounds of a plain date or a closed interval of two plain dates, read without the EDTF grammar."""
+    if "/" not in text:
+        return _plain_bounds(text)
+    start, _, end = text.partition("/")
+    first, last = _plain_bounds(start), _plain_bounds(end)
+    if first is None or last is None or last[1] < first[0]:
+        return None
+    return first[0], last[1]
+
+
 @lru_cache(maxsize=65_536)
 def _parse_text(text: str) -> DateRange:
-    # The EDTF grammar is slow to run (milliseconds a date) and case files repeat dates: remember them.
+    """The interval a date denotes. Plain dates (most of them) are read directly; the rest by the EDTF grammar."""
     written = text
     if "T" in text:
         text = text.split("T")[0]
+    bounds = _plain(text)
+    if bounds is not None:
+        return DateRange(bounds[0], bounds[1], written)
+    return _parse_edtf(written, text)
+
+
+def _parse_edtf(written: str, text: str) -> DateRange:
+    # The EDTF grammar is slow to run (milliseconds a date): it is kept for qualified and unusual dates.
     try:
         parsed = parse_edtf(text)
         lower_struct, upper_struct = parsed.lower_strict(), parsed.upper_strict()
