@@ -148,3 +148,45 @@ def test_an_advocate_goes_through_the_day(server: str, page) -> None:  # type: i
     page.goto(server + "/morning")
     expect(page.locator("h1")).to_have_text("Informe matutino")
     shot(page, "09-morning-report-es")
+
+
+def test_a_dataset_upload_shows_its_progress_then_the_rejected_rows(  # type: ignore[no-untyped-def]
+    server: str, page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_dataset_upload import BAD_ROWS, detentions_csv
+
+    from habeas.web import jobs
+
+    real_import = jobs.import_dataset
+
+    def unhurried_import(*args, progress, **options):  # type: ignore[no-untyped-def]
+        progress(0, None)
+        time.sleep(1.5)  # long enough for the page to show the running import and ask for its status
+        return real_import(*args, progress=progress, **options)
+
+    monkeypatch.setattr(jobs, "import_dataset", unhurried_import)
+    expect = playwright.expect
+    dataset = tmp_path / "detentions.csv"
+    dataset.write_bytes(detentions_csv(tmp_path, BAD_ROWS))
+    context = page.context.browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        tab.goto(server + "/import")
+        tab.fill("#username", "editor")
+        tab.fill("#password", PASSWORD)
+        tab.click("button.primary")
+        expect(tab.locator("#dataset-mapping")).to_be_hidden()
+        tab.select_option("#dataset-format", "ice-detentions")
+        tab.set_input_files("#dataset-file", str(dataset))
+        tab.click('form[action="/import/datasets"] button.primary')
+        expect(tab.locator("progress[data-job-progress]")).to_be_visible()
+        shot(tab, "10-dataset-import-running")
+        expect(tab.locator("text=Rows rejected: 3")).to_be_visible(timeout=20_000)
+        expect(tab.locator(".rejected-rows tbody tr")).to_have_count(3)
+        shot(tab, "11-dataset-import-report")
+    finally:
+        context.close()
+    assert errors == [], f"the browser reported errors: {errors}"
