@@ -297,7 +297,17 @@ def main() -> None:
             leftover.unlink(missing_ok=True)
         build(f"sqlite:///{partial}", args.people, args.events_per_person)
         partial.rename(database)  # only a finished database is reused by the next run
+    upgrade(url, args.people)
     measure(url, args.people, args.clients, args.requests, args.port, args.workers, not args.cold)
+
+
+def upgrade(url: str, people: int) -> None:
+    """Bring a database kept from an earlier run to the current schema (what `habeas init` does)."""
+    from habeas.services import Actor, Context, track
+
+    ctx = Context(bench_settings(url, people), Actor("bench"))
+    track.init_database(ctx)
+    ctx.engine.dispose()
 
 
 if __name__ == "__main__":
