@@ -17,7 +17,7 @@ from habeas.security.access import Action
 from habeas.security.audit import Outcome
 from habeas.services import NotFound
 from habeas.web.i18n import N_, Language
-from habeas.web.jobs import DatasetOptions, ImportJob, JobState, UploadTooLarge, stage_upload
+from habeas.web.jobs import MAX_MAPPING_BYTES, DatasetOptions, ImportJob, JobState, UploadTooLarge, stage_upload
 from habeas.web.policy import Policy, Viewer
 from habeas.web.rendering import render
 
@@ -98,7 +98,9 @@ def upload_dataset(viewer: DatasetUploader) -> Response:
             state.settings.data_dir / "uploads", data.file, data.filename or "", limit,
             (mapping.file, mapping.filename or "") if mapping is not None else None,
         )  # fmt: skip
-    except UploadTooLarge:
+    except UploadTooLarge as exc:
+        if exc.args and exc.args[0] == "mapping.yaml":
+            limit = MAX_MAPPING_BYTES
         message = viewer.language.gettext("The file is larger than the limit of %(size)s MiB; nothing was imported.")
         refused = message % {"size": viewer.language.number(round(limit / (1024 * 1024), 2))}
         return render(viewer, "import.html", status=413, problems=None, summary=None, filename=None,
