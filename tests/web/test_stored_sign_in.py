@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyotp
 from fastapi.testclient import TestClient
 from web_helpers import TODAY, csrf_of, make_database
 
@@ -43,3 +44,20 @@ def test_a_wrong_password_signs_nobody_in(tmp_path: Path) -> None:
     client = _site(tmp_path)
     assert _sign_in(client, PASSWORD + "x") != 303
     assert client.get("/people/ahr", follow_redirects=False).status_code in (302, 303, 401)
+
+
+def test_an_admin_enrols_a_second_factor_across_two_server_processes(tmp_path: Path) -> None:
+    """The secret shown by one process is the one another checks: the pending secret lives in the session row."""
+    settings = make_database(tmp_path)
+    admin = Context(settings, Actor("admin"))
+    access.set_password(admin, "admin", PASSWORD)
+    options = WebSettings(secure_cookies=False, today=lambda: TODAY, warm_summaries=False)  # type: ignore[call-arg]
+    shows, checks = (TestClient(create_app(settings, stored_accounts(admin, options), options)) for _ in range(2))
+    data = {"username": "admin", "password": PASSWORD, "csrf": csrf_of(shows.get("/sign-in").text), "next": "/"}
+    page = shows.post("/sign-in", data=data)
+    secret = page.text.split('data-testid="totp-secret">')[1].split("<")[0]
+    checks.cookies.set("habeas-session", shows.cookies["habeas-session"])
+    form = {"csrf": csrf_of(page.text), "code": pyotp.TOTP(secret).now(), "next": "/"}
+    assert checks.post("/sign-in/code", data=form, follow_redirects=False).status_code == 303
+    assert stored_accounts(admin).users.account("admin").totp_secret == secret  # type: ignore[union-attr]
+    assert checks.get("/rules", follow_redirects=False).status_code == 200

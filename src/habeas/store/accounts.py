@@ -1,31 +1,39 @@
-"""The web app's users and API tokens, kept in the database (sessions stay in the server's memory).
+"""The web app's users, sessions and API tokens, kept in the database.
 
 Passwords are the argon2id hashes that `habeas users add|passwd` wrote; TOTP secrets are
-encrypted like every other secret field; API tokens are kept as SHA-256 digests only;
-the previous sign-in is read from the audit log, where every sign-in is recorded.
+encrypted like every other secret field; session ids and API tokens are kept as SHA-256
+digests only; the previous sign-in is read from the audit log, where every sign-in is recorded.
+Sessions in the database outlive a restart of `habeas serve` and are shared by its workers.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import os
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import delete, select
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from habeas.security.crypto import FieldContext
 from habeas.services import Context
 from habeas.services.access import load_user
 from habeas.store.audit import record_many
-from habeas.store.tables import ApiTokenRow, AuditEntryRow, UserRow
+from habeas.store.tables import ApiTokenRow, AuditEntryRow, UserRow, WebSessionRow
 from habeas.web.accounts import (
     TOKEN_PREFIX,
     Account,
     Accounts,
-    MemorySessionStore,
+    Session,
     TokenInfo,
     digest,
+    utc_now,
 )
+from habeas.web.config import WebSettings
 
 SIGN_IN = "web_sign_in"
 
@@ -107,6 +115,111 @@ class SqlTokenStore:
         return bool(result.rowcount)
 
 
-def stored_accounts(ctx: Context) -> Accounts:
-    """Users and tokens from the database; sessions in memory (a restart signs everyone out)."""
-    return Accounts(SqlUserStore(ctx), MemorySessionStore(), SqlTokenStore(ctx))
+def _utc(moment: datetime) -> datetime:
+    """SQLite gives back the UTC time it was given without its zone; PostgreSQL in the server's zone."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _seal_key(session_id: str) -> bytes:
+    # The row is found by sha256(id); the key is a different hash of the id, so the row does not hold it.
+    return hashlib.sha256(b"habeas web session seal\x00" + session_id.encode()).digest()
+
+
+def _seal(session_id: str, value: str) -> str:
+    nonce = os.urandom(12)
+    sealed = AESGCM(_seal_key(session_id)).encrypt(nonce, value.encode(), digest(session_id).encode())
+    return base64.urlsafe_b64encode(nonce + sealed).decode()
+
+
+def _unseal(session_id: str, sealed: str | None) -> str | None:
+    if not sealed:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(sealed)
+        return AESGCM(_seal_key(session_id)).decrypt(raw[:12], raw[12:], digest(session_id).encode()).decode()
+    except (InvalidTag, ValueError):
+        return None
+
+
+class SqlSessionStore:
+    """Sessions in the `web_sessions` table, one row per session, found by the digest of its id.
+
+    The web app ends a session that is idle too long or too old when it is next used (as it does
+    with sessions in memory); this store also refuses such a session itself, and clears out the
+    abandoned ones whenever someone signs in. Give it the limits the app runs with.
+    """
+
+    def __init__(self, ctx: Context, idle: timedelta, lifetime: timedelta):
+        self.ctx = ctx
+        self.idle, self.lifetime = idle, lifetime
+
+    def _expired(self, now: datetime) -> ColumnElement[bool]:
+        return or_(WebSessionRow.seen_at < now - self.idle, WebSessionRow.created_at < now - self.lifetime)
+
+    def create(self, user: str, *, verified: bool, previous_visit: date | None) -> Session:
+        now = utc_now()
+        session = Session(
+            secrets.token_urlsafe(32), user, secrets.token_urlsafe(32), now, now, verified, previous_visit
+        )
+        row = WebSessionRow(
+            digest=digest(session.id),
+            user_name=user,
+            csrf=session.csrf,
+            created_at=now,
+            seen_at=now,
+            verified=verified,
+            previous_visit=previous_visit,
+        )
+        with DbSession(self.ctx.engine) as db, db.begin():
+            db.execute(delete(WebSessionRow).where(self._expired(now)))
+            db.add(row)
+        return session
+
+    def get(self, session_id: str) -> Session | None:
+        with DbSession(self.ctx.engine) as db:
+            row = db.get(WebSessionRow, digest(session_id))
+            if row is None:
+                return None
+            session = Session(
+                session_id,
+                row.user_name,
+                row.csrf,
+                _utc(row.created_at),
+                _utc(row.seen_at),
+                row.verified,
+                row.previous_visit,
+                _unseal(session_id, row.pending_totp_sealed),
+            )
+        now = utc_now()
+        if now - session.seen > self.idle or now - session.created > self.lifetime:
+            self.delete(session_id)
+            return None
+        return session
+
+    def save(self, session: Session) -> None:
+        sealed = _seal(session.id, session.pending_totp_secret) if session.pending_totp_secret else None
+        with DbSession(self.ctx.engine) as db, db.begin():
+            db.execute(
+                update(WebSessionRow)
+                .where(WebSessionRow.digest == digest(session.id))
+                .values(seen_at=session.seen, pending_totp_sealed=sealed)
+            )
+
+    def delete(self, session_id: str) -> None:
+        with DbSession(self.ctx.engine) as db, db.begin():
+            db.execute(delete(WebSessionRow).where(WebSessionRow.digest == digest(session_id)))
+
+    def delete_user(self, user: str) -> None:
+        with DbSession(self.ctx.engine) as db, db.begin():
+            db.execute(delete(WebSessionRow).where(WebSessionRow.user_name == user))
+
+    def __len__(self) -> int:
+        with DbSession(self.ctx.engine) as db:
+            return db.scalar(select(func.count()).select_from(WebSessionRow)) or 0
+
+
+def stored_accounts(ctx: Context, web: WebSettings | None = None) -> Accounts:
+    """Users, sessions and tokens from the database; ``web`` gives the session limits (the defaults when None)."""
+    web = web or WebSettings()
+    sessions = SqlSessionStore(ctx, timedelta(minutes=web.session_idle_minutes), timedelta(hours=web.session_max_hours))
+    return Accounts(SqlUserStore(ctx), sessions, SqlTokenStore(ctx))

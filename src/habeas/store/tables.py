@@ -194,3 +194,23 @@ class AuditCheckpointRow(Base):
     at: Mapped[str] = mapped_column(String(40))
     key_id: Mapped[str] = mapped_column(String(64))
     signature: Mapped[str] = mapped_column(Text)
+
+
+class WebSessionRow(Base):
+    """A browser's session with the web app, found by the SHA-256 of its id: the id itself is never stored.
+
+    Unlike events and the audit chain, these rows change: `seen_at` moves on, and sign-out and
+    expiry delete them. A pending TOTP secret (an admin enrolling) is sealed with a key derived
+    from the session id, so the database alone cannot open it.
+    """
+
+    __tablename__ = "web_sessions"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_name: Mapped[str] = mapped_column(ForeignKey("users.name"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    verified: Mapped[bool] = mapped_column(default=False)  # the second factor is done, or the user needs none
+    previous_visit: Mapped[date | None] = mapped_column(Date)
+    pending_totp_sealed: Mapped[str | None] = mapped_column(Text)
