@@ -84,10 +84,16 @@ def audit(
     entries = record_many(ctx.audit_sink, ctx.actor.name, action, str(outcome), list(records), connection)
     if connection is not None:
         return
-    last_signed = ctx.audit_sink.last_checkpoint()
-    behind = entries[-1].seq - (last_signed.seq if last_signed else 0)
-    if behind >= CHECKPOINT_EVERY or action in SIGNED_AT_ONCE:
-        sign_checkpoint(ctx)
+    sink, newest = ctx.audit_sink, entries[-1].seq
+    if action not in SIGNED_AT_ONCE:
+        if newest - sink.signed_seq() < CHECKPOINT_EVERY:
+            return
+        sink.note_signed(None)  # another process may have signed meanwhile: look before signing
+        if newest - sink.signed_seq() < CHECKPOINT_EVERY:
+            return
+    sign_checkpoint(ctx)
+    # Signed (the sink noted the checkpoint), or no key here: either way, look again CHECKPOINT_EVERY entries on.
+    sink.note_signed(max(newest, sink.signed_seq()))
 
 
 # Sign the chain at least every this many entries, and at once after these actions.

@@ -23,6 +23,35 @@ class SqlAuditSink:
         self.engine = engine
         # Writers in one process take turns, so concurrent requests do not race for the next sequence number.
         self.lock = threading.Lock()
+        # The newest entry this process knows to be committed (only ever behind the table, never ahead:
+        # the table is append-only and entries written in a caller's transaction are not remembered).
+        self._head: AuditEntry | None = None
+        self._head_known = False
+        self._signed_seq: int | None = None  # the newest checkpoint's sequence number, as last read
+
+    def head(self) -> AuditEntry | None:
+        """The newest committed entry as this process last saw it (read once, then followed); hold ``lock``."""
+        if not self._head_known:
+            self._head, self._head_known = self.last_entry(), True
+        return self._head
+
+    def _remember(self, entry: AuditEntry | None) -> None:
+        self._head, self._head_known = entry, entry is not None
+
+    def forget(self) -> None:
+        """Another writer appended (or a caller's transaction may): read the newest entry again next time."""
+        self._head_known = False
+
+    def signed_seq(self) -> int:
+        """The sequence number of the newest checkpoint, read from the table once and then kept."""
+        if self._signed_seq is None:
+            last = self.last_checkpoint()
+            self._signed_seq = last.seq if last is not None else 0
+        return self._signed_seq
+
+    def note_signed(self, seq: int | None = None) -> None:
+        """A checkpoint was written (``seq``), or may have been by another process (None: read it again)."""
+        self._signed_seq = seq
 
     def append(self, entry: AuditEntry) -> None:
         self.append_many([entry])
@@ -52,6 +81,7 @@ class SqlAuditSink:
                 connection.execute(AuditCheckpointRow.__table__.insert(), [asdict(checkpoint)])
         except IntegrityError:
             pass  # another process signed the same entry first: the chain is already vouched for
+        self.note_signed(checkpoint.seq)
 
     def last_entry(self, connection: Connection | None = None) -> AuditEntry | None:
         query = select(AuditEntryRow).order_by(AuditEntryRow.seq.desc()).limit(1)
@@ -92,8 +122,8 @@ def record_many(
     With ``connection`` the entries join the caller's transaction: they commit or vanish with it.
     """
     for attempt in range(1 if connection is not None else 10):
-        if attempt:
-            time.sleep(random.uniform(0.005, 0.05) * attempt)  # another process took the number: back off
+        if attempt > 1:  # the first retry follows the head read again; later ones back off
+            time.sleep(random.uniform(0.005, 0.05) * attempt)
         with sink.lock:
             chain = _append_chain(sink, actor, action, outcome, records, connection)
         if chain is not None:
@@ -109,8 +139,12 @@ def _append_chain(
     records: Sequence[tuple[str | None, str | None]],
     connection: Connection | None,
 ) -> list[AuditEntry] | None:
-    """Chain one entry a record after the newest entry and append them; None when another writer came first."""
-    previous = sink.last_entry(connection)
+    """Chain one entry a record after the newest entry and append them; None when another writer came first.
+
+    In its own transaction the chain follows the newest entry this process remembers; when another
+    process appended meanwhile, the insert finds the sequence number taken and the head is read again.
+    """
+    previous = sink.last_entry(connection) if connection is not None else sink.head()
     at = datetime.now(UTC)
     chain: list[AuditEntry] = []
     for record_type, record_id in records:
@@ -122,7 +156,12 @@ def _append_chain(
     try:
         sink.append_many(chain, connection)
     except SequenceConflict:
+        sink.forget()
         if connection is not None:
             raise
         return None
+    if connection is not None:
+        sink.forget()  # the caller's transaction may still roll back: do not follow entries it holds
+    else:
+        sink._remember(chain[-1])
     return chain
