@@ -51,7 +51,6 @@ FACILITIES = (
     "Example Detention Facility",
     "Example Contract Facility",
 )
-PASSWORD = "bench password, not a secret"
 
 
 def synthetic_name(rng: random.Random) -> str:
@@ -123,28 +122,39 @@ def build(url: str, people: int, per_person: int, chunk: int = 2000) -> None:
     print()
 
 
-def make_app():  # type: ignore[no-untyped-def]
-    """The app of one server worker: the bench database, one editor, and the session the bench signs in with.
+def bench_web_settings(warm: bool) -> Any:
+    from habeas.web.config import WebSettings
 
-    Sessions live in memory, one store per worker; the bench seeds the same session id into
-    every worker so that any of them answers its requests (a store-backed session table
-    would be shared the same way).
+    return WebSettings(secure_cookies=False, session_idle_minutes=600, warm_summaries=warm)
+
+
+def make_app():  # type: ignore[no-untyped-def]
+    """The app of one server worker, as `habeas serve` makes it: users, sessions and tokens from the database.
+
+    The bench's session was stored by the parent process before the workers started, so any
+    worker answers its requests, as with several workers of `habeas serve`.
     """
     import os
 
-    from habeas.web.accounts import MemoryUserStore, Session, digest, memory_accounts, utc_now
+    from habeas.services import Actor, Context
+    from habeas.store.accounts import stored_accounts
     from habeas.web.app import create_app
-    from habeas.web.config import WebSettings
 
-    users = MemoryUserStore()
-    users.add("bench", "admin", PASSWORD)  # the database's first admin: `habeas init` made "bench" one
-    accounts = memory_accounts(users)
-    now, session_id = utc_now(), os.environ["HABEAS_BENCH_SESSION"]
-    accounts.sessions._by_digest[digest(session_id)] = Session(session_id, "bench", "csrf", now, now, True)  # type: ignore[attr-defined]
     settings = bench_settings(os.environ["HABEAS_BENCH_URL"], int(os.environ["HABEAS_BENCH_PEOPLE"]))
-    warm = os.environ.get("HABEAS_BENCH_WARM", "1") == "1"
-    web = WebSettings(secure_cookies=False, session_idle_minutes=600, warm_summaries=warm)
-    return create_app(settings, accounts, web)
+    web = bench_web_settings(os.environ.get("HABEAS_BENCH_WARM", "1") == "1")
+    return create_app(settings, stored_accounts(Context(settings, Actor("bench")), web), web)
+
+
+def stored_session(url: str, people: int, warm: bool) -> str:
+    """A signed-in session of "bench" (the database's first admin), stored for the server's workers to find."""
+    from habeas.services import Actor, Context
+    from habeas.store.accounts import stored_accounts
+
+    ctx = Context(bench_settings(url, people), Actor("bench"))
+    sessions = stored_accounts(ctx, bench_web_settings(warm)).sessions
+    session = sessions.create("bench", verified=True, previous_visit=None)
+    ctx.engine.dispose()
+    return session.id
 
 
 def serve(port: int, workers: int) -> None:
@@ -224,18 +234,18 @@ def _wait(base: str, process: subprocess.Popen[bytes]) -> None:
 
 def measure(url: str, people: int, clients: int, requests: int, port: int, workers: int, warm: bool) -> None:
     import os
-    import secrets
 
     import httpx
 
     base = f"http://127.0.0.1:{port}"
     (OUT / "habeas.toml").write_text("# rule defaults\n")
-    session = secrets.token_urlsafe(32)
+    session = stored_session(url, people, warm)
     environment = {
         **os.environ,
         "HABEAS_BENCH_URL": url,
         "HABEAS_BENCH_SESSION": session,
         "HABEAS_BENCH_PEOPLE": str(people),
+        "HABEAS_BENCH_WARM": "1" if warm else "0",
     }
     command = [sys.executable, __file__, "--serve", "--port", str(port), "--workers", str(workers)]
     server = subprocess.Popen(command, env=environment)

@@ -32,13 +32,15 @@ def load_user(session: Session, name: str) -> User | None:
     if row is None:
         return None
     groups = []
-    for group_name in session.scalars(select(UserGroupRow.group_name).where(UserGroupRow.user_name == name)):
-        group = session.get(AccessGroupRow, group_name)
-        if group is None:
-            continue
+    memberships = (
+        select(AccessGroupRow.name, AccessGroupRow.all_records)
+        .join(UserGroupRow, UserGroupRow.group_name == AccessGroupRow.name)
+        .where(UserGroupRow.user_name == name)
+    )
+    for group_name, all_records in session.execute(memberships).all():
         people = session.scalars(select(GroupPersonRow.person_id).where(GroupPersonRow.group_name == group_name))
         cohorts = session.scalars(select(GroupCohortRow.cohort_id).where(GroupCohortRow.group_name == group_name))
-        groups.append(AccessGroup(group_name, frozenset(people), frozenset(cohorts), group.all_records))
+        groups.append(AccessGroup(group_name, frozenset(people), frozenset(cohorts), all_records))
     return User(name=row.name, role=Role(row.role), groups=tuple(groups), active=row.active)
 
 

@@ -169,11 +169,17 @@ def verify_audit(ctx: Context, anchor_path: Path | None = None, audit_key_file: 
 
 
 def audit_log(
-    ctx: Context, person: str | None = None, user: str | None = None, since: date | None = None
+    ctx: Context,
+    person: str | None = None,
+    user: str | None = None,
+    since: date | None = None,
+    newest: int | None = None,
 ) -> list[AuditEntry]:
-    """Who did what to which record, oldest first; reading the log is itself audited."""
+    """Who did what to which record, oldest first (only the ``newest`` entries if given); reading it is audited."""
     access.require(ctx, Action.READ_AUDIT)
-    query = select(AuditEntryRow).order_by(AuditEntryRow.seq)
+    query = select(AuditEntryRow).order_by(AuditEntryRow.seq.desc() if newest else AuditEntryRow.seq)
+    if newest:
+        query = query.limit(newest)
     if person is not None:
         query = query.where(AuditEntryRow.record_type == "person", AuditEntryRow.record_id == person)
     if user is not None:
@@ -182,6 +188,8 @@ def audit_log(
         query = query.where(AuditEntryRow.at >= since.isoformat())  # ISO text sorts as time
     with ctx.engine.connect() as connection:
         entries = [AuditEntry(**row._mapping) for row in connection.execute(query)]
+    if newest:
+        entries.reverse()
     records: list[tuple[str | None, str | None]] = [(k, v) for k, v in (("person", person), ("user", user)) if v]
     records = records or [(None, None)]
     access.audit(ctx, "read_audit", records=records)

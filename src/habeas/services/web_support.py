@@ -152,18 +152,31 @@ class NameIndex:
         return matches
 
     def _name_costs(self, words: list[str]) -> dict[str, int]:
-        """Person id → the summed cost of matching every query word; people missing a word are left out."""
-        costs: dict[str, int] | None = None
+        """Person id → the summed cost of matching every query word; people missing a word are left out.
+
+        The people matching each word are intersected as sets first (common surnames are shared by
+        thousands); costs are then summed for the few who match every word.
+        """
+        levels: list[dict[int, list[set[str]]]] = []  # per query word: cost → the people sets at that cost
         for word in words:
-            per_person: dict[str, int] = {}
+            by_cost: dict[int, list[set[str]]] = defaultdict(list)
             for candidate, cost in self._word_matches(word).items():
-                for person_id in self._people[candidate]:
-                    if cost < per_person.get(person_id, TYPO + 1):
-                        per_person[person_id] = cost
-            costs = per_person if costs is None else {p: costs[p] + c for p, c in per_person.items() if p in costs}
-            if not costs:
+                by_cost[cost].append(self._people[candidate])
+            if not by_cost:
                 return {}
-        return costs or {}
+            levels.append(by_cost)
+        if not levels:
+            return {}
+        matching = [set().union(*(group for groups in by_cost.values() for group in groups)) for by_cost in levels]
+        matching.sort(key=len)
+        survivors = matching[0].intersection(*matching[1:])
+        costs: dict[str, int] = {}
+        for person_id in survivors:
+            costs[person_id] = sum(
+                min(cost for cost, groups in by_cost.items() if any(person_id in g for g in groups))
+                for by_cost in levels
+            )
+        return costs
 
 
 # -- what lists show of each person ----------------------------------------------------

@@ -39,6 +39,8 @@ SIGN_IN = "web_sign_in"
 
 
 class SqlUserStore:
+    reads_database = True  # an account it returns is the user as stored now, with role and groups
+
     def __init__(self, ctx: Context):
         self.ctx = ctx
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+import weakref
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -74,12 +76,28 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Create or upgrade the schema to the newest migration; returns (before, after)."""
     before = current_revision(engine)
+    _VERIFIED.pop(engine, None)
     command.upgrade(_alembic_config(engine), "head")
     return before, head_revision()
 
 
+# Engines found at the current schema, and when: a long-running server asks on every request, and
+# reading the revision each time costs more than the request's own queries. Asked again after a while,
+# so a server notices a database replaced or upgraded under it.
+_VERIFIED: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
+VERIFIED_FOR_SECONDS = 10.0
+
+
 def ensure_current(engine: Engine) -> None:
     """Refuse to work on a database that `habeas init` has not created or upgraded."""
+    checked = _VERIFIED.get(engine)
+    if checked is not None and time.monotonic() - checked < VERIFIED_FOR_SECONDS:
+        return
+    _check_current(engine)
+    _VERIFIED[engine] = time.monotonic()
+
+
+def _check_current(engine: Engine) -> None:
     revision = current_revision(engine)
     if revision is None:
         url = engine.url.render_as_string(hide_password=True)

@@ -86,9 +86,16 @@ class Viewer:
 
     @cached_property
     def ctx(self) -> Context:
-        """The service context acting as this user."""
+        """The service context acting as this user, made once per request.
+
+        When the user was just read from the database (stored accounts), the services use that
+        reading instead of loading the same user again.
+        """
         assert self.user is not None, "a route without a signed-in user has no service context"
-        return acting(self.state.base, self.user.name)
+        ctx = acting(self.state.base, self.user.name)
+        if getattr(self.state.accounts.users, "reads_database", False):
+            ctx.__dict__["acting_user"] = self.user  # the cached_property's storage
+        return ctx
 
     def audit(self, action: str, outcome: Outcome, record_type: str | None, record_id: str | None = None) -> None:
         """Add to the audit log as this user (or "anonymous"); an id that is not a well-formed id is left out."""

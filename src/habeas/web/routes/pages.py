@@ -153,7 +153,7 @@ def person_page(
     today = state.web.today()
     view, day, known = viewed_person(viewer, person_id, as_of, known_on)
     catalogue = {entry.rule.id: entry for entry in state.directory.rules()[1]}
-    viewers = security.audit_log(viewer.ctx, person=person_id) if viewer.may(Action.READ_AUDIT) else None
+    viewers = security.audit_log(viewer.ctx, person=person_id, newest=50) if viewer.may(Action.READ_AUDIT) else None
     return render(
         viewer,
         "person.html",
@@ -171,7 +171,7 @@ def person_page(
         as_of=day,
         known_on=known,
         today=today,
-        viewers=viewers[-50:] if viewers is not None else None,
+        viewers=viewers,
         saved=viewer.request.query_params.get("saved"),
     )
 
