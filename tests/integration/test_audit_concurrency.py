@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 from habeas.security.audit import verify
@@ -26,3 +28,35 @@ def test_concurrent_audit_writes_all_land_in_one_valid_chain(ctx) -> None:  # ty
 
     public = load_audit_signer(ctx.settings).public_key
     assert verify(list(sink.entries()), list(sink.checkpoints()), public).ok
+
+
+WRITER = """
+import sys
+from habeas.store.audit import SqlAuditSink, record_many
+from habeas.store.db import make_engine
+
+url, actor, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+sink = SqlAuditSink(make_engine(url))
+for i in range(count):
+    record_many(sink, actor, "read_person", "allowed", [("person", f"{actor}-{i}"), ("person", f"{actor}-{i}b")])
+"""
+
+
+def test_processes_writing_at_once_take_turns_and_leave_one_whole_chain(ctx) -> None:  # type: ignore[no-untyped-def]
+    """Two other processes (server workers, a command) and this one's threads append at once: none fails or is lost."""
+    url = ctx.settings.database_url
+    sink = ctx.audit_sink
+    before = sum(1 for _ in sink.entries())
+    others = [subprocess.Popen([sys.executable, "-c", WRITER, url, f"worker{n}", "150"]) for n in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as threads:
+        list(threads.map(lambda i: record_many(sink, "tester", "list_people", "allowed", [("person", f"t{i}")]),
+                         range(60)))  # fmt: skip
+    assert [o.wait(timeout=120) for o in others] == [0, 0, 0, 0]
+    entries = list(sink.entries())
+    assert len(entries) == before + 4 * 150 * 2 + 60
+    assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
+    assert {e.record_id for e in entries} >= {f"worker1-{i}b" for i in range(150)} | {f"t{i}" for i in range(60)}
+    access.sign_checkpoint(ctx)
+    from habeas.security.keyfiles import load_audit_signer
+
+    assert verify(entries, list(sink.checkpoints()), load_audit_signer(ctx.settings).public_key).ok

@@ -1,19 +1,49 @@
-"""The audit chain kept in the database: an AuditSink over two append-only tables."""
+"""The audit chain kept in the database: an AuditSink over two append-only tables.
+
+Many writers share one chain: the threads of a web server and, through the database,
+other processes (a second server worker, a command run meanwhile). An entry must follow
+the newest entry exactly, so appending takes the database's write lock first (SQLite's
+``BEGIN IMMEDIATE``, a PostgreSQL transaction-level advisory lock), then reads the newest
+entry, chains after it and commits: writers wait their turn instead of colliding.
+
+Within one process, appends that arrive while another is being written are written
+together in the next transaction (a group commit): a busy server pays one commit for
+many reads, and every caller still returns only once its own entries are committed.
+"""
 
 from __future__ import annotations
 
-import random
 import threading
-import time
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import IntegrityError
 
 from habeas.security.audit import AuditEntry, Checkpoint, SequenceConflict, next_entry
 from habeas.store.tables import AuditCheckpointRow, AuditEntryRow
+
+Records = Sequence[tuple[str | None, str | None]]
+# The key of the PostgreSQL advisory lock that orders audit writers (any fixed number: "habeas" in ASCII).
+POSTGRES_AUDIT_LOCK = 0x686162656173
+_COLUMNS = ("seq", "at", "actor", "action", "record_type", "record_id", "outcome", "prev_hash", "hash")
+_NEWEST = f"SELECT {', '.join(_COLUMNS)} FROM audit_entries ORDER BY seq DESC LIMIT 1"
+_INSERT = f"INSERT INTO audit_entries ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
+
+
+@dataclass
+class _Request:
+    """One caller's entries waiting to be written (with others that arrived meanwhile)."""
+
+    actor: str
+    action: str
+    outcome: str
+    records: Records
+    chain: list[AuditEntry] = field(default_factory=list)
+    error: BaseException | None = None
+    done: bool = False
 
 
 class SqlAuditSink:
@@ -21,37 +51,67 @@ class SqlAuditSink:
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        # Writers in one process take turns, so concurrent requests do not race for the next sequence number.
+        # Writers in one process take turns here; the one holding it writes everything queued meanwhile.
         self.lock = threading.Lock()
-        # The newest entry this process knows to be committed (only ever behind the table, never ahead:
-        # the table is append-only and entries written in a caller's transaction are not remembered).
-        self._head: AuditEntry | None = None
-        self._head_known = False
+        self._queue_lock = threading.Lock()
+        self._queue: list[_Request] = []
         self._signed_seq: int | None = None  # the newest checkpoint's sequence number, as last read
 
-    def head(self) -> AuditEntry | None:
-        """The newest committed entry as this process last saw it (read once, then followed); hold ``lock``."""
-        if not self._head_known:
-            self._head, self._head_known = self.last_entry(), True
-        return self._head
+    # -- appending chains of entries (what the services do) ---------------------------------
 
-    def _remember(self, entry: AuditEntry | None) -> None:
-        self._head, self._head_known = entry, entry is not None
+    def record(self, actor: str, action: str, outcome: str, records: Records) -> list[AuditEntry]:
+        """Append one entry per record, after the newest entry, and return them once committed."""
+        request = _Request(actor, action, outcome, list(records))
+        with self._queue_lock:
+            self._queue.append(request)
+        with self.lock:
+            if not request.done:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                try:
+                    self._write(batch)
+                except BaseException as exc:
+                    for waiting in batch:
+                        waiting.error, waiting.done = exc, True
+                    raise
+        if request.error is not None:
+            raise request.error
+        return request.chain
 
-    def forget(self) -> None:
-        """Another writer appended (or a caller's transaction may): read the newest entry again next time."""
-        self._head_known = False
+    def _write(self, batch: list[_Request]) -> None:
+        """Chain every queued request after the newest entry, in one transaction under the write lock."""
+        if self.engine.dialect.name == "sqlite":
+            self._write_sqlite(batch)
+            return
+        with self.engine.begin() as connection:
+            if self.engine.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_AUDIT_LOCK})
+            previous = self.last_entry(connection)
+            rows = _chain(batch, previous)
+            connection.execute(AuditEntryRow.__table__.insert(), [asdict(e) for e in rows])
+        _finish(batch)
 
-    def signed_seq(self) -> int:
-        """The sequence number of the newest checkpoint, read from the table once and then kept."""
-        if self._signed_seq is None:
-            last = self.last_checkpoint()
-            self._signed_seq = last.seq if last is not None else 0
-        return self._signed_seq
+    def _write_sqlite(self, batch: list[_Request]) -> None:
+        # The driver's own connection: BEGIN IMMEDIATE takes the write lock before the newest entry is
+        # read (waiting for other processes up to the busy timeout), so no other writer can slip in.
+        raw: Any = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            try:
+                row = cursor.execute(_NEWEST).fetchone()
+                previous = AuditEntry(*row) if row is not None else None
+                rows = _chain(batch, previous)
+                cursor.executemany(_INSERT, [tuple(getattr(e, c) for c in _COLUMNS) for e in rows])
+                raw.commit()
+            except BaseException:
+                raw.rollback()
+                raise
+        finally:
+            raw.close()
+        _finish(batch)
 
-    def note_signed(self, seq: int | None = None) -> None:
-        """A checkpoint was written (``seq``), or may have been by another process (None: read it again)."""
-        self._signed_seq = seq
+    # -- the AuditSink protocol (prebuilt entries, checked to follow the newest) -------------
 
     def append(self, entry: AuditEntry) -> None:
         self.append_many([entry])
@@ -75,6 +135,19 @@ class SqlAuditSink:
             raise SequenceConflict(f"expected audit entry {last_seq + 1}, got {entries[0].seq}")
         connection.execute(AuditEntryRow.__table__.insert(), [asdict(e) for e in entries])
 
+    # -- checkpoints ---------------------------------------------------------------------------
+
+    def signed_seq(self) -> int:
+        """The sequence number of the newest checkpoint, read from the table once and then kept."""
+        if self._signed_seq is None:
+            last = self.last_checkpoint()
+            self._signed_seq = last.seq if last is not None else 0
+        return self._signed_seq
+
+    def note_signed(self, seq: int | None = None) -> None:
+        """A checkpoint was written (``seq``), or may have been by another process (None: read it again)."""
+        self._signed_seq = seq
+
     def append_checkpoint(self, checkpoint: Checkpoint) -> None:
         try:
             with self.engine.begin() as connection:
@@ -82,6 +155,8 @@ class SqlAuditSink:
         except IntegrityError:
             pass  # another process signed the same entry first: the chain is already vouched for
         self.note_signed(checkpoint.seq)
+
+    # -- reading ---------------------------------------------------------------------------------
 
     def last_entry(self, connection: Connection | None = None) -> AuditEntry | None:
         query = select(AuditEntryRow).order_by(AuditEntryRow.seq.desc()).limit(1)
@@ -109,59 +184,46 @@ class SqlAuditSink:
                 yield Checkpoint(**row._mapping)
 
 
+def _chain(batch: list[_Request], previous: AuditEntry | None) -> list[AuditEntry]:
+    """Every request's entries, one per record, each following the one before; kept on the request."""
+    at = datetime.now(UTC)
+    rows: list[AuditEntry] = []
+    for request in batch:
+        request.chain = []
+        for record_type, record_id in request.records:
+            previous = next_entry(
+                previous, at=at, actor=request.actor, action=request.action, outcome=request.outcome,
+                record_type=record_type, record_id=record_id,
+            )  # fmt: skip
+            request.chain.append(previous)
+        rows.extend(request.chain)
+    return rows
+
+
+def _finish(batch: list[_Request]) -> None:
+    for request in batch:
+        request.done = True
+
+
 def record_many(
     sink: SqlAuditSink,
     actor: str,
     action: str,
     outcome: str,
-    records: Sequence[tuple[str | None, str | None]],
+    records: Records,
     connection: Connection | None = None,
 ) -> list[AuditEntry]:
-    """Append one entry per (record type, record id) in a single transaction (a list of 5,000 reads).
+    """Append one entry per (record type, record id), committed before this returns (a list of 5,000 reads).
 
-    With ``connection`` the entries join the caller's transaction: they commit or vanish with it.
+    With ``connection`` the entries join the caller's transaction instead: they commit or vanish
+    with it (an import and its audit). A writer that got in first then makes it fail with
+    :class:`SequenceConflict`, and the caller's whole transaction with it.
     """
-    for attempt in range(1 if connection is not None else 10):
-        if attempt > 1:  # the first retry follows the head read again; later ones back off
-            time.sleep(random.uniform(0.005, 0.05) * attempt)
-        with sink.lock:
-            chain = _append_chain(sink, actor, action, outcome, records, connection)
-        if chain is not None:
-            return chain
-    raise SequenceConflict("could not append to the audit log: other writers kept taking the next sequence number")
-
-
-def _append_chain(
-    sink: SqlAuditSink,
-    actor: str,
-    action: str,
-    outcome: str,
-    records: Sequence[tuple[str | None, str | None]],
-    connection: Connection | None,
-) -> list[AuditEntry] | None:
-    """Chain one entry a record after the newest entry and append them; None when another writer came first.
-
-    In its own transaction the chain follows the newest entry this process remembers; when another
-    process appended meanwhile, the insert finds the sequence number taken and the head is read again.
-    """
-    previous = sink.last_entry(connection) if connection is not None else sink.head()
-    at = datetime.now(UTC)
-    chain: list[AuditEntry] = []
-    for record_type, record_id in records:
-        previous = next_entry(
-            previous, at=at, actor=actor, action=action, outcome=outcome, record_type=record_type,
-            record_id=record_id,
-        )  # fmt: skip
-        chain.append(previous)
-    try:
-        sink.append_many(chain, connection)
-    except SequenceConflict:
-        sink.forget()
-        if connection is not None:
-            raise
-        return None
-    if connection is not None:
-        sink.forget()  # the caller's transaction may still roll back: do not follow entries it holds
-    else:
-        sink._remember(chain[-1])
+    if connection is None:
+        return sink.record(actor, action, outcome, records)
+    if connection.dialect.name == "postgresql":  # held until the caller's transaction ends
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_AUDIT_LOCK})
+    request = _Request(actor, action, outcome, list(records))
+    chain = _chain([request], sink.last_entry(connection))
+    sink.append_many(chain, connection)
     return chain
