@@ -6,6 +6,8 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from habeas.security.audit import verify
 from habeas.services import access
 from habeas.store.audit import record_many
@@ -60,3 +62,20 @@ def test_processes_writing_at_once_take_turns_and_leave_one_whole_chain(ctx) -> 
     from habeas.security.keyfiles import load_audit_signer
 
     assert verify(entries, list(sink.checkpoints()), load_audit_signer(ctx.settings).public_key).ok
+
+
+def test_a_pages_audits_are_written_together_when_it_ends_even_when_it_fails(ctx) -> None:  # type: ignore[no-untyped-def]
+    sink = ctx.audit_sink
+    before = len(list(sink.entries()))
+    with pytest.raises(RuntimeError), access.audits_together(ctx):
+        access.audit(ctx, "read_person", records=[("person", "a")])
+        with access.audits_together(ctx):  # an inner block leaves the writing to the outer one
+            access.audit(ctx, "read_audit", records=[("person", "a")])
+        assert len(list(sink.entries())) == before  # nothing written before the page is done
+        raise RuntimeError("the page failed after reading")
+    written = list(sink.entries())[before:]
+    assert [(e.actor, e.action, e.record_id) for e in written] == [
+        ("tester", "read_person", "a"),
+        ("tester", "read_audit", "a"),
+    ]
+    assert len({e.at for e in written}) == 1  # one transaction

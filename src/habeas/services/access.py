@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, select
@@ -83,11 +84,43 @@ def audit(
     """
     if not records:
         return
-    entries = record_many(ctx.audit_sink, ctx.actor.name, action, str(outcome), list(records), connection)
-    if connection is not None:
+    pending = ctx.__dict__.get(_PENDING)
+    if pending is not None and connection is None:
+        pending.append((action, str(outcome), list(records)))
         return
-    sink, newest = ctx.audit_sink, entries[-1].seq
-    if action not in SIGNED_AT_ONCE:
+    entries = record_many(ctx.audit_sink, ctx.actor.name, action, str(outcome), list(records), connection)
+    if connection is None:
+        _maybe_sign(ctx, entries[-1].seq, action in SIGNED_AT_ONCE)
+
+
+_PENDING = "_audit_pending"  # where audits_together keeps a block's entries, in the context's __dict__
+
+
+@contextmanager
+def audits_together(ctx: Context) -> Iterator[None]:
+    """Write every audit entry of a block in one transaction when the block ends (one web page's reads).
+
+    The entries are written even when the block fails (a denial is recorded), and are committed
+    before the block's result can be shown: the caller answers only after the block.
+    """
+    if _PENDING in ctx.__dict__:  # already inside one: the outer block writes
+        yield
+        return
+    pending: list[tuple[str, str, list[tuple[str | None, str | None]]]] = []
+    ctx.__dict__[_PENDING] = pending
+    try:
+        yield
+    finally:
+        del ctx.__dict__[_PENDING]
+        if pending:
+            entries = ctx.audit_sink.record_all(ctx.actor.name, pending)
+            _maybe_sign(ctx, entries[-1].seq, any(action in SIGNED_AT_ONCE for action, _, _ in pending))
+
+
+def _maybe_sign(ctx: Context, newest: int, at_once: bool) -> None:
+    """Sign a checkpoint when asked to at once, or when CHECKPOINT_EVERY entries went unsigned."""
+    sink = ctx.audit_sink
+    if not at_once:
         if newest - sink.signed_seq() < CHECKPOINT_EVERY:
             return
         sink.note_signed(None)  # another process may have signed meanwhile: look before signing

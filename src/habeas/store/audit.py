@@ -15,9 +15,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any
+
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's own lock orders the processes
+    fcntl = None  # type: ignore[assignment]
 
 from sqlalchemy import Connection, Engine, select, text
 from sqlalchemy.exc import IntegrityError
@@ -56,16 +62,23 @@ class SqlAuditSink:
         self._queue_lock = threading.Lock()
         self._queue: list[_Request] = []
         self._signed_seq: int | None = None  # the newest checkpoint's sequence number, as last read
+        database = engine.url.database if engine.dialect.name == "sqlite" else None
+        self._lock_path = f"{database}.audit-lock" if database and database != ":memory:" else None
+        self._lock_file: IO[bytes] | None = None
 
     # -- appending chains of entries (what the services do) ---------------------------------
 
     def record(self, actor: str, action: str, outcome: str, records: Records) -> list[AuditEntry]:
         """Append one entry per record, after the newest entry, and return them once committed."""
-        request = _Request(actor, action, outcome, list(records))
+        return self.record_all(actor, [(action, outcome, records)])
+
+    def record_all(self, actor: str, actions: Sequence[tuple[str, str, Records]]) -> list[AuditEntry]:
+        """Append the entries of several (action, outcome, records) in one transaction; return them once committed."""
+        mine = [_Request(actor, action, outcome, list(records)) for action, outcome, records in actions]
         with self._queue_lock:
-            self._queue.append(request)
+            self._queue.extend(mine)
         with self.lock:
-            if not request.done:
+            if not all(request.done for request in mine):
                 with self._queue_lock:
                     batch, self._queue = self._queue, []
                 try:
@@ -74,9 +87,10 @@ class SqlAuditSink:
                     for waiting in batch:
                         waiting.error, waiting.done = exc, True
                     raise
-        if request.error is not None:
-            raise request.error
-        return request.chain
+        for request in mine:
+            if request.error is not None:
+                raise request.error
+        return [entry for request in mine for entry in request.chain]
 
     def _write(self, batch: list[_Request]) -> None:
         """Chain every queued request after the newest entry, in one transaction under the write lock."""
@@ -92,6 +106,28 @@ class SqlAuditSink:
         _finish(batch)
 
     def _write_sqlite(self, batch: list[_Request]) -> None:
+        with self._between_processes():
+            self._write_sqlite_locked(batch)
+
+    @contextmanager
+    def _between_processes(self) -> Iterator[None]:
+        """Audit writers of several processes (server workers) queue on a lock file beside the database.
+
+        SQLite's own lock would do, but a writer that finds it taken sleeps for milliseconds before
+        looking again; a waiter on the lock file wakes the moment it is released.
+        """
+        if fcntl is None or self._lock_path is None:
+            yield
+            return
+        if self._lock_file is None:
+            self._lock_file = open(self._lock_path, "a+b")  # noqa: SIM115 -- kept open for the sink's life
+        fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_UN)
+
+    def _write_sqlite_locked(self, batch: list[_Request]) -> None:
         # The driver's own connection: BEGIN IMMEDIATE takes the write lock before the newest entry is
         # read (waiting for other processes up to the busy timeout), so no other writer can slip in.
         raw: Any = self.engine.raw_connection()

@@ -27,8 +27,9 @@ class WebSettings:
     max_dataset_upload_bytes: int = 512 * 1024 * 1024
     default_language: str = "en"
     # Requests served at once by each server process. Each holds a database connection while it works;
-    # more than the connection pool (15) would queue inside the pool and time out instead of here.
-    worker_threads: int = 8
+    # more than the connection pool (15) would queue inside the pool and time out instead of here. Python
+    # runs one thread at a time: more threads only let a slow page (a large cohort) not hold up the rest.
+    worker_threads: int = 4
     # Compute everyone's summary for today in a background thread, so lists and searches are fast.
     warm_summaries: bool = True
     # "Today" for whereabouts and flags; tests and demos pin it.

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from habeas.domain.dates import DateError, parse_day
 from habeas.domain.vocabulary import SOURCE_KINDS, Custody
 from habeas.security.access import Action
-from habeas.services import ServiceError, security
+from habeas.services import ServiceError, access, security
 from habeas.services.web_support import PersonView, Summary, in_reach, person_view, shown
 from habeas.web.forms import EventForm
 from habeas.web.policy import Policy, Viewer
@@ -151,9 +151,11 @@ def person_page(
     """The person page; after a rejected form, with the form as typed and its problems."""
     state = viewer.state
     today = state.web.today()
-    view, day, known = viewed_person(viewer, person_id, as_of, known_on)
+    with access.audits_together(viewer.ctx):  # the person read and the audit-log read: one audit write
+        view, day, known = viewed_person(viewer, person_id, as_of, known_on)
+        may_audit = viewer.may(Action.READ_AUDIT)
+        viewers = security.audit_log(viewer.ctx, person=view.timeline.person.id, newest=50) if may_audit else None
     catalogue = {entry.rule.id: entry for entry in state.directory.rules()[1]}
-    viewers = security.audit_log(viewer.ctx, person=person_id, newest=50) if viewer.may(Action.READ_AUDIT) else None
     return render(
         viewer,
         "person.html",
