@@ -149,6 +149,14 @@ def test_an_advocate_goes_through_the_day(server: str, page) -> None:  # type: i
     expect(page.locator("h1")).to_have_text("Informe matutino")
     shot(page, "09-morning-report-es")
 
+    # A cohort: its members with their flags, custody day by day and the lengths of stays, drawn by the server.
+    page.goto(server + "/cohorts")
+    page.click('a[href="/cohorts/demo-flight-2025-04"]')
+    expect(page.locator(".people-table tbody tr")).to_have_count(2)
+    expect(page.locator("svg.chart-svg")).to_have_count(2)
+    expect(page.locator("svg.chart-svg").first).to_be_visible()
+    shot(page, "12-cohort-es")
+
 
 def test_a_dataset_upload_shows_its_progress_then_the_rejected_rows(  # type: ignore[no-untyped-def]
     server: str, page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
