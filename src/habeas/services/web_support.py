@@ -30,11 +30,19 @@ from habeas.services.check import CatalogueEntry
 
 
 def acting(base: Context, name: str) -> Context:
-    """A context acting as ``name`` that shares ``base``'s engine, keys and audit sink (one pool per web app)."""
+    """A context acting as ``name`` that shares ``base``'s engine, keys and audit sink (one of each per web app).
+
+    Sharing them is what makes a request cheap: one connection pool and its compiled statements,
+    one audit writer per process (whose appends are committed together), keys read once.
+    """
     ctx = Context(base.settings, Actor(name))
-    for shared in ("engine", "keyring", "audit_sink"):
-        if shared in base.__dict__:
-            ctx.__dict__[shared] = base.__dict__[shared]  # cached_property storage: reuse, do not reconnect
+    # cached_property storage: made once on the base, reused by every request's context.
+    ctx.__dict__["engine"] = base.engine
+    ctx.__dict__["audit_sink"] = base.audit_sink
+    try:
+        ctx.__dict__["keyring"] = base.keyring
+    except ServiceError:
+        pass  # no key yet (`habeas init` makes one): the request says so if it needs it
     return ctx
 
 
