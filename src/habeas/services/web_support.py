@@ -12,6 +12,7 @@ import time
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -39,10 +40,8 @@ def acting(base: Context, name: str) -> Context:
     # cached_property storage: made once on the base, reused by every request's context.
     ctx.__dict__["engine"] = base.engine
     ctx.__dict__["audit_sink"] = base.audit_sink
-    try:
+    with suppress(ServiceError):  # no key yet (`habeas init` makes one): the request says so if it needs it
         ctx.__dict__["keyring"] = base.keyring
-    except ServiceError:
-        pass  # no key yet (`habeas init` makes one): the request says so if it needs it
     return ctx
 
 
