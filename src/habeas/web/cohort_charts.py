@@ -25,6 +25,7 @@ from habeas.stats.custody import (
     stays,
     summarise_stays,
 )
+from habeas.web.timeline_svg import Tick, time_ticks
 
 WIDTH = 960
 GUTTER = 56  # room for the counts on the left
@@ -53,13 +54,6 @@ CUSTODY_COLOURS = {
     Custody.DECEASED: "#000000",
     Custody.UNKNOWN: "#9aa1ab",
 }
-
-
-@dataclass(frozen=True)
-class Tick:
-    x: float
-    day: date
-    label: bool
 
 
 @dataclass(frozen=True)
@@ -124,28 +118,6 @@ class _Scale:
         return round(GUTTER + index / self.days * (WIDTH - GUTTER - PAD), 1)
 
 
-def _ticks(scale: _Scale, start: date, end: date) -> tuple[list[Tick], str]:
-    days = (end - start).days
-    if days <= 75:
-        first = start + timedelta(days=(7 - start.weekday()) % 7)
-        return [Tick(scale.x(d), d, True) for d in _every(first, end, 7)], "d MMM"
-    step = 1 if days <= 400 else 3 if days <= 1200 else 12
-    month, ticks = date(start.year, start.month, 1), []
-    while month <= end:
-        if month >= start:
-            ticks.append(Tick(scale.x(month), month, (month.month - 1) % step == 0))
-        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return ticks, ("MMM y" if step < 12 else "y")
-
-
-def _every(first: date, end: date, days: int) -> list[date]:
-    out, day = [], first
-    while day <= end:
-        out.append(day)
-        day += timedelta(days=days)
-    return out
-
-
 def _step_path(scale: _Scale, bottom: Sequence[int], top: Sequence[int], y: float) -> str:
     """A closed step outline between two day-by-day cumulative counts (``y`` pixels per member)."""
     base = TOP + PLOT_HEIGHT
@@ -195,7 +167,7 @@ def population(timelines: Sequence[Timeline], end: date) -> Population:
             path = _step_path(scale, cumulative, top, y)
             layers.append(Layer(custody.value, CUSTODY_COLOURS[custody], sure, path))
             cumulative = top
-    ticks, tick_format = _ticks(scale, start, end)
+    ticks, tick_format = time_ticks(scale.x, start, end)
     present = tuple(
         (c.value, CUSTODY_COLOURS[c]) for c in CUSTODY_ORDER if any(counts.sure[c]) or any(counts.unsure[c])
     )

@@ -7,6 +7,7 @@ picked inside it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -211,17 +212,21 @@ def _apart(marks: list[Mark]) -> list[Mark]:
     return placed
 
 
-def _ticks(scale: _Scale, start: date, end: date) -> tuple[list[Tick], str]:
+def time_ticks(x: Callable[[date], float], start: date, end: date) -> tuple[list[Tick], str]:
+    """Ticks of a time axis from ``start`` to ``end`` placed by ``x``, and the date format of their labels.
+
+    Weeks for spans up to 75 days; otherwise months, labelled every month, quarter or year.
+    """
     days = (end - start).days
     if days <= 75:
         first = start + timedelta(days=(7 - start.weekday()) % 7)
-        return [Tick(scale.x(d), d, True) for d in _every(first, end, weeks=1)], "d MMM"
+        return [Tick(x(d), d, True) for d in _every(first, end, weeks=1)], "d MMM"
     step = 1 if days <= 400 else 3 if days <= 1200 else 12
     month = date(start.year, start.month, 1)
     ticks = []
     while month <= end:
         if month >= start:
-            ticks.append(Tick(scale.x(month), month, (month.month - 1) % step == 0))
+            ticks.append(Tick(x(month), month, (month.month - 1) % step == 0))
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     return ticks, ("MMM y" if step < 12 else "y")
 
@@ -240,7 +245,7 @@ def draw(timeline: Timeline, whereabouts: Whereabouts) -> Drawing:
     scale = _Scale(start, end)
     states = _custody_states(tuple(e for e in timeline.events if e.date.earliest <= whereabouts.as_of))
     colours = _colours(states)
-    ticks, tick_format = _ticks(scale, start, end)
+    ticks, tick_format = time_ticks(scale.x, start, end)
     alive = whereabouts.last_proof_of_life
     rows = tuple((name, TOP + i * ROW_HEIGHT + ROW_HEIGHT / 2) for i, name in enumerate(ROWS))
     return Drawing(
