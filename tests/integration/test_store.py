@@ -138,3 +138,15 @@ def test_a_cohort_export_holds_its_members_and_what_they_cite(ctx) -> None:  # t
     assert "demo-flight" in {e.id for e in exported.events}
     cited = {s for e in exported.events for s in e.sources}
     assert cited <= {s.id for s in exported.sources}
+
+
+def test_everyones_timelines_read_together_equal_each_read_alone(ctx) -> None:  # type: ignore[no-untyped-def]
+    """Reading every timeline at once (events grouped by person and cohort) gives each person's own timeline."""
+    track.import_casefiles(ctx, EXAMPLE_FILES)
+    together = {t.person.id: t for t in track.timelines(ctx)}
+    assert len(together) >= 3
+    for person_id, timeline in together.items():
+        alone = track.timeline(ctx, person_id)
+        assert timeline.entries == alone.entries, person_id
+        assert timeline.events == alone.events, person_id
+    assert any(any(e.cohort for e in t.events) for t in together.values())  # cohort events reach members

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
@@ -216,7 +217,27 @@ def timelines(
         events = repo.events() if everyone else repo.events(ids, {c for p in people for c in p.cohorts})
         sources = repo.sources()
     access.audit(ctx, "read_person", records=[("person", p.id) for p in people])
-    return [_visible(user, build_timeline(person, events, sources, known_on)) for person in people]
+    concerning = _events_by_person(events)
+    return [_visible(user, build_timeline(person, concerning(person), sources, known_on)) for person in people]
+
+
+def _events_by_person(events: Sequence[Event]) -> Callable[[Person], list[Event]]:
+    """Each person's own and cohort events, in the order read, found without scanning every event per person."""
+    own: dict[str, list[int]] = defaultdict(list)
+    shared: dict[str, list[int]] = defaultdict(list)
+    for index, event in enumerate(events):
+        if event.person is not None:
+            own[event.person].append(index)
+        if event.cohort is not None:
+            shared[event.cohort].append(index)
+
+    def concerning(person: Person) -> list[Event]:
+        found = own.get(person.id, [])
+        if person.cohorts:
+            found = sorted({*found, *(i for cohort in person.cohorts for i in shared.get(cohort, ()))})
+        return [events[i] for i in found]
+
+    return concerning
 
 
 def whereabouts(ctx: Context, person_id: str, as_of: date, known_on: date | None = None) -> Whereabouts:
