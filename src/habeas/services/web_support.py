@@ -7,6 +7,7 @@ cannot show, count or suggest a person the user may not reach.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from bisect import bisect_left
@@ -276,6 +277,7 @@ class Directory:
                 index = NameIndex(PersonCard.of(p) for p in repo.people())
             with self._lock:
                 cache.index = cache.index or index
+            _settle()
         assert cache.index is not None
         return cache.index
 
@@ -358,6 +360,8 @@ class Directory:
                     if stop.is_set() or self._cache is not cache:
                         break
                     self._store(cache, as_of, self._compute(missing[chunk : chunk + WARM_CHUNK], as_of))
+                if missing:
+                    _settle()
             except ServiceError:
                 pass  # the database is being upgraded or is not there yet; try again later
             stop.wait(self.freshness_seconds)
@@ -379,6 +383,18 @@ class Directory:
                 before.update(computed)
         found = [a for s in now for a in changes(before.get(s.card.id, ()), s.flags)]
         return by_person(since, today, found)
+
+
+def _settle() -> None:
+    """Let Python's cycle collector skip what the directory now holds.
+
+    The name index and the summaries are millions of long-lived objects. Left in the
+    collector's care, every full collection walks them all, and the pages being served
+    wait hundreds of milliseconds for it. Frozen, they are still freed by reference
+    counting when the directory lets them go; only cycles among them would stay.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 # -- one person, guarded --------------------------------------------------------------
