@@ -310,6 +310,8 @@ class Directory:
         missing = [c for c in self.cards(reach) if c.id not in cache.summaries]
         for chunk in range(0, len(missing), WARM_CHUNK):
             self._store(cache, as_of, self._compute(missing[chunk : chunk + WARM_CHUNK], as_of))
+        if len(missing) > WARM_CHUNK:
+            _settle()
         return [s for c in self.cards(reach) if (s := cache.summaries.get(c.id)) is not None]
 
     def _timelines(self, cards: Sequence[PersonCard], known_on: date | None = None) -> list[Timeline]:
