@@ -87,22 +87,7 @@ def _timelines(repo: Repository, cohort_id: str, cards: list[PersonCard], reach:
     """The members' timelines from one read of their events and their cohorts' (not one query per member)."""
     wanted = {c.id for c in cards}
     people = [p for p in repo.people(cohort_id, reach) if p.id in wanted]
-    cohorts = {c for p in people for c in p.cohorts}
-    own: dict[str, list[Event]] = defaultdict(list)
-    shared: dict[str, list[Event]] = defaultdict(list)
-    for event in repo.events([p.id for p in people], cohorts):
-        if event.person in wanted:
-            own[event.person or ""].append(event)
-        elif event.cohort in cohorts:
-            shared[event.cohort or ""].append(event)
-    cited = {s for events in (*own.values(), *shared.values()) for e in events for s in _sources_of(e)}
-    sources = repo.sources(cited)
-    return [
-        build_timeline(p, own.get(p.id, []) + [e for c in p.cohorts for e in shared.get(c, [])], sources)
-        for p in people
-    ]
-
-
-def _sources_of(event: Event) -> tuple[str, ...]:
-    replacement = event.attrs.get("replacement")
-    return event.sources + (replacement.sources if isinstance(replacement, Event) else ())
+    events = repo.events([p.id for p in people], {c for p in people for c in p.cohorts})
+    sources = repo.sources(track.cited_sources(events))
+    concerning = track.events_by_person(events)
+    return [build_timeline(p, concerning(p), sources) for p in people]

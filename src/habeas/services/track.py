@@ -160,7 +160,7 @@ def timeline(ctx: Context, person_id: str, known_on: date | None = None) -> Time
         person = stored or _person(repo, person_id)
         access.require(ctx, Action.READ_PERSON, Resource.person(person.id, person.cohorts), hide=True)
         events = repo.events_for(person)
-        sources = repo.sources({s for e in events for s in e.sources} | _replacement_sources(events))
+        sources = repo.sources(cited_sources(events))
     access.audit(ctx, "read_person", records=[("person", person.id)])
     return _visible(user, build_timeline(person, events, sources, known_on))
 
@@ -181,9 +181,10 @@ def _visible(user: User, result: Timeline) -> Timeline:
     return build_timeline(stripped.people[0], stripped.events, result.sources, result.known_on)
 
 
-def _replacement_sources(events: Sequence[Event]) -> set[str]:
-    """The sources cited by corrections' replacement events (they travel inside the correction)."""
-    return {s for e in events if isinstance(r := e.attrs.get("replacement"), Event) for s in r.sources}
+def cited_sources(events: Sequence[Event]) -> set[str]:
+    """The sources the events cite, with those of corrections' replacement events (inside the correction)."""
+    replacements = (r for e in events if isinstance(r := e.attrs.get("replacement"), Event))
+    return {s for e in (*events, *replacements) for s in e.sources}
 
 
 def timelines(
@@ -217,11 +218,11 @@ def timelines(
         events = repo.events() if everyone else repo.events(ids, {c for p in people for c in p.cohorts})
         sources = repo.sources()
     access.audit(ctx, "read_person", records=[("person", p.id) for p in people])
-    concerning = _events_by_person(events)
+    concerning = events_by_person(events)
     return [_visible(user, build_timeline(person, concerning(person), sources, known_on)) for person in people]
 
 
-def _events_by_person(events: Sequence[Event]) -> Callable[[Person], list[Event]]:
+def events_by_person(events: Sequence[Event]) -> Callable[[Person], list[Event]]:
     """Each person's own and cohort events, in the order read, found without scanning every event per person."""
     own: dict[str, list[int]] = defaultdict(list)
     shared: dict[str, list[int]] = defaultdict(list)
@@ -272,7 +273,7 @@ def export_casefile(ctx: Context, cohort: str | None = None) -> CaseFile:
         ids = {p.id for p in people}
         cohort_ids = {c for p in people for c in p.cohorts}
         events = [e for e in repo.events() if e.person in ids or e.cohort in cohort_ids]
-        source_ids = {s for e in events for s in e.sources} | _replacement_sources(events)
+        source_ids = cited_sources(events)
         sources = list(repo.sources(source_ids if cohort is not None else None).values())
         cohorts = [c for c in repo.cohorts() if cohort is None or c.id in cohort_ids]
     access.audit(ctx, "export", records=[("person", p.id) for p in people] or [(None, None)])

@@ -17,7 +17,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 
-from habeas.domain.model import Event, Person
+from habeas.domain.model import Person
 from habeas.domain.timeline import Timeline, build_timeline
 from habeas.domain.whereabouts import Whereabouts, derive_whereabouts
 from habeas.rules.alerts import Alerts, by_person, changes
@@ -315,18 +315,13 @@ class Directory:
         return [s for c in self.cards(reach) if (s := cache.summaries.get(c.id)) is not None]
 
     def _timelines(self, cards: Sequence[PersonCard], known_on: date | None = None) -> list[Timeline]:
-        """Timelines of a chunk of people, their events read in one query (cohort members one by one)."""
+        """Timelines of a chunk of people, their own and their cohorts' events read in one query."""
         with track.repository(self.base) as repo:
             people = [p for c in cards if (p := repo.person(c.id)) is not None]
-            alone = [p.id for p in people if not p.cohorts]
-            own: dict[str, list[Event]] = defaultdict(list)
-            for event in repo.events(alone):
-                own[event.person or ""].append(event)
-            for person in people:
-                if person.cohorts:
-                    own[person.id] = repo.events_for(person)
-            sources = repo.sources({s for events in own.values() for e in events for s in e.sources})
-        return [build_timeline(person, own.get(person.id, []), sources, known_on) for person in people]
+            events = repo.events([p.id for p in people], {c for p in people for c in p.cohorts})
+            sources = repo.sources(track.cited_sources(events))
+        concerning = track.events_by_person(events)
+        return [build_timeline(person, concerning(person), sources, known_on) for person in people]
 
     def _compute(self, cards: Sequence[PersonCard], as_of: date) -> dict[str, Summary]:
         settings = self.rules()[0]

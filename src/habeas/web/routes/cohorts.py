@@ -13,7 +13,7 @@ from habeas.services import cohorts
 from habeas.web.cohort_charts import population, stay_lengths
 from habeas.web.policy import Policy, Viewer
 from habeas.web.rendering import render
-from habeas.web.routes.pages import _clock_thresholds
+from habeas.web.routes.pages import clock_thresholds
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,6 +41,6 @@ def cohort(viewer: Reader, cohort_id: str) -> HTMLResponse:
         rows=view.members,
         population=population(view.timelines, today),
         stays=stay_lengths(view.timelines, today),
-        clock_limits=_clock_thresholds(viewer),
+        clock_limits=clock_thresholds(viewer),
         today=today,
     )

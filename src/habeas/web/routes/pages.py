@@ -36,7 +36,7 @@ def day_param(value: str | None, default: date) -> date:
         raise ServiceError(str(exc)) from exc
 
 
-def _clock_thresholds(viewer: Viewer) -> dict[str, float]:
+def clock_thresholds(viewer: Viewer) -> dict[str, float]:
     """The no-proof-of-life rule's thresholds as configured, to colour the clock the way the rule judges it."""
     for entry in viewer.state.directory.rules()[1]:
         if entry.rule.id == "no_proof_of_life" and entry.enabled:
@@ -119,7 +119,7 @@ def people(
         countries=countries,
         custody_states=[c.value for c in Custody],
         rules=directory.rules()[1],
-        clock_limits=_clock_thresholds(viewer),
+        clock_limits=clock_thresholds(viewer),
         today=today,
     )
 
@@ -164,7 +164,7 @@ def person_page(
         person=view.timeline.person,
         where=view.whereabouts,
         drawing=draw(view.timeline, view.whereabouts),
-        clock_limits=_clock_thresholds(viewer),
+        clock_limits=clock_thresholds(viewer),
         catalogue=catalogue,
         form=form or EventForm.empty(),
         kind_fields=kind_fields(viewer, form or EventForm.empty()),
@@ -223,7 +223,7 @@ def morning(viewer: Reader, since: str | None = None) -> HTMLResponse:
         alerts=alerts,
         cards={p.person: state.directory.card(p.person) for p in alerts.people},
         silent=silent[:25],
-        clock_limits=_clock_thresholds(viewer),
+        clock_limits=clock_thresholds(viewer),
         counts=[(c.value, counts.get(c.value, 0)) for c in Custody],
         total=len(summaries),
         since=min(start, today),
