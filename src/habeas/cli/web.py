@@ -68,7 +68,7 @@ def serve(
     port: PortOption = 8000,
     insecure_cookies: InsecureOption = False,
 ) -> None:
-    """Start the web app: search, person pages, timelines, the morning report and the JSON API."""
+    """Start the web app: search, person pages, timelines, cohorts, imports, the morning report and the JSON API."""
     import uvicorn
 
     from habeas.web.app import create_app
