@@ -184,10 +184,15 @@ def _parse_edtf(written: str, text: str) -> DateRange:
         ) from exc
     if lower_struct is None or upper_struct is None or ".." in text or text.endswith("/") or text.startswith("/"):
         raise DateError(f"{written!r}: open-ended or unknown intervals are not accepted; give both ends")
-    lower, upper = struct_time_to_date(lower_struct), struct_time_to_date(upper_struct)
-    if upper < lower:
-        raise DateError(f"{written!r}: the range ends ({upper}) before it starts ({lower})")
-    lower, upper = _widen(lower, upper, text)
+    try:
+        lower, upper = struct_time_to_date(lower_struct), struct_time_to_date(upper_struct)
+        if upper < lower:
+            raise DateError(f"{written!r}: the range ends ({upper}) before it starts ({lower})")
+        lower, upper = _widen(lower, upper, text)
+    except (ValueError, OverflowError) as exc:
+        if isinstance(exc, DateError):
+            raise
+        raise DateError(f"{written!r}: dates must fall within the years 1 to 9999, uncertainty included") from exc
     return DateRange(lower, upper, written)
 
 

@@ -95,7 +95,7 @@ def casefile_schema() -> dict[str, Any]:
             "url": _TEXT,
             "sha256": {"type": ["string", "null"], "pattern": "^[0-9a-f]{64}$"},
             "reliability": {"type": "string", "enum": list(RELIABILITY)},
-            "rows": {"type": "integer", "minimum": 0},
+            "rows": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
         },
     }
     cohort = {

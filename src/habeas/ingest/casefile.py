@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,12 +18,18 @@ import pycountry
 import yaml
 
 from habeas.domain.codec import event_from_written, event_id_for, event_to_written
+from habeas.domain.ids import canonical_json
 from habeas.domain.dates import DateError, parse_date
 from habeas.domain.model import Cohort, Event, Person, Source
 from habeas.domain.schema import casefile_schema
 from habeas.domain.vocabulary import KIND_BY_NAME, FieldType
 
 MAX_BYTES = 16 * 1024 * 1024
+# A case file written by hand nests five levels deep (events/0/replacement/sources/0); anything far
+# deeper is a mistake or an attack on the parser, refused before it is walked.
+MAX_DEPTH = 64
+# Nodes after YAML aliases are expanded: a few kilobytes of anchors can otherwise stand for gigabytes.
+MAX_NODES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,7 @@ def _load_text(name: str, text: str, is_json: bool) -> tuple[Any, dict[str, int]
             node = loader.get_single_node()
             if node is None:
                 raise CaseFileError([Problem(name, "", "the file is empty; a case file starts with `habeas: 1`")])
+            _check_size(name, node)
             _walk_lines(node, (), lines, dupes)
             data = loader.construct_document(node)
         finally:
@@ -110,9 +117,51 @@ def _load_text(name: str, text: str, is_json: bool) -> tuple[Any, dict[str, int]
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise CaseFileError([Problem(name, "", f"not valid YAML: {problem}", mark.line + 1 if mark else None)]) from exc
+    except RecursionError as exc:
+        raise CaseFileError([Problem(name, "", _too_deep())]) from exc
+    except ValueError as exc:  # a scalar the constructor cannot hold, such as an integer of 5,000 digits
+        raise CaseFileError([Problem(name, "", "not valid YAML: a value cannot be read (a number too long?)")]) from exc
     if dupes:
         raise CaseFileError([Problem(name, p, "this key appears twice in the same mapping", line) for p, line in dupes])
     return data, lines
+
+
+def _too_deep() -> str:
+    return f"the file nests deeper than {MAX_DEPTH} levels; a case file needs about five"
+
+
+def _check_size(name: str, root: yaml.Node) -> None:
+    """Refuse a document nested too deeply or too large once its aliases are expanded, before walking it.
+
+    Aliases share one node, so the expanded size of each node is counted once and reused: the check
+    takes time in proportion to the file as written, not to what its aliases would grow to.
+    """
+    expanded: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, children_done = stack.pop()
+        if depth > MAX_DEPTH:
+            raise CaseFileError([Problem(name, "", _too_deep(), node.start_mark.line + 1)])
+        if id(node) in expanded:
+            continue
+        children = _children(node)
+        if children_done or not children:
+            expanded[id(node)] = 1 + sum(expanded.get(id(c), 0) for c in children)
+            if expanded[id(node)] > MAX_NODES:
+                raise CaseFileError(
+                    [Problem(name, "", f"the file expands to more than {MAX_NODES:,} values (YAML aliases?)")]
+                )
+            continue
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in children if id(child) not in expanded)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _load_json(name: str, text: str) -> Any:
@@ -124,11 +173,29 @@ def _load_json(name: str, text: str) -> Any:
         return dict(pairs)
 
     try:
-        return json.loads(text, object_pairs_hook=no_duplicates)
+        data = json.loads(text, object_pairs_hook=no_duplicates)
     except json.JSONDecodeError as exc:
         raise CaseFileError([Problem(name, "", f"not valid JSON: {exc.msg}", exc.lineno)]) from exc
+    except RecursionError as exc:
+        raise CaseFileError([Problem(name, "", _too_deep())]) from exc
     except ValueError as exc:
         raise CaseFileError([Problem(name, "", f"not valid JSON: {exc}")]) from exc
+    if _depth(data) > MAX_DEPTH:
+        raise CaseFileError([Problem(name, "", _too_deep())])
+    return data
+
+
+def _depth(value: Any) -> int:
+    """How deeply a loaded JSON value nests (iteratively: a deep value must not exhaust the stack)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            return deepest
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def read_document(path: Path, max_bytes: int = MAX_BYTES) -> tuple[Any, dict[str, int]]:
@@ -139,27 +206,48 @@ def read_document(path: Path, max_bytes: int = MAX_BYTES) -> tuple[Any, dict[str
     except OSError as exc:
         raise CaseFileError([Problem(name, "", f"cannot read the file: {exc.strerror}")]) from exc
     if size > max_bytes:
-        raise CaseFileError(
-            [
-                Problem(
-                    name,
-                    "",
-                    f"the file is {size / 1_048_576:.0f} MiB; case files are limited to "
-                    f"{max_bytes // 1_048_576} MiB (bulk records belong in `habeas datasets import`)",
-                )
-            ]
-        )
-    raw = path.read_bytes()
+        raise CaseFileError([_too_large(name, size, max_bytes)])
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CaseFileError([Problem(name, "", f"cannot read the file: {exc.strerror}")]) from exc
+    return load_document(name, raw, max_bytes)
+
+
+def load_document(name: str, raw: bytes, max_bytes: int = MAX_BYTES) -> tuple[Any, dict[str, int]]:
+    """Load a case file already in memory (an upload), as YAML or JSON by the name's extension."""
+    if len(raw) > max_bytes:
+        raise CaseFileError([_too_large(name, len(raw), max_bytes)])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CaseFileError([Problem(name, "", f"not UTF-8 text (byte {exc.start}); is this a case file?")]) from exc
     if not text.strip():
         raise CaseFileError([Problem(name, "", "the file is empty; a case file starts with `habeas: 1`")])
-    return _load_text(name, text, path.suffix.lower() == ".json")
+    return _load_text(name, text, name.lower().endswith(".json"))
+
+
+def _too_large(name: str, size: int, max_bytes: int) -> Problem:
+    return Problem(
+        name,
+        "",
+        f"the file is {size / 1_048_576:.0f} MiB; case files are limited to "
+        f"{max_bytes // 1_048_576} MiB (bulk records belong in `habeas datasets import`)",
+    )
+
+
+# Where a case file holds what must never be echoed back (a terminal, a web page, an API body, a log).
+_SENSITIVE = re.compile(r"^/people/\d+/(name|aliases|identifiers|sensitive)(/|$)|^/events/\d+/(replacement/)?note$")
+
+
+def is_sensitive(pointer: str) -> bool:
+    """Whether the value at this JSON pointer is one that errors describe without quoting."""
+    return _SENSITIVE.match(pointer) is not None
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
+    if is_sensitive(_pointer(error.absolute_path)) and error.validator != "additionalProperties":
+        return _redacted_message(error)
     v = error.validator
     if v == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
@@ -185,6 +273,13 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     if v == "type":
         return f"{error.instance!r} should be {error.validator_value}"
     return error.message
+
+
+def _redacted_message(error: jsonschema.ValidationError) -> str:
+    """The problem with a sensitive value, said without the value."""
+    if error.validator == "type":
+        return f"this value should be {error.validator_value} (the value is not shown: it is sensitive)"
+    return f"this value is not valid here ({error.validator}; the value is not shown: it is sensitive)"
 
 
 _VALIDATOR = jsonschema.Draft202012Validator(casefile_schema())
@@ -265,8 +360,30 @@ def _event_value_problems(event: Mapping[str, Any], base: str) -> list[tuple[str
     return found
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _control_problems(value: Any, pointer: str, found: list[tuple[str, str]]) -> None:
+    """Text with a NUL or another control character (tabs and line breaks aside) is refused, keys too."""
+    stack = [(value, pointer)]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, str):
+            if _CONTROL.search(item):
+                found.append((at, "contains a control character (such as NUL); remove it"))
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                child_at = f"{at}/{_pointer([key])[1:]}"
+                if isinstance(key, str) and _CONTROL.search(key):
+                    found.append((at, "a key contains a control character (such as NUL); remove it"))
+                stack.append((child, child_at))
+        elif isinstance(item, list):
+            stack.extend((child, f"{at}/{i}") for i, child in enumerate(item))
+
+
 def _value_problems(name: str, data: Mapping[str, Any], lines: Mapping[str, int]) -> list[Problem]:
     found: list[tuple[str, str]] = []
+    _control_problems(data, "", found)
     for i, source in enumerate(data.get("sources") or []):
         if "date" in source and (msg := _date_problem(source["date"])):
             found.append((f"/sources/{i}/date", msg))
@@ -278,11 +395,17 @@ def _value_problems(name: str, data: Mapping[str, Any], lines: Mapping[str, int]
     return [Problem(name, p, m, _line(lines, p)) for p, m in found]
 
 
+# Keyed digests of an event's canonical content (hex, the current key's first): the ids of events
+# written without one. Keyed, so an id tells nothing of the content (a note) to whoever lacks the key.
+EventIdDigests = Callable[[bytes], list[str]]
+
+
 @dataclass
 class _Batch:
     """What the files being imported define, to check ids and references across them."""
 
     known: KnownIds
+    event_ids: EventIdDigests | None = None
     defined: dict[str, dict[str, tuple[str, Any]]] = field(
         default_factory=lambda: {"sources": {}, "cohorts": {}, "people": {}, "events": {}}
     )
@@ -308,11 +431,37 @@ def _collect(batch: _Batch, name: str, data: Mapping[str, Any], lines: Mapping[s
             batch.define(section, str(item["id"]), item, name, p, _line(lines, p))
     events = []
     for i, written in enumerate(data.get("events") or []):
-        ident = event_id_for(written)
+        ident, keyed = _event_id(batch, written)
         p = f"/events/{i}" + ("/id" if "id" in written else "")
         if batch.define("events", ident, written, name, p, _line(lines, p)):
-            events.append({**written, "id": ident, "_pointer": f"/events/{i}"})
+            events.append({**_with_replacement_id(batch, written, keyed), "id": ident, "_pointer": f"/events/{i}"})
     return events
+
+
+def _event_id(batch: _Batch, written: Mapping[str, Any]) -> tuple[str, bool]:
+    """The event's own id, else a keyed one from its content; and whether it is keyed.
+
+    The same fact imported again finds the id it was given before: under the current key, an
+    older key of the keyring, or (for databases older than keyed ids) the plain content digest.
+    """
+    if written.get("id") or batch.event_ids is None:
+        return event_id_for(written), False
+    content = canonical_json({k: v for k, v in written.items() if k != "id"}).encode()
+    candidates = [f"e-{digest[:16]}" for digest in batch.event_ids(content)]
+    legacy = event_id_for(written)
+    for candidate in (*candidates, legacy):
+        if batch.known.has("events", candidate):
+            return candidate, candidate != legacy
+    return candidates[0], True
+
+
+def _with_replacement_id(batch: _Batch, written: Mapping[str, Any], keyed: bool) -> Mapping[str, Any]:
+    """A correction's replacement written without an id gets a keyed one, as its correction did."""
+    replacement = written.get("replacement")
+    if not keyed or batch.event_ids is None or not isinstance(replacement, Mapping) or replacement.get("id"):
+        return written
+    content = canonical_json({"replacement": dict(replacement), "supersedes": written.get("supersedes")}).encode()
+    return {**written, "replacement": {**replacement, "id": f"e-{batch.event_ids(content)[0][:16]}"}}
 
 
 def _reference_problems(
@@ -377,27 +526,37 @@ def _to_records(data: Mapping[str, Any], events: list[dict[str, Any]], into: Cas
         into.events.append(event_from_written({k: v for k, v in written.items() if k != "_pointer"}))
 
 
-def parse_casefiles(paths: Iterable[Path], known: KnownIds = KnownIds()) -> CaseFile:
+def parse_casefiles(
+    paths: Iterable[Path], known: KnownIds = KnownIds(), event_ids: EventIdDigests | None = None
+) -> CaseFile:
     """Read and validate case files together; raise :class:`CaseFileError` listing every problem."""
+    return parse_casefile_data(((str(path), path) for path in paths), known, event_ids)
+
+
+def parse_casefile_data(
+    files: Iterable[tuple[str, Path | bytes]], known: KnownIds = KnownIds(), event_ids: EventIdDigests | None = None
+) -> CaseFile:
+    """Validate case files given as (name, path) or (name, raw bytes, e.g. an upload kept in memory)."""
     documents: list[tuple[str, Any, Mapping[str, int]]] = []
     unreadable: list[Problem] = []
-    for path in paths:
+    for name, content in files:
         try:
-            data, lines = read_document(path)
+            data, lines = read_document(content) if isinstance(content, Path) else load_document(name, content)
         except CaseFileError as exc:
             unreadable.extend(exc.problems)
             continue
-        documents.append((str(path), data, lines))
-    return parse_documents(documents, known, unreadable)
+        documents.append((name, data, lines))
+    return parse_documents(documents, known, unreadable, event_ids)
 
 
 def parse_documents(
     documents: Iterable[tuple[str, Any, Mapping[str, int]]],
     known: KnownIds = KnownIds(),
     problems: Iterable[Problem] = (),
+    event_ids: EventIdDigests | None = None,
 ) -> CaseFile:
     """Validate case-file documents already loaded (name, data, line map), e.g. converted from PFIF."""
-    batch = _Batch(known, problems=list(problems))
+    batch = _Batch(known, event_ids, problems=list(problems))
     loaded = []
     for name, data, lines in documents:
         if isinstance(data, dict):

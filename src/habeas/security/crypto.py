@@ -176,6 +176,14 @@ class Keyring:
             subkey = self._macs[purpose] = self.primary.subkey(f"mac/{purpose}")
         return hmac.new(subkey, data, hashlib.sha256).digest()
 
+    def macs(self, purpose: str, data: bytes) -> list[bytes]:
+        """The HMAC of ``data`` under every key, the primary's first: to recognise what older keys made."""
+        found = [self.mac(purpose, data)]
+        for key in self._keys.values():
+            if key.id != self.primary_id:
+                found.append(hmac.new(key.subkey(f"mac/{purpose}"), data, hashlib.sha256).digest())
+        return found
+
     # --- storage ----------------------------------------------------------------------
 
     def to_json(self) -> bytes:

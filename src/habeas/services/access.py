@@ -150,6 +150,11 @@ def sign_checkpoint(ctx: Context) -> None:
     AuditLog(ctx.audit_sink, signer).checkpoint()
 
 
+def not_found_message(kind: str, ident: str) -> str:
+    """The one answer for a record that does not exist and for one out of the user's reach."""
+    return f"no {kind} with id {ident!r} that you can reach; `habeas people` lists the people you can reach"
+
+
 def require(ctx: Context, action: Action, resource: Resource = SYSTEM, hide: bool = False) -> User:
     """Allow the action or raise; a denial is audited. ``hide`` answers "not found" for records out of reach."""
     user = acting_user(ctx)
@@ -157,7 +162,7 @@ def require(ctx: Context, action: Action, resource: Resource = SYSTEM, hide: boo
     if not decision:
         audit(ctx, action.value, Outcome.DENIED, [(resource.kind.value, resource.id)])
         if hide and resource.id is not None:
-            raise NotFound(f"no {resource.kind.value} with id {resource.id!r}")
+            raise NotFound(not_found_message(resource.kind.value, resource.id))
         raise Forbidden(f"{ctx.actor.name} may not {action.value.replace('_', ' ')}: {decision.reason}")
     return user
 

@@ -20,7 +20,13 @@ from habeas.domain.model import Event, Person
 from habeas.domain.timeline import Timeline, build_timeline
 from habeas.domain.vocabulary import Custody
 from habeas.domain.whereabouts import Whereabouts, derive_whereabouts
-from habeas.ingest.casefile import CaseFile, CaseFileError, casefile_document, parse_casefiles, parse_documents
+from habeas.ingest.casefile import (
+    CaseFile,
+    CaseFileError,
+    casefile_document,
+    parse_casefile_data,
+    parse_documents,
+)
 from habeas.security.access import NOTHING, Action, Resource, User, decide
 from habeas.security.audit import Outcome
 from habeas.security.crypto import KEY_ENV
@@ -97,32 +103,79 @@ def _ensure_keys(ctx: Context) -> CreatedKeys | None:
         raise ServiceError(str(exc)) from exc
 
 
-def _file_record(path: Path) -> dict[str, str]:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
-    return {"name": path.name, "sha256": digest}
+def _file_record(name: str, content: Path | bytes) -> dict[str, str]:
+    try:
+        raw = content.read_bytes() if isinstance(content, Path) else content
+    except OSError:
+        raw = b""
+    return {"name": Path(name).name, "sha256": hashlib.sha256(raw).hexdigest() if raw else ""}
 
 
 def import_casefiles(ctx: Context, paths: Sequence[Path]) -> ImportSummary:
     """Validate every file, then store all of them in one transaction, or nothing."""
+    return _import(ctx, [(str(p), p) for p in paths])
+
+
+def import_casefile_data(ctx: Context, files: Sequence[tuple[str, bytes]]) -> ImportSummary:
+    """As :func:`import_casefiles`, for files held in memory (a web upload): (file name, raw bytes)."""
+    return _import(ctx, list(files))
+
+
+def _import(ctx: Context, files: Sequence[tuple[str, Path | bytes]]) -> ImportSummary:
     access.require(ctx, Action.IMPORT)
+    within = access.reachable(ctx, Action.WRITE_PERSON)
     with repository(ctx, write=True) as repo:
+        ids = StoredIds(repo.session, within)
         try:
-            casefile = parse_casefiles(paths, StoredIds(repo.session))
+            casefile = parse_casefile_data(files, ids, _event_id_digests(ctx))
         except CaseFileError as exc:
             raise InvalidInput(exc.problems) from exc
-        return _store(repo, ctx, casefile, [_file_record(p) for p in paths])
+        _refuse_out_of_reach(ctx, ids, casefile)
+        return _store(repo, ctx, casefile, [_file_record(name, content) for name, content in files])
 
 
 def import_records(ctx: Context, casefile: CaseFile, name: str, sha256: str) -> ImportSummary:
     """Store records converted from another format (e.g. PFIF), validated exactly like a case file."""
     access.require(ctx, Action.IMPORT)
+    within = access.reachable(ctx, Action.WRITE_PERSON)
     document = json.loads(json.dumps(casefile_document(casefile), ensure_ascii=False, default=str))
     with repository(ctx, write=True) as repo:
+        ids = StoredIds(repo.session, within)
         try:
-            checked = parse_documents([(name, document, {})], StoredIds(repo.session))
+            checked = parse_documents([(name, document, {})], ids, event_ids=_event_id_digests(ctx))
         except CaseFileError as exc:
             raise InvalidInput(exc.problems) from exc
-        return _store(repo, ctx, checked, [{"name": name, "sha256": sha256}])
+        _refuse_out_of_reach(ctx, ids, checked)
+        return _store(repo, ctx, checked, [{"name": Path(name).name, "sha256": sha256}])
+
+
+def _event_id_digests(ctx: Context) -> Callable[[bytes], list[str]]:
+    keyring = ctx.keyring
+    return lambda content: [digest.hex() for digest in keyring.macs("event-id", content)]
+
+
+def _refuse_out_of_reach(ctx: Context, ids: StoredIds, casefile: CaseFile) -> None:
+    """Refuse records whose ids belong to records the importer may not reach, before anything is compared.
+
+    References to such records were already answered as unknown by the reader (``StoredIds``
+    with a scope). What is left are records the files declare under an id that is taken:
+    merging them would compare the file's values with the stored ones (a guessing oracle) or
+    join a person to a cohort (opening the record). The answer says only that the id is taken.
+    """
+    declared = [
+        *(("people", "person", p.id) for p in casefile.people),
+        *(("cohorts", "cohort", c.id) for c in casefile.cohorts),
+        *(("events", "event", e.id) for e in casefile.events),
+    ]
+    refused = [
+        (what, ident) for section, what, ident in declared if ids.taken(section, ident) and not ids.has(section, ident)
+    ]
+    if not refused:
+        return
+    access.audit(ctx, "import", Outcome.DENIED, [(what, ident) for what, ident in refused])
+    raise InvalidInput(
+        [f"{what} id {ident!r} is already taken in this database; choose another id" for what, ident in refused]
+    )
 
 
 def _store(repo: Repository, ctx: Context, casefile: CaseFile, files: list[dict[str, str]]) -> ImportSummary:
@@ -132,33 +185,44 @@ def _store(repo: Repository, ctx: Context, casefile: CaseFile, files: list[dict[
         repo.session.rollback()
         access.audit(ctx, "import", Outcome.FAILED, [("import", None)])
         raise InvalidInput(exc.problems) from exc
-    if not summary.nothing_new:
-        # The audit entries join the import's transaction: a crash leaves both, or neither.
-        touched = dict.fromkeys([p.id for p in casefile.people] + [e.person for e in casefile.events if e.person])
-        records = [("import", str(summary.import_id))] + [("person", p) for p in touched]
-        access.audit(ctx, "import", records=records, connection=repo.session.connection())
+    # Every import that commits is audited, "nothing new" included (it still names whom it touched).
+    # The entries join the import's transaction: a crash leaves both, or neither.
+    touched = dict.fromkeys([p.id for p in casefile.people] + [e.person for e in casefile.events if e.person])
+    batch = str(summary.import_id) if summary.import_id is not None else None
+    records = [("import", batch)] + [("person", p) for p in touched]
+    access.audit(ctx, "import", records=records, connection=repo.session.connection())
     repo.session.commit()
-    if not summary.nothing_new:
-        access.sign_checkpoint(ctx)
+    access.sign_checkpoint(ctx)
     return summary
 
 
 def _person(repo: Repository, person_id: str) -> Person:
     person = repo.person(person_id)
     if person is None:
-        raise NotFound(f"no person with id {person_id!r}; `habeas people` lists the people in the database")
+        raise NotFound(access.not_found_message("person", person_id))
     return person
+
+
+def _reachable_person(ctx: Context, repo: Repository, person_id: str) -> Person:
+    """A stored person the acting user may read; out of reach is answered exactly as missing.
+
+    Access is decided on the person's cohorts before anything is decrypted, so the two cost the same.
+    """
+    cohorts = repo.person_cohorts(person_id)
+    if cohorts is None:
+        access.audit(ctx, Action.READ_PERSON.value, Outcome.DENIED, [("person", person_id)])
+        raise NotFound(access.not_found_message("person", person_id))
+    access.require(ctx, Action.READ_PERSON, Resource.person(person_id, cohorts), hide=True)
+    return _person(repo, person_id)
 
 
 def timeline(ctx: Context, person_id: str, known_on: date | None = None) -> Timeline:
     """One person's timeline; reading it is audited, and a person out of reach is "not found"."""
     user = access.acting_user(ctx)
     with repository(ctx) as repo:
-        stored = repo.person(person_id)
-        if stored is None and ":" in person_id:
+        if ":" in person_id and repo.person_cohorts(person_id) is None:
             return _dataset_timeline(ctx, person_id, known_on)
-        person = stored or _person(repo, person_id)
-        access.require(ctx, Action.READ_PERSON, Resource.person(person.id, person.cohorts), hide=True)
+        person = _reachable_person(ctx, repo, person_id)
         events = repo.events_for(person)
         sources = repo.sources(cited_sources(events))
     access.audit(ctx, "read_person", records=[("person", person.id)])
@@ -200,9 +264,7 @@ def timelines(
         if cohort is not None and repo.cohort(cohort) is None:
             raise NotFound(f"no cohort with id {cohort!r}")
         if person_ids:
-            people = [_person(repo, pid) for pid in dict.fromkeys(person_ids)]
-            for person in people:
-                access.require(ctx, Action.READ_PERSON, Resource.person(person.id, person.cohorts), hide=True)
+            people = [_reachable_person(ctx, repo, pid) for pid in dict.fromkeys(person_ids)]
             if cohort is not None:
                 people = [p for p in people if cohort in p.cohorts]
         else:

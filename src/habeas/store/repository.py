@@ -58,14 +58,27 @@ class ImportSummary:
         return not any(self.added.values()) and not any(self.updated.values())
 
 
-def content_sha256(event: Event) -> str:
-    """The digest that says whether two events with one id are the same fact.
+def _content_text(event: Event) -> bytes:
+    """What says whether two events with one id are the same fact.
 
     The free-text note is left out: an export made without sensitive fields (no notes)
     imports back as the same events. Two different notes on one event are still a conflict.
     """
-    written = {k: v for k, v in event_to_written(event).items() if k != "note"}
-    return hashlib.sha256(canonical_json(written).encode()).hexdigest()
+    return canonical_json({k: v for k, v in event_to_written(event).items() if k != "note"}).encode()
+
+
+def content_sha256(event: Event) -> str:
+    """The unkeyed digest that databases made before content digests were keyed hold (read, never written)."""
+    return hashlib.sha256(_content_text(event)).hexdigest()
+
+
+def content_digests(keyring: Keyring, event: Event) -> list[str]:
+    """The keyed digests of an event's content: under the primary key (the one stored) and the older keys.
+
+    Keyed, so that someone holding the database but not the key cannot test a guess of what an
+    event says (a correction's replacement note included) against its stored digest.
+    """
+    return [digest.hex() for digest in keyring.macs("event-content", _content_text(event))]
 
 
 def _range(text: str | None, earliest: Any, latest: Any) -> DateRange | None:
@@ -110,8 +123,30 @@ def _join_notes(written: dict[str, Any], notes: dict[str, str]) -> dict[str, Any
     return joined
 
 
+def event_from_stored(keyring: Keyring, event_id: str, written: dict[str, Any], notes_enc: str | None) -> Event:
+    """An event from its stored written form and its sealed notes."""
+    notes = json.loads(keyring.decrypt(notes_enc, FieldContext("events", "notes", event_id))) if notes_enc else {}
+    return event_from_written(_join_notes(written, notes))
+
+
+def sealed_files(keyring: Keyring, import_id: int, files: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    """An import's file names and digests as one sealed value.
+
+    Which files were imported is provenance, but their names ("hernandez-romero.yaml") and
+    digests say who is in the database: they are sealed like names, bound to the import's row.
+    """
+    if not files:
+        return []
+    text = json.dumps(list(files), ensure_ascii=False, sort_keys=True)
+    return [{"sealed": keyring.encrypt(text, FieldContext("imports", "files", str(import_id)))}]
+
+
 class StoredIds:
-    """Looks ids up in the database as the case-file reader asks for them."""
+    """Looks ids up in the database as the case-file reader asks for them.
+
+    With ``within``, records outside that scope are answered exactly as records that do not
+    exist: a file cannot refer to a person, cohort or event its importer may not reach.
+    """
 
     _TABLES: ClassVar[dict[str, Any]] = {
         "people": PersonRow,
@@ -120,16 +155,44 @@ class StoredIds:
         "events": EventRow,
     }
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, within: Scope | None = None):
         self.session = session
+        self.within = None if within is None or within.all_records else within
         self._cache: dict[tuple[str, str], bool] = {}
+        self._reach: dict[tuple[str, str], bool] = {}
 
-    def has(self, section: str, ident: str) -> bool:
+    def taken(self, section: str, ident: str) -> bool:
+        """Whether any record, in reach or not, has this id."""
         key = (section, ident)
         if key not in self._cache:
             table = self._TABLES[section]
             self._cache[key] = self.session.scalar(select(func.count()).where(table.id == ident)) > 0
         return self._cache[key]
+
+    def has(self, section: str, ident: str) -> bool:
+        """Whether a record with this id exists and is in reach."""
+        if not self.taken(section, ident):
+            return False
+        if self.within is None or section == "sources":
+            return True
+        key = (section, ident)
+        if key not in self._reach:
+            self._reach[key] = self._in_reach(section, ident, self.within)
+        return self._reach[key]
+
+    def _in_reach(self, section: str, ident: str, within: Scope) -> bool:
+        if section == "cohorts":
+            return ident in within.cohorts
+        if section == "people":
+            return ident in within.people or bool(self._cohorts_of(ident) & within.cohorts)
+        person, cohort = self.session.execute(
+            select(EventRow.person_id, EventRow.cohort_id).where(EventRow.id == ident)
+        ).one()
+        return (cohort is not None and cohort in within.cohorts) or (person is not None and self.has("people", person))
+
+    def _cohorts_of(self, person_id: str) -> set[str]:
+        query = select(MembershipRow.cohort_id).where(MembershipRow.person_id == person_id)
+        return set(self.session.scalars(query))
 
 
 def _merge(kind: str, ident: str, row: Any, values: dict[str, Any], problems: list[str]) -> bool:
@@ -179,8 +242,7 @@ class Repository:
 
     def event_from_row(self, row: EventRow) -> Event:
         recorded = row.recorded_at if row.recorded_at.tzinfo else row.recorded_at.replace(tzinfo=UTC)
-        notes = self._open("events", "notes", row.id, row.notes_enc, {})
-        return replace(event_from_written(_join_notes(row.written, notes)), recorded=recorded)
+        return replace(event_from_stored(self.keyring, row.id, row.written, row.notes_enc), recorded=recorded)
 
     # -- writing -----------------------------------------------------------------
 
@@ -188,17 +250,21 @@ class Repository:
         """Stage every record of ``casefile``; the caller commits, or rolls back on ConflictError."""
         summary = ImportSummary()
         problems: list[str] = []
-        batch = ImportRow(recorded_at=datetime.now(UTC), actor=actor, files=list(files))
+        batch = ImportRow(recorded_at=datetime.now(UTC), actor=actor, files=[])
         self.session.add(batch)
         self.session.flush()
+        batch.files = sealed_files(self.keyring, batch.id, files)
         for source in casefile.sources:
             self._put(SourceRow, "source", source.id, _source_values(source), batch.id, summary, "sources", problems)
         for cohort in casefile.cohorts:
             values = {"name": cohort.name, "description": cohort.description}
             self._put(CohortRow, "cohort", cohort.id, values, batch.id, summary, "cohorts", problems)
         for person in casefile.people:
-            self._put_person(person, batch.id, summary, problems)
-            self._add_memberships(person)
+            merged = self._put_person(person, batch.id, summary, problems)
+            if self._add_memberships(person) and merged == "unchanged":
+                # A new cohort membership changes who may read the person: it is a change, never "nothing new".
+                summary.unchanged -= 1
+                summary.updated["people"] += 1
         self.session.flush()
         for event in casefile.events:
             self._add_event(event, batch.id, summary, problems)
@@ -222,7 +288,8 @@ class Repository:
         else:
             summary.unchanged += 1
 
-    def _put_person(self, person: Person, import_id: int, summary: ImportSummary, problems: list[str]) -> None:
+    def _put_person(self, person: Person, import_id: int, summary: ImportSummary, problems: list[str]) -> str:
+        """Add or merge one person; says which ("added", "updated", "unchanged")."""
         values = _person_values(person)
         row = self.session.get(PersonRow, person.id)
         if row is None:
@@ -230,13 +297,14 @@ class Repository:
             self.session.add(row)
             self._write_person(row, values)
             summary.added["people"] += 1
-            return
+            return "added"
         current = _PersonView(**self._person_values_of(row))
         if _merge("person", person.id, current, values, problems):
             self._write_person(row, current.__dict__)
             summary.updated["people"] += 1
-        else:
-            summary.unchanged += 1
+            return "updated"
+        summary.unchanged += 1
+        return "unchanged"
 
     def _person_values_of(self, row: PersonRow) -> dict[str, Any]:
         return {
@@ -267,20 +335,25 @@ class Repository:
         for token in name_tokens(self.keyring, *names) if names else ():
             self.session.add(NameTokenRow(person_id=person_id, token=token))
 
-    def _add_memberships(self, person: Person) -> None:
+    def _add_memberships(self, person: Person) -> bool:
+        added = False
         for cohort in person.cohorts:
             if self.session.get(MembershipRow, (person.id, cohort)) is None:
                 self.session.add(MembershipRow(person_id=person.id, cohort_id=cohort))
+                added = True
+        return added
 
     def _add_event(self, event: Event, import_id: int, summary: ImportSummary, problems: list[str]) -> None:
-        digest = content_sha256(event)
+        digests = content_digests(self.keyring, event)
+        digest = digests[0]
         stored_row = self.session.execute(
             select(EventRow.content_sha256, EventRow.notes_enc).where(EventRow.id == event.id)
         ).first()
         if stored_row is not None:
             stored, notes_enc = stored_row
             stored_note = self._open("events", "notes", event.id, notes_enc, {}).get("note")
-            if stored != digest or (event.note and stored_note and event.note != stored_note):
+            same = stored in digests or stored == content_sha256(event)
+            if not same or (event.note and stored_note and event.note != stored_note):
                 problems.append(
                     f"event {event.id!r} is already stored with different content; events are never "
                     "edited: add a `correction` that supersedes it"
@@ -314,6 +387,36 @@ class Repository:
     def person(self, person_id: str) -> Person | None:
         row = self.session.get(PersonRow, person_id)
         return self._person(row) if row is not None else None
+
+    def person_cohorts(self, person_id: str) -> tuple[str, ...] | None:
+        """The cohorts of a stored person (None when there is none), read without decrypting anything.
+
+        Access is decided on this before a record is opened, so a person out of reach costs what
+        a missing one costs.
+        """
+        if self.session.scalar(select(PersonRow.id).where(PersonRow.id == person_id)) is None:
+            return None
+        query = select(MembershipRow.cohort_id).where(MembershipRow.person_id == person_id)
+        return tuple(self.session.scalars(query.order_by(MembershipRow.cohort_id)))
+
+    def seal_import_files(self) -> int:
+        """Seal the file names and digests that databases made before they were sealed kept in clear."""
+        sealed = 0
+        for row in self.session.scalars(select(ImportRow)):
+            if row.files and not (len(row.files) == 1 and "sealed" in row.files[0]):
+                row.files = sealed_files(self.keyring, row.id, row.files)
+                sealed += 1
+        return sealed
+
+    def import_files(self, import_id: int) -> list[dict[str, str]]:
+        """The names and digests of one import's files, unsealed (for an admin's eyes)."""
+        row = self.session.get(ImportRow, import_id)
+        if row is None or not row.files:
+            return []
+        envelope = row.files[0].get("sealed")
+        if envelope is None:
+            return list(row.files)
+        return list(json.loads(self.keyring.decrypt(envelope, FieldContext("imports", "files", str(import_id)))))
 
     def cohort(self, cohort_id: str) -> Cohort | None:
         row = self.session.get(CohortRow, cohort_id)

@@ -74,7 +74,42 @@ def reencrypt_all(engine: Engine, keyring: Keyring) -> RotationCounts:
         for spec in ENVELOPES:
             _reencrypt_table(connection, keyring, spec, counts)
         _rebuild_indexes(connection, keyring, counts)
+        _rekey_event_digests(connection, keyring)
+        _reseal_import_files(connection, keyring)
     return counts
+
+
+def _reseal_import_files(connection: Connection, keyring: Keyring) -> None:
+    """Each import's sealed list of files (kept inside its JSON column) re-encrypted under the primary key."""
+    table = _table("imports")
+    for import_id, files in connection.execute(select(table.c.id, table.c.files)).all():
+        envelope = files[0].get("sealed") if isinstance(files, list) and len(files) == 1 else None
+        if not envelope:
+            continue
+        context = FieldContext("imports", "files", str(import_id))
+        ((_, new),) = rotate([(context, envelope)], keyring, keyring)
+        if new != envelope:
+            connection.execute(update(table).where(table.c.id == import_id).values(files=[{"sealed": new}]))
+
+
+def _rekey_event_digests(connection: Connection, keyring: Keyring) -> None:
+    """Events' content digests recomputed under the primary key, so they still match once old keys retire.
+
+    Digests written before they were keyed (plain SHA-256) are replaced here too.
+    """
+    from habeas.store.repository import content_digests, event_from_stored
+
+    table = _table("events")
+    statement = update(table).where(table.c.id == bindparam("_row_id"))
+    columns = ("written", "notes_enc", "content_sha256")
+    for rows in _batches(connection, table, "id", columns):
+        changed = []
+        for event_id, written, notes_enc, stored in rows:
+            digest = content_digests(keyring, event_from_stored(keyring, event_id, written, notes_enc))[0]
+            if digest != stored:
+                changed.append({"_row_id": event_id, "_digest": digest})
+        if changed:
+            connection.execute(statement.values(content_sha256=bindparam("_digest")), changed)
 
 
 @contextmanager
@@ -158,7 +193,7 @@ def _reencrypt_table(connection: Connection, keyring: Keyring, spec: EnvelopeCol
 def _items(rows: list[Any], spec: EnvelopeColumns, column: str) -> list[tuple[FieldContext, str]]:
     position = 1 + spec.columns.index(column)
     name = column.removesuffix("_enc")
-    return [(FieldContext(spec.table, name, row[0]), row[position]) for row in rows if row[position] is not None]
+    return [(FieldContext(spec.table, name, str(row[0])), row[position]) for row in rows if row[position] is not None]
 
 
 def _open(keyring: Keyring, column: str, person_id: str, envelope: str | None, empty: Any) -> Any:
