@@ -18,8 +18,8 @@ import pycountry
 import yaml
 
 from habeas.domain.codec import event_from_written, event_id_for, event_to_written
-from habeas.domain.ids import canonical_json
 from habeas.domain.dates import DateError, parse_date
+from habeas.domain.ids import canonical_json
 from habeas.domain.model import Cohort, Event, Person, Source
 from habeas.domain.schema import casefile_schema
 from habeas.domain.vocabulary import KIND_BY_NAME, FieldType
