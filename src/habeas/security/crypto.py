@@ -99,7 +99,7 @@ class MasterKey:
 class Keyring:
     """The keys habeas may use: one primary key that encrypts, and older keys that still decrypt."""
 
-    def __init__(self, keys: Sequence[MasterKey], primary: str | None = None) -> None:
+    def __init__(self, keys: Sequence[MasterKey], primary: str | None = None, identity: bytes | None = None) -> None:
         if not keys:
             raise KeyringError("a keyring needs at least one key")
         self._keys = {k.id: k for k in keys}
@@ -107,6 +107,10 @@ class Keyring:
         if self.primary_id not in self._keys:
             raise KeyringError(f"primary key {self.primary_id} is not in the keyring")
         self._macs: dict[str, bytes] = {}
+        # The secret behind the ids of records named by their content: it outlives key rotations, so a
+        # fact imported again after a rotation gets the id it had. Key files older than it derive it
+        # from their oldest key; the next rotation writes it down before that key is retired.
+        self._identity = identity
 
     def __repr__(self) -> str:
         return f"Keyring(primary={self.primary_id!r}, keys={self.key_ids!r})"
@@ -133,14 +137,16 @@ class Keyring:
     def with_new_primary(self, key: MasterKey | None = None) -> Keyring:
         """This keyring plus a new key that becomes primary; the old keys still decrypt."""
         new = key or MasterKey.generate()
-        return Keyring([new, *(k for k in self._keys.values() if k.id != new.id)], primary=new.id)
+        keys = [new, *(k for k in self._keys.values() if k.id != new.id)]
+        return Keyring(keys, primary=new.id, identity=self.identity_secret)
 
     def without(self, key_ids: Iterable[str]) -> Keyring:
         """This keyring with retired keys removed (never the primary)."""
         drop = set(key_ids)
         if self.primary_id in drop:
             raise KeyringError("the primary key cannot be removed; rotate to a new key first")
-        return Keyring([k for k in self._keys.values() if k.id not in drop], primary=self.primary_id)
+        kept = [k for k in self._keys.values() if k.id not in drop]
+        return Keyring(kept, primary=self.primary_id, identity=self.identity_secret)
 
     # --- encryption -------------------------------------------------------------------
 
@@ -176,19 +182,32 @@ class Keyring:
             subkey = self._macs[purpose] = self.primary.subkey(f"mac/{purpose}")
         return hmac.new(subkey, data, hashlib.sha256).digest()
 
-    def macs(self, purpose: str, data: bytes) -> list[bytes]:
-        """The HMAC of ``data`` under every key, the primary's first: to recognise what older keys made."""
-        found = [self.mac(purpose, data)]
-        for key in self._keys.values():
-            if key.id != self.primary_id:
-                found.append(hmac.new(key.subkey(f"mac/{purpose}"), data, hashlib.sha256).digest())
-        return found
+    @property
+    def identity_secret(self) -> bytes:
+        """The secret of content-derived ids: the key file's own, else derived from the oldest key."""
+        if self._identity is None:
+            oldest = list(self._keys.values())[-1]  # a new key goes first: the last one is the oldest
+            self._identity = oldest.subkey("record-identity")
+        return self._identity
+
+    def identity_mac(self, purpose: str, data: bytes) -> bytes:
+        """HMAC-SHA256 for ids derived from content (events without an id, their content digests).
+
+        Keyed, so that an id or a digest reveals nothing of the content to whoever lacks the key
+        file; under a secret that key rotation keeps, so the same content keeps its id.
+        """
+        subkey = self._macs.get(f"identity/{purpose}")
+        if subkey is None:
+            subkey = hmac.new(self.identity_secret, b"habeas/identity/" + purpose.encode(), hashlib.sha256).digest()
+            self._macs[f"identity/{purpose}"] = subkey
+        return hmac.new(subkey, data, hashlib.sha256).digest()
 
     # --- storage ----------------------------------------------------------------------
 
     def to_json(self) -> bytes:
         keys = [{"id": k.id, "created": k.created, "secret": k.export()} for k in self._keys.values()]
-        doc = {"habeas_keys": KEY_FILE_FORMAT, "primary": self.primary_id, "keys": keys}
+        doc = {"habeas_keys": KEY_FILE_FORMAT, "primary": self.primary_id, "keys": keys,
+               "identity": base64.b64encode(self.identity_secret).decode()}  # fmt: skip
         return (json.dumps(doc, indent=2) + "\n").encode()
 
     @classmethod
@@ -198,12 +217,13 @@ class Keyring:
             if doc.get("habeas_keys") != KEY_FILE_FORMAT:
                 raise KeyringError(f"{origin} is not a habeas key file (format {KEY_FILE_FORMAT})")
             keys = [MasterKey(_b64decode(k["secret"], origin), k.get("created")) for k in doc["keys"]]
+            identity = _b64decode(doc["identity"], origin) if doc.get("identity") else None
         except (ValueError, KeyError, TypeError, AttributeError):
             raise KeyringError(f"{origin} is not a valid habeas key file") from None
         for key, entry in zip(keys, doc["keys"], strict=True):
             if entry.get("id") not in (None, key.id):
                 raise KeyringError(f"{origin}: key {entry.get('id')} does not match its secret")
-        return cls(keys, primary=doc.get("primary"))
+        return cls(keys, primary=doc.get("primary"), identity=identity)
 
     def save(self, path: Path, *, replace: bool = False) -> None:
         """Write the key file with mode 0600; without ``replace`` an existing file is never touched."""

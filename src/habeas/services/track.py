@@ -48,6 +48,10 @@ class InvalidInput(ServiceError):
         super().__init__(head + "\n" + "\n".join(f"  {p}" for p in self.problems))
 
 
+# How long a writer waits for another to finish on SQLite (one writer at a time) before giving up.
+SQLITE_WRITE_WAIT_MS = 300_000
+
+
 @contextmanager
 def repository(ctx: Context, write: bool = False) -> Iterator[Repository]:
     """A repository on one session; with ``write`` the session commits at the end or rolls back whole."""
@@ -60,7 +64,26 @@ def repository(ctx: Context, write: bool = False) -> Iterator[Repository]:
     except DatabaseError as exc:
         raise ServiceError(str(exc)) from exc
     except OperationalError as exc:
+        if "locked" in str(exc.orig):
+            raise ServiceError(
+                f"the database stayed locked by another writer for {SQLITE_WRITE_WAIT_MS // 60_000} minutes; "
+                "nothing was stored: try again when it has finished"
+            ) from exc
         raise ServiceError(f"the database could not be used: {exc.orig}") from exc
+
+
+def _take_write_lock(session: Session) -> None:
+    """On SQLite, take the write lock before the first write and wait for it, so that imports queue.
+
+    Taken after the files are validated (reads only, which SQLite's driver runs outside a
+    transaction), so the lock is held for the writing alone; a writer that begins IMMEDIATE
+    waits up to its busy timeout instead of failing when another holds the lock for long.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_WRITE_WAIT_MS}")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @dataclass(frozen=True)
@@ -130,7 +153,7 @@ def _import(ctx: Context, files: Sequence[tuple[str, Path | bytes]]) -> ImportSu
             casefile = parse_casefile_data(files, ids, _event_id_digests(ctx))
         except CaseFileError as exc:
             raise InvalidInput(exc.problems) from exc
-        _refuse_out_of_reach(ctx, ids, casefile)
+        _refuse_out_of_reach(ctx, repo, ids, casefile)
         return _store(repo, ctx, casefile, [_file_record(name, content) for name, content in files])
 
 
@@ -145,16 +168,16 @@ def import_records(ctx: Context, casefile: CaseFile, name: str, sha256: str) -> 
             checked = parse_documents([(name, document, {})], ids, event_ids=_event_id_digests(ctx))
         except CaseFileError as exc:
             raise InvalidInput(exc.problems) from exc
-        _refuse_out_of_reach(ctx, ids, checked)
+        _refuse_out_of_reach(ctx, repo, ids, checked)
         return _store(repo, ctx, checked, [{"name": Path(name).name, "sha256": sha256}])
 
 
 def _event_id_digests(ctx: Context) -> Callable[[bytes], list[str]]:
     keyring = ctx.keyring
-    return lambda content: [digest.hex() for digest in keyring.macs("event-id", content)]
+    return lambda content: [keyring.identity_mac("event-id", content).hex()]
 
 
-def _refuse_out_of_reach(ctx: Context, ids: StoredIds, casefile: CaseFile) -> None:
+def _refuse_out_of_reach(ctx: Context, repo: Repository, ids: StoredIds, casefile: CaseFile) -> None:
     """Refuse records whose ids belong to records the importer may not reach, before anything is compared.
 
     References to such records were already answered as unknown by the reader (``StoredIds``
@@ -179,6 +202,7 @@ def _refuse_out_of_reach(ctx: Context, ids: StoredIds, casefile: CaseFile) -> No
 
 
 def _store(repo: Repository, ctx: Context, casefile: CaseFile, files: list[dict[str, str]]) -> ImportSummary:
+    _take_write_lock(repo.session)
     try:
         summary = repo.add_casefile(casefile, ctx.actor.name, files)
     except ConflictError as exc:

@@ -72,13 +72,13 @@ def content_sha256(event: Event) -> str:
     return hashlib.sha256(_content_text(event)).hexdigest()
 
 
-def content_digests(keyring: Keyring, event: Event) -> list[str]:
-    """The keyed digests of an event's content: under the primary key (the one stored) and the older keys.
+def content_digest(keyring: Keyring, event: Event) -> str:
+    """The keyed digest of an event's content, the one stored.
 
-    Keyed, so that someone holding the database but not the key cannot test a guess of what an
-    event says (a correction's replacement note included) against its stored digest.
+    Keyed, so that someone holding the database but not the key file cannot test a guess of what
+    an event says (a correction's replacement note included) against its stored digest.
     """
-    return [digest.hex() for digest in keyring.macs("event-content", _content_text(event))]
+    return keyring.identity_mac("event-content", _content_text(event)).hex()
 
 
 def _range(text: str | None, earliest: Any, latest: Any) -> DateRange | None:
@@ -344,15 +344,14 @@ class Repository:
         return added
 
     def _add_event(self, event: Event, import_id: int, summary: ImportSummary, problems: list[str]) -> None:
-        digests = content_digests(self.keyring, event)
-        digest = digests[0]
+        digest = content_digest(self.keyring, event)
         stored_row = self.session.execute(
             select(EventRow.content_sha256, EventRow.notes_enc).where(EventRow.id == event.id)
         ).first()
         if stored_row is not None:
             stored, notes_enc = stored_row
             stored_note = self._open("events", "notes", event.id, notes_enc, {}).get("note")
-            same = stored in digests or stored == content_sha256(event)
+            same = stored in (digest, content_sha256(event))
             if not same or (event.note and stored_note and event.note != stored_note):
                 problems.append(
                     f"event {event.id!r} is already stored with different content; events are never "

@@ -93,11 +93,8 @@ def _reseal_import_files(connection: Connection, keyring: Keyring) -> None:
 
 
 def _rekey_event_digests(connection: Connection, keyring: Keyring) -> None:
-    """Events' content digests recomputed under the primary key, so they still match once old keys retire.
-
-    Digests written before they were keyed (plain SHA-256) are replaced here too.
-    """
-    from habeas.store.repository import content_digests, event_from_stored
+    """Content digests written before they were keyed (plain SHA-256) replaced by keyed ones."""
+    from habeas.store.repository import content_digest, event_from_stored
 
     table = _table("events")
     statement = update(table).where(table.c.id == bindparam("_row_id"))
@@ -105,7 +102,7 @@ def _rekey_event_digests(connection: Connection, keyring: Keyring) -> None:
     for rows in _batches(connection, table, "id", columns):
         changed = []
         for event_id, written, notes_enc, stored in rows:
-            digest = content_digests(keyring, event_from_stored(keyring, event_id, written, notes_enc))[0]
+            digest = content_digest(keyring, event_from_stored(keyring, event_id, written, notes_enc))
             if digest != stored:
                 changed.append({"_row_id": event_id, "_digest": digest})
         if changed:
