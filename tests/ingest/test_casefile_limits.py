@@ -38,27 +38,37 @@ def _doc(**sections: object) -> bytes:
     return json.dumps({"habeas": 1, **sections}).encode()
 
 
+def _nested_json(depth: int) -> bytes:
+    return ('{"habeas": 1, "x": ' + "[" * depth + "]" * depth + "}").encode()
+
+
+def _long_number(suffix: str) -> bytes:
+    digits = "9" * 5000
+    if suffix == "yaml":
+        return f"habeas: 1\nsources:\n- {{id: s, kind: other, rows: {digits}}}\n".encode()
+    return ('{"habeas": 1, "sources": [{"id": "s", "kind": "other", "rows": ' + digits + "}]}").encode()
+
+
+def _event_on(day: str) -> bytes:
+    return _doc(people=[PERSON], events=[{**EVENT, "date": day}])
+
+
 # (what an attorney or an attacker sends, the file name, its bytes, words the answer must contain)
 MALFORMED = [
     ("a YAML alias bomb", "bomb.yaml", _yaml_alias_bomb().encode(), "YAML aliases"),
     ("YAML nested 10,000 deep", "deep.yaml", ("habeas: 1\nx: " + "[" * 10_000 + "]" * 10_000).encode(), "nests deeper"),
-    ("JSON nested 10,000 deep", "deep.json", ('{"habeas": 1, "x": ' + "[" * 10_000 + "]" * 10_000 + "}").encode(),
-     "nests deeper"),
-    ("JSON nested just past the limit", "deep2.json", ('{"habeas": 1, "x": ' + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "}").encode(),
-     "nests deeper"),
-    ("a YAML integer of 5,000 digits", "long.yaml", ("habeas: 1\nsources:\n- {id: s, kind: other, rows: " + "9" * 5000 + "}").encode(),
-     "cannot be read"),
-    ("a JSON integer of 5,000 digits", "long.json", ('{"habeas": 1, "sources": [{"id": "s", "kind": "other", "rows": ' + "9" * 5000 + "}]}").encode(),
-     "not valid JSON"),
+    ("JSON nested 10,000 deep", "deep.json", _nested_json(10_000), "nests deeper"),
+    ("JSON nested just past the limit", "deep2.json", _nested_json(MAX_DEPTH), "nests deeper"),
+    ("a YAML integer of 5,000 digits", "long.yaml", _long_number("yaml"), "cannot be read"),
+    ("a JSON integer of 5,000 digits", "long.json", _long_number("json"), "not valid JSON"),
     ("rows: 10**23", "rows.json", _doc(sources=[{"id": "s", "kind": "dataset", "rows": 10**23}]), "rows"),
-    ("year 0", "y0.json", _doc(people=[PERSON], events=[{**EVENT, "date": "0000-01-01"}]), "years 1 to 9999"),
-    ("9999-12~ (widens past the calendar)", "y9.json", _doc(people=[PERSON], events=[{**EVENT, "date": "9999-12~"}]),
-     "years 1 to 9999"),
-    ("a negative year", "yneg.json", _doc(people=[PERSON], events=[{**EVENT, "date": "-0044-03-15"}]), "years 1 to 9999"),
+    ("year 0", "y0.json", _event_on("0000-01-01"), "years 1 to 9999"),
+    ("9999-12~ (widens past the calendar)", "y9.json", _event_on("9999-12~"), "years 1 to 9999"),
+    ("a negative year", "yneg.json", _event_on("-0044-03-15"), "years 1 to 9999"),
     ("a NUL inside a name", "nul.json", _doc(people=[{"id": "p-1", "name": "Ana\u0000Maria"}]), "control character"),
     ("a NUL inside a note", "nulnote.json", _doc(people=[PERSON], events=[{**EVENT, "note": "x\u0000y"}]),
      "control character"),
-    ("an escape sequence in a source title", "esc.json", _doc(sources=[{"id": "s", "kind": "other", "title": "\u001b[2J"}]),
+    ("an escape sequence in a title", "esc.json", _doc(sources=[{"id": "s", "kind": "other", "title": "\u001b[2J"}]),
      "control character"),
     ("not UTF-8", "latin1.yaml", "habeas: 1\npeople:\n- {id: p, name: José}\n".encode("latin-1"), "not UTF-8"),
     ("empty", "empty.yaml", b"  \n", "empty"),

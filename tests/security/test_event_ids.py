@@ -25,8 +25,9 @@ from habeas.store.repository import Repository, content_sha256
 
 NOTE = "asylum basis: sexual orientation"
 EVENT = {"person": "p-1", "kind": "contact", "date": "2025-02-01", "party": "attorney", "direct": True, "note": NOTE}
+REPLACEMENT = {"kind": "booked_in", "date": "2025-01-03", "note": NOTE}
 CORRECTION = {"person": "p-1", "kind": "correction", "date": "2025-02-03", "supersedes": "p-1-booked",
-              "reason": "wrong date", "replacement": {"kind": "booked_in", "date": "2025-01-03", "note": NOTE}}  # fmt: skip
+              "reason": "wrong date", "replacement": REPLACEMENT}  # fmt: skip
 
 
 def _file(path: Path) -> Path:
@@ -70,8 +71,8 @@ def test_an_event_id_made_from_content_cannot_be_recomputed_without_the_key(impo
 def test_a_replacements_id_cannot_be_recomputed_without_the_key(imported) -> None:
     ctx, _casefile, _url = imported
     correction = next(e.event for e in track.timeline(ctx, "p-1").entries if e.event.kind == "correction")
-    unkeyed = "e-" + hashlib.sha256(canonical_json({"replacement": CORRECTION["replacement"],
-                                                     "supersedes": "p-1-booked"}).encode()).hexdigest()[:16]  # fmt: skip
+    content = canonical_json({"replacement": REPLACEMENT, "supersedes": "p-1-booked"}).encode()
+    unkeyed = "e-" + hashlib.sha256(content).hexdigest()[:16]
     assert correction.attrs["replacement"].id != unkeyed
 
 

@@ -50,7 +50,7 @@ def world(tmp_path: Path, database_url: str):
                 "identifiers": {"a_number": A_NUMBER},
                 "sensitive": {"asylum_basis": [BASIS]},
             },
-        ],  # fmt: skip
+        ],
         "events": [{"id": "p-002-booked", "person": "p-002", "kind": "booked_in", "date": "2025-01-02"}],
     }
     track.import_casefiles(admin, [_write(tmp_path / "seed.yaml", seed)])
@@ -170,8 +170,8 @@ def test_every_import_that_commits_is_audited_nothing_new_included(world) -> Non
 
 def test_a_new_cohort_membership_is_never_reported_as_nothing_new(world) -> None:
     admin = _admin(world)
-    summary = track.import_casefiles(admin, [_write(world[0] / "join.yaml", {"people": [{"id": "p-002",
-                                                                                         "cohorts": ["coh-a"]}]})])  # fmt: skip
+    joining = _write(world[0] / "join.yaml", {"people": [{"id": "p-002", "cohorts": ["coh-a"]}]})
+    summary = track.import_casefiles(admin, [joining])
     assert not summary.nothing_new and summary.updated["people"] == 1
 
 
