@@ -189,3 +189,50 @@ def test_import_file_names_and_digests_are_not_stored_in_clear(world, database_u
     with track.repository(_admin(world)) as repo:
         newest = max(r for r in repo.session.scalars(sa.select(sa.text("id")).select_from(sa.text("imports"))))
         assert repo.import_files(newest)[0]["name"] == "hernandezromero-canary.yaml"
+
+
+def test_file_names_stored_in_clear_by_an_older_habeas_are_sealed_by_init(world, database_url) -> None:
+    engine = sa.create_engine(database_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("UPDATE imports SET files = :f"), {"f": json.dumps([{"name": "older-canary.yaml"}])})
+    track.init_database(_admin(world))
+    with engine.connect() as connection:
+        stored = json.dumps([r[0] for r in connection.execute(sa.text("SELECT files FROM imports"))], default=str)
+    engine.dispose()
+    assert "older-canary" not in stored
+    with track.repository(_admin(world)) as repo:
+        assert repo.import_files(1) == [{"name": "older-canary.yaml"}]
+
+
+def test_a_person_out_of_reach_and_a_missing_one_get_the_same_answer(world) -> None:
+    answers = []
+    for person in ("p-002", "p-999"):
+        with pytest.raises(NotFound) as caught:
+            track.timeline(_editor(world), person)
+        answers.append(str(caught.value).replace(person, "ID"))
+    assert answers[0] == answers[1]
+
+
+def test_concurrent_sqlite_imports_wait_for_each_other(tmp_path: Path) -> None:
+    """Another writer holds SQLite's write lock for longer than the old ten seconds; the import waits, then lands."""
+    import threading
+    import time
+
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    settings = Settings(data_dir=tmp_path / "home", database_url=url, config_path=tmp_path / "habeas.toml")
+    track.init_database(Context(settings, Actor(ADMIN)))
+    holder = sa.create_engine(url).raw_connection()
+    holder.execute("BEGIN IMMEDIATE")
+    outcome: list[object] = []
+    doc = {"people": [{"id": "p-busy"}]}
+    worker = threading.Thread(
+        target=lambda: outcome.append(
+            track.import_casefiles(Context(settings, Actor(ADMIN)), [_write(tmp_path / "busy.yaml", doc)])
+        )  # fmt: skip
+    )
+    worker.start()
+    time.sleep(12)  # not a deadline: the lock is held past the old 10 s busy timeout, then released
+    holder.rollback()
+    holder.close()
+    worker.join()
+    assert outcome and not outcome[0].nothing_new

@@ -103,6 +103,8 @@ def init_database(ctx: Context) -> InitResult:
     created = _ensure_keys(ctx)
     with Session(ctx.engine) as session, session.begin():
         admin = ctx.actor.name if access.ensure_first_admin(session, ctx.actor.name) else None
+        # Databases made before import file names were sealed kept them in clear: sealed on upgrade.
+        Repository(session, ctx.keyring).seal_import_files()
     if admin:
         access.audit(ctx, "init", records=[("user", admin)])
     return InitResult(before, after, created, admin)
