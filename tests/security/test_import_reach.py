@@ -228,7 +228,7 @@ def test_concurrent_sqlite_imports_wait_for_each_other(tmp_path: Path) -> None:
     worker = threading.Thread(
         target=lambda: outcome.append(
             track.import_casefiles(Context(settings, Actor(ADMIN)), [_write(tmp_path / "busy.yaml", doc)])
-        )  # fmt: skip
+        )
     )
     worker.start()
     time.sleep(12)  # not a deadline: the lock is held past the old 10 s busy timeout, then released
