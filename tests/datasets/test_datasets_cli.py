@@ -63,7 +63,7 @@ def test_rejections_are_listed_and_strict_fails(home: Path, tmp_path: Path) -> N
     path = tmp_path / "d.csv"
     path.write_text(",".join(DETENTION_HEADER) + "\n" + ",".join("" if v is None else str(v) for v in rows[0]) + "\n")
     dry = invoke("datasets", "import", "ice-detentions", str(path), "--dry-run")
-    assert dry.exit_code == 0
+    assert dry.exit_code == 1  # its only row is rejected: the import would be refused, and the dry run says so
     assert "dry run" in dry.output and "d.csv: row 2, column 'Detention Book Out Date Time'" in dry.output
     strict = invoke("datasets", "import", "ice-detentions", str(path), "--strict")
     assert strict.exit_code == 1 and "--strict" in strict.output

@@ -59,14 +59,24 @@ def import_command(
     sheet: Annotated[str | None, typer.Option(help="The XLSX sheet to read, when there are several.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and check everything; store nothing.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Any rejected row stops the import.")] = False,
+    max_rejected_share: Annotated[
+        float | None,
+        typer.Option(
+            "--max-rejected-share",
+            min=0.0,
+            max=1.0,
+            help="Store the release even with this share of its rows rejected (0 to 1; default: the format's).",
+        ),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Import a dataset file as a release: all of it, or nothing if it fails.
 
     The header is found past title and note rows; FOIA redaction codes such as (b)(6) are
     read as redacted, never as values. Rows that cannot be read are rejected and listed
-    with file, row and column; --strict makes any rejection fatal. Importing the same file
-    again changes nothing.
+    with file, row and column; --strict makes any rejection fatal. A file with no row
+    accepted, or with more rows rejected than its format allows (1% for ICE releases), is
+    refused and nothing is stored. Importing the same file again changes nothing.
 
     Example: habeas datasets import ice-removals removals.csv
     """
@@ -74,12 +84,18 @@ def import_command(
     with user_errors(), _progress(file) as advance:
         try:
             report = service.import_dataset(
-                ctx, fmt.value, file, mapping=mapping, sheet=sheet, dry_run=dry_run, strict=strict, progress=advance
-            )
+                ctx, fmt.value, file, mapping=mapping, sheet=sheet, dry_run=dry_run, strict=strict, progress=advance,
+                max_rejected_share=max_rejected_share,
+            )  # fmt: skip
         except service.DatasetImportError as exc:
-            _print_problems(exc.problems)
+            if exc.report is not None:
+                _print_report(exc.report)
+            else:
+                _print_problems(exc.problems)
             raise
     _print_report(report)
+    if report.refused:
+        fail(f"{report.file}: this import would be refused and nothing would be stored: {report.refused}")
 
 
 class _progress:
@@ -112,7 +128,12 @@ def _print_report(report: service.ImportReport) -> None:
             "nothing was changed."
         )
         return
-    verb = "Checked (dry run, nothing stored)" if report.dry_run else f"Imported release {report.release} from"
+    if report.refused and not report.dry_run:
+        verb = "Refused, nothing stored:"
+    elif report.dry_run:
+        verb = "Checked (dry run, nothing stored)"
+    else:
+        verb = f"Imported release {report.release} from"
     where = f"sheet {report.sheet!r}, " if report.sheet else ""
     console.print(f"{verb} {report.file} ({report.format}; {where}header on row {report.header_row})")
     lines = [
@@ -137,20 +158,25 @@ def _print_report(report: service.ImportReport) -> None:
         console.print(f"  no lookup for {column} {value!r} ({rows:,} rows)", highlight=False)
     for (column, kind), rows in tally.problem_kinds.most_common():
         console.print(f"  rejected: {kind} in {column!r}: {rows:,}", highlight=False)
-    _print_problems(tally.problems)
+    # A refused file's rejected rows are what the user must fix: all of those kept are shown.
+    _print_problems(tally.problems, len(tally.problems) if report.refused else 20, tally.rows_rejected)
     for warning in report.warnings:
-        err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
+        if not report.refused or report.refused not in warning:  # the refusal itself ends the output
+            err_console.print(f"[yellow]warning:[/] {warning}", highlight=False)
     for kind, count in report.stored.items():
         if count:
             console.print(f"  added to the database: {count:,} {kind}")
 
 
-def _print_problems(problems: list[dict[str, Any]], limit: int = 20) -> None:
+def _print_problems(problems: list[dict[str, Any]], limit: int = 20, rejected: int | None = None) -> None:
     if not problems:
         return
     err_console.print(f"Rejected rows (first {min(limit, len(problems))} of {len(problems):,} problems kept):")
     for p in problems[:limit]:
         err_console.print(f"  {p['file']}: row {p['row']}, column {p['column']!r}: {p['problem']}", highlight=False)
+    listed = len({p["row"] for p in problems})
+    if rejected is not None and rejected > listed and limit >= len(problems):
+        err_console.print(f"  … and {rejected - listed:,} more rejected rows (the first {listed:,} are kept)")
 
 
 @datasets_app.command("list")

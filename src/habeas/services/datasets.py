@@ -44,8 +44,9 @@ Progress = Callable[[int, int | None], None]
 class DatasetImportError(ServiceError):
     """An import that stored nothing; ``problems`` lists what was wrong, each with file, row and column."""
 
-    def __init__(self, message: str, problems: list[dict[str, Any]] | None = None):
+    def __init__(self, message: str, problems: list[dict[str, Any]] | None = None, report: ImportReport | None = None):
         self.problems = problems or []
+        self.report = report  # a refused release: what was read, so that the refusal can be explained
         super().__init__(message)
 
 
@@ -64,6 +65,7 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
     stored: dict[str, int] = field(default_factory=dict)  # mapped lists: records added to the database
     headers: dict[str, str] = field(default_factory=dict)  # canonical column → header in the file
+    refused: str | None = None  # why the release is not (a dry run: would not be) stored
 
 
 def file_sha256(path: Path) -> str:
@@ -85,9 +87,16 @@ def import_dataset(
     strict: bool = False,
     progress: Progress | None = None,
     batch_rows: int = 250_000,
+    max_rejected_share: float | None = None,
 ) -> ImportReport:
-    """Import one file as a release: all of it or, on any error, nothing (``strict``: any rejected row is one)."""
+    """Import one file as a release: all of it or, on any error, nothing (``strict``: any rejected row is one).
+
+    A release with no accepted row, or with more rows rejected than ``max_rejected_share``
+    (default: the format's), is refused and nothing is stored; a dry run reports the refusal.
+    """
     access.require(ctx, Action.IMPORT)
+    if max_rejected_share is not None and not 0 <= max_rejected_share <= 1:
+        raise DatasetImportError(f"--max-rejected-share must be from 0 to 1, not {max_rejected_share}")
     fmt, list_mapping = _format(format_name, mapping)
     if not path.is_file():
         raise DatasetImportError(f"{path}: no such file")
@@ -110,9 +119,14 @@ def import_dataset(
             report.headers = {name: reading.parser.header(name) for name in reading.parser.positions}
             report.tally = reading.tally
             collected = _read_all(reading, writer, strict, progress, list_mapping, rid)
-            report.warnings = _assertions(fmt, reading.tally)
-            if strict and report.warnings:
-                raise DatasetImportError(f"{path.name}: " + "; ".join(report.warnings))
+            report.refused = _refusal(fmt, reading.tally, max_rejected_share)
+            if report.refused and dry_run:
+                report.warnings.append(f"this import would be refused, nothing would be stored: {report.refused}")
+            elif report.refused:
+                access.audit(ctx, "import_dataset", "failed", [("dataset", rid)])
+                raise DatasetImportError(
+                    f"{path.name}: refused, nothing was stored: {report.refused}", reading.tally.problems, report
+                )
             source = _source(fmt, path, sha, rid, reading.tally, list_mapping)
             if writer is not None:
                 if list_mapping is not None:
@@ -183,19 +197,23 @@ def _read_all(
     return collected
 
 
-def _assertions(fmt: DatasetFormat, tally: Tally) -> list[str]:
-    """The format's count assertions that this file fails, as warnings."""
-    warnings = []
+def _refusal(fmt: DatasetFormat, tally: Tally, allowed: float | None) -> str | None:
+    """Why a release read this way must not be stored (None when it may be): no rows, or too many rejected."""
+    if tally.rows_read == 0:
+        return "the file has no data rows after its header"
+    if tally.rows_imported == 0:
+        return f"every one of its {tally.rows_read:,} rows was rejected (the reasons are listed by row)"
     minimum = fmt.assertions.get("min_rows")
     if minimum is not None and tally.rows_imported < minimum:
-        warnings.append(f"{tally.rows_imported} rows imported, fewer than the {int(minimum)} expected")
-    share = fmt.assertions.get("max_rejected_share")
-    if share is not None and tally.rows_read and tally.rows_rejected / tally.rows_read > share:
-        warnings.append(
-            f"{tally.rows_rejected} of {tally.rows_read} rows rejected, more than the {share:.0%} expected "
-            "for this format: is it the right format?"
+        return f"{tally.rows_imported:,} rows were accepted, fewer than the {int(minimum):,} a {fmt.name} release has"
+    limit = fmt.max_rejected_share if allowed is None else allowed
+    share = tally.rows_rejected / tally.rows_read
+    if share > limit:
+        return (
+            f"{tally.rows_rejected:,} of its {tally.rows_read:,} rows ({share:.1%}) were rejected, more than the "
+            f"{limit:.1%} allowed for {fmt.name}: is it the right format? (--max-rejected-share allows more)"
         )
-    return warnings
+    return None
 
 
 def _source(

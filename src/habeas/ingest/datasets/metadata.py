@@ -12,6 +12,11 @@ import yaml
 
 COLUMN_TYPES = ("text", "int", "date", "datetime")
 FORMAT_NAMES = ("ice_detentions", "ice_removals", "ice_facilities", "mapped_list")
+# A release with more of its rows rejected than this is refused unless its format says otherwise:
+# so many unreadable rows mean the wrong format or a damaged file, and figures from the rest would mislead.
+DEFAULT_MAX_REJECTED_SHARE = 0.01
+# The count assertions a format may make, with the range each value must lie in.
+ASSERTIONS = {"min_rows": (0, 2**53), "max_rejected_share": (0.0, 1.0)}
 
 
 class DatasetError(Exception):
@@ -54,6 +59,11 @@ class DatasetFormat:
     observed_columns: tuple[str, ...] = ()  # the dates that say when the records were observed
     assertions: dict[str, float] = field(default_factory=dict)
     lookups: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def max_rejected_share(self) -> float:
+        """The largest share of rejected rows a release of this format may have and still be stored."""
+        return float(self.assertions.get("max_rejected_share", DEFAULT_MAX_REJECTED_SHARE))
 
     def column(self, name: str) -> ColumnSpec:
         for spec in self.columns:
@@ -101,9 +111,24 @@ def format_from_mapping(raw: dict[str, Any], lookups: dict[str, dict[str, Any]] 
         person_column=raw.get("person_column"),
         order_checks=tuple((a, b) for a, b in raw.get("order_checks", ())),
         observed_columns=tuple(raw.get("observed_columns", ())),
-        assertions=dict(raw.get("assertions") or {}),
+        assertions=checked_assertions(raw.get("assertions") or {}, raw["name"]),
         lookups=merged,
     )
+
+
+def checked_assertions(raw: Any, where: str) -> dict[str, float]:
+    """A format's count assertions, each a number in its range (a huge or misspelt one is refused, not obeyed)."""
+    if not isinstance(raw, dict):
+        raise DatasetError(f"{where}: `assertions` must map names ({', '.join(ASSERTIONS)}) to numbers")
+    checked: dict[str, float] = {}
+    for name, value in raw.items():
+        if name not in ASSERTIONS:
+            raise DatasetError(f"{where}: unknown assertion {name!r}; the assertions are {', '.join(ASSERTIONS)}")
+        low, high = ASSERTIONS[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise DatasetError(f"{where}: assertion {name} must be a number from {low} to {high:,}")
+        checked[name] = value
+    return checked
 
 
 def _normalized(table: dict[str, Any]) -> dict[str, Any]:

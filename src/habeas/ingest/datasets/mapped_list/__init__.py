@@ -40,7 +40,13 @@ from habeas.domain.ids import canonical_json
 from habeas.domain.model import Cohort, Event, Person
 from habeas.domain.vocabulary import KIND_BY_NAME, FieldType
 from habeas.ingest.datasets.lookups import country_code
-from habeas.ingest.datasets.metadata import DatasetError, DatasetFormat, format_from_mapping, normalize_header
+from habeas.ingest.datasets.metadata import (
+    DatasetError,
+    DatasetFormat,
+    checked_assertions,
+    format_from_mapping,
+    normalize_header,
+)
 from habeas.ingest.datasets.records import GENDERS, dataset_event
 
 LOOSE_DATES = ("%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%y", "%Y-%m-%d %H:%M:%S", "%d %B %Y", "%B %d, %Y")
@@ -137,8 +143,12 @@ def load_mapping(path: Path) -> ListMapping:
         {"name": names[h], "headers": [h], "type": "text", "required": h == id_column, "sensitive": h in sensitive}
         for h in headers
     ]
+    assertions = dict(vocabulary()["assertions"])
+    if "max_rejected_share" in raw:
+        assertions["max_rejected_share"] = raw["max_rejected_share"]
+    checked_assertions(assertions, str(path))
     fmt = format_from_mapping({"name": "mapped_list", "title": raw.get("title") or "List", "columns": columns,
-                               "person_column": "person", "assertions": {"min_rows": 1}})  # fmt: skip
+                               "person_column": "person", "assertions": assertions})  # fmt: skip
     cohort = raw.get("cohort")
     cohorts = []
     if cohort:
