@@ -28,6 +28,7 @@ from typing import IO, Any
 
 from habeas.services import Context, ServiceError
 from habeas.services.datasets import DatasetImportError, ImportReport, import_dataset
+from habeas.web.protection import release_frames
 
 log = logging.getLogger(__name__)
 
@@ -221,6 +222,9 @@ class ImportJobs:
         except Exception as exc:  # the job must end, and say so, whatever went wrong
             # Only the type: an error's text can quote a cell of the file, and cells may name people.
             log.error("dataset import job %s stopped on an unexpected %s", job.id[:8], type(exc).__name__)
+            release_frames(
+                exc
+            )  # what the failed import built (a MemoryError's rows) goes now, not at a later collection
             job.unexpected = True
             return JobState.FAILED
         job.report = report

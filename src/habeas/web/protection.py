@@ -1,15 +1,21 @@
-"""The web layer's own defences: security headers on every response, and sign-in throttling with lockout."""
+"""The web layer's own defences: security headers, failures kept to their request, sign-in throttling and lockout."""
 
 from __future__ import annotations
 
+import gc
+import json
+import logging
 import threading
 import time
+import traceback
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from habeas.web.config import WebSettings
+
+log = logging.getLogger(__name__)
 
 # No inline script or style anywhere: everything comes from /static, so the policy needs no 'unsafe-inline'.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -66,6 +72,82 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+FAILED_PAGE = (
+    b"<!doctype html><html lang=en><meta charset=utf-8><title>habeas</title>"
+    b"<p>The server could not answer this request; nothing was changed by it. Try again, or tell your admin.</p>"
+)
+FAILED_JSON = json.dumps({"error": "the server could not answer this request; nothing was changed by it"}).encode()
+
+
+class ContainFailures:
+    """ASGI middleware: an unexpected exception ends its own request with a 500, and nothing else.
+
+    The exception is logged by type and place only (its text may quote a record) and let go at
+    once, with the frames its traceback holds. Those frames keep whatever the failed request had
+    built (a case file grown to gigabytes), inside reference cycles; and since the directory froze
+    millions of objects out of the cycle collector, a full collection can be hours away. Until then
+    the memory stayed taken, and argon2, which needs 64 MiB to check a password, refused every
+    sign-in (as a wrong password) until a restart.
+    """
+
+    def __init__(self, app: Any, api_prefix: str):
+        self.app = app
+        self.api_prefix = api_prefix
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: dict[str, Any]) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as exc:  # the request failed; the server must go on serving the next one
+            out_of_memory = isinstance(exc, MemoryError)
+            _let_go(exc)
+        else:
+            return
+        if out_of_memory:
+            gc.collect()  # whatever cycles remain: the next sign-in needs the memory now
+        if not started:
+            await self._answer_500(scope, send)
+
+    async def _answer_500(self, scope: dict[str, Any], send: Callable[..., Any]) -> None:
+        api = str(scope.get("path", "")).startswith(self.api_prefix)
+        body, kind = (FAILED_JSON, b"application/json") if api else (FAILED_PAGE, b"text/html; charset=utf-8")
+        headers = [(b"content-type", kind), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 500, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _let_go(exc: BaseException) -> None:
+    """Log where ``exc`` happened (type and line, never its text), then let go of what it holds."""
+    innermost = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    where = f"{innermost[0].filename}:{innermost[0].lineno}" if innermost else "?"
+    log.error("a request stopped on an unexpected %s at %s", type(exc).__name__, where)
+    release_frames(exc)
+
+
+def release_frames(exc: BaseException) -> None:
+    """Drop the locals of the finished frames that ``exc`` and the exceptions chained to it hold."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.__traceback__ is not None:
+            traceback.clear_frames(current.__traceback__)  # frames still running (the caller's) are left alone
+            current.__traceback__ = None
+        pending.extend((current.__context__, current.__cause__))
 
 
 @dataclass
