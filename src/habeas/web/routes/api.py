@@ -160,15 +160,15 @@ def people(
     return PeoplePage(total=total, page=page, per_page=per_page, people=[_summary_out(s) for s in rows_shown])
 
 
-def _given(day: str | None) -> str | None:
+def _given(name: str, day: str | None) -> str | None:
     """A day the API is given must be a day: an empty value is a mistake here, not a day left out."""
     if day is not None and not day.strip():
-        raise ServiceError("an empty day: leave the parameter out, or write YYYY-MM-DD")
+        raise ServiceError(f"{name}: an empty day; leave the parameter out, or write YYYY-MM-DD")
     return day
 
 
 def _view(viewer: Viewer, person_id: str, as_of: str | None, known_on: str | None) -> PersonView:
-    return viewed_person(viewer, person_id, _given(as_of), _given(known_on))[0]
+    return viewed_person(viewer, person_id, _given("as_of", as_of), _given("known_on", known_on))[0]
 
 
 def _timeline_json(timeline: Timeline) -> list[dict[str, Any]]:
@@ -255,7 +255,7 @@ def rules(viewer: SignedIn) -> list[dict[str, Any]]:
 def alerts(viewer: Reader, since: Since = None) -> dict[str, Any]:
     assert viewer.user is not None
     today = viewer.state.web.today()
-    start = min(day_param(_given(since), today - timedelta(days=1)), today)
+    start = min(day_param("since", _given("since", since), today - timedelta(days=1), today), today)
     found = viewer.state.directory.alerts(in_reach(viewer.ctx), start, today)
     shown(viewer.ctx, (p.person for p in found.people))
     return found.as_json()

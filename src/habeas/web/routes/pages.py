@@ -27,13 +27,37 @@ SORTS = ("name", "days", "custody", "since", "id")
 DERIVED_SORTS = ("days", "custody", "since")
 
 
-def day_param(value: str | None, default: date) -> date:
+# The days a page or the API answers for. Wider than any record, and narrow enough that the timeline's
+# margins and the rules' windows around the day stay within what Python's dates can hold (years 1 to 9999).
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2199, 12, 31)
+
+
+class BadDay(ServiceError):
+    """A day parameter that is not a day, or one outside the days habeas answers for (a 400)."""
+
+    def __init__(self, name: str):
+        self.name = name
+        super().__init__(
+            f"{name}: write a day as YYYY-MM-DD, from {EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}"
+        )
+
+
+def day_param(name: str, value: str | None, default: date, today: date) -> date:
+    """The day a query parameter ``name`` gives (``default`` when left out); BadDay, naming it, otherwise.
+
+    The value is not repeated in the answer: it came from the address bar and may be anything.
+    """
     if not value:
         return default
+    if value.strip() == "today":
+        return today  # the app's today (pinned in tests and demos), not the machine's
     try:
-        return parse_day(value)
-    except DateError as exc:
-        raise ServiceError(str(exc)) from exc
+        day = parse_day(value.strip())
+    except DateError:
+        raise BadDay(name) from None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise BadDay(name)
+    return day
 
 
 def clock_thresholds(viewer: Viewer) -> dict[str, float]:
@@ -135,8 +159,8 @@ def viewed_person(
     """One person's view as of a day and as known on a day; the track service decides access and audits the read."""
     assert viewer.user is not None
     today = viewer.state.web.today()
-    day = day_param(as_of, today)
-    known = day_param(known_on, today) if known_on else None
+    day = day_param("as_of", as_of, today, today)
+    known = day_param("known_on", known_on, today, today) if known_on else None
     view = person_view(viewer.ctx, viewer.state.directory, viewer.user, person_id, day, known)
     return view, day, known
 
@@ -191,8 +215,8 @@ def exhibit(
     if fmt not in EXHIBIT_TYPES:
         return Response(status_code=404)
     today = viewer.state.web.today()
-    day = day_param(as_of, today)
-    known = day_param(known_on, today) if known_on else None
+    day = day_param("as_of", as_of, today, today)
+    known = day_param("known_on", known_on, today, today) if known_on else None
     data = reports.report(viewer.ctx, person_id, day, known, fmt=fmt)
     name = f"{person_id}-{day.isoformat()}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
@@ -210,7 +234,7 @@ def morning(viewer: Reader, since: str | None = None) -> HTMLResponse:
     assert viewer.user is not None
     today = state.web.today()
     previous = viewer.session.previous_visit if viewer.session else None
-    start = day_param(since, previous if previous and previous < today else today - timedelta(days=1))
+    start = day_param("since", since, previous if previous and previous < today else today - timedelta(days=1), today)
     reach = in_reach(viewer.ctx)
     alerts = state.directory.alerts(reach, min(start, today), today)
     summaries = state.directory.all_summaries(reach, today)
