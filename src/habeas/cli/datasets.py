@@ -147,6 +147,11 @@ def _print_report(report: service.ImportReport) -> None:
     if tally.redacted:
         shown = ", ".join(f"{report.headers.get(c, c)} {n:,}" for c, n in tally.redacted.most_common())
         lines.append(("redacted cells", shown))
+    if tally.zoned:
+        zone = report.time_zone
+        reading = "local wall-clock times: kept as written" if zone == "local" else f"converted to {zone}"
+        shown = ", ".join(f"{report.headers.get(c, c)} {n:,}" for c, n in tally.zoned.most_common())
+        lines.append(("times with Z or an offset", f"{shown} ({reading})"))
     unused = list(report.unused_columns)
     shown = ", ".join(unused[:12]) + (
         f" and {len(unused) - 12} more (the manifest lists them)" if len(unused) > 12 else ""

@@ -66,6 +66,7 @@ class ImportReport:
     stored: dict[str, int] = field(default_factory=dict)  # mapped lists: records added to the database
     headers: dict[str, str] = field(default_factory=dict)  # canonical column → header in the file
     refused: str | None = None  # why the release is not (a dry run: would not be) stored
+    time_zone: str = "local"  # the release's time zone (its format's); see metadata.yaml
 
 
 def file_sha256(path: Path) -> str:
@@ -104,7 +105,7 @@ def import_dataset(
     if list_mapping is not None:
         sha = hashlib.sha256((sha + file_sha256(mapping)).encode()).hexdigest()  # type: ignore[arg-type]
     rid = release_id(fmt.name, sha)
-    report = ImportReport(rid, fmt.name, path.name, sha, dry_run)
+    report = ImportReport(rid, fmt.name, path.name, sha, dry_run, time_zone=fmt.time_zone)
     existing = find_release(ctx.settings.datasets_dir, rid)
     if existing is not None and existing.id == rid:
         report.already_imported = True
@@ -254,6 +255,8 @@ def _manifest(report: ImportReport, source: Source, reading: DatasetReading) -> 
         "no_lookup": [{"column": c, "value": v, "rows": n} for (c, v), n in tally.unmapped.most_common()],
         "problems": [{"column": c, "kind": k, "rows": n} for (c, k), n in tally.problem_kinds.most_common()],
         "problem_sample": tally.problems[:100],
+        "time_zone": reading.fmt.time_zone,
+        "times_with_offset": {report.headers.get(c, c): n for c, n in tally.zoned.most_common()},
         "first_observed": tally.first_observed.isoformat() if tally.first_observed else None,
         "last_observed": tally.last_observed.isoformat() if tally.last_observed else None,
         "warnings": report.warnings,

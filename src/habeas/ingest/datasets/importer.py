@@ -32,6 +32,7 @@ class Tally:
     problem_kinds: Counter[tuple[str, str]] = field(default_factory=Counter)
     redacted: Counter[str] = field(default_factory=Counter)
     unmapped: Counter[tuple[str, str]] = field(default_factory=Counter)
+    zoned: Counter[str] = field(default_factory=Counter)  # column → times written with "Z" or an offset
     first_observed: date | None = None
     last_observed: date | None = None
 
@@ -55,6 +56,7 @@ class Tally:
                     self.redacted[name] += count
         for column, value, rows in batch.unmapped.iter_rows():
             self.unmapped[(column, value)] += rows
+        self.zoned.update(batch.zoned)
         self._observe(batch.rows, fmt)
 
     def reject(self, problems: pl.DataFrame, file: str) -> None:

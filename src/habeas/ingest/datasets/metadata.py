@@ -8,6 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+import polars as pl
 import yaml
 
 COLUMN_TYPES = ("text", "int", "date", "datetime")
@@ -15,6 +16,8 @@ FORMAT_NAMES = ("ice_detentions", "ice_removals", "ice_facilities", "mapped_list
 # A release with more of its rows rejected than this is refused unless its format says otherwise:
 # so many unreadable rows mean the wrong format or a damaged file, and figures from the rest would mislead.
 DEFAULT_MAX_REJECTED_SHARE = 0.01
+# A format's `time_zone` when times are wall-clock times where they were recorded, in no stated zone.
+LOCAL_TIME = "local"
 # The count assertions a format may make, with the range each value must lie in.
 ASSERTIONS = {"min_rows": (0, 2**53), "max_rejected_share": (0.0, 1.0)}
 
@@ -58,6 +61,7 @@ class DatasetFormat:
     order_checks: tuple[tuple[str, str], ...] = ()
     observed_columns: tuple[str, ...] = ()  # the dates that say when the records were observed
     assertions: dict[str, float] = field(default_factory=dict)
+    time_zone: str = LOCAL_TIME  # the zone naive times are in, and times with an offset are converted to
     lookups: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
@@ -112,6 +116,7 @@ def format_from_mapping(raw: dict[str, Any], lookups: dict[str, dict[str, Any]] 
         order_checks=tuple((a, b) for a, b in raw.get("order_checks", ())),
         observed_columns=tuple(raw.get("observed_columns", ())),
         assertions=checked_assertions(raw.get("assertions") or {}, raw["name"]),
+        time_zone=checked_time_zone(raw.get("time_zone", LOCAL_TIME), raw["name"]),
         lookups=merged,
     )
 
@@ -129,6 +134,19 @@ def checked_assertions(raw: Any, where: str) -> dict[str, float]:
             raise DatasetError(f"{where}: assertion {name} must be a number from {low} to {high:,}")
         checked[name] = value
     return checked
+
+
+def checked_time_zone(name: Any, where: str) -> str:
+    """``local``, or a time zone name the columnar engine knows (America/Los_Angeles, UTC)."""
+    if name == LOCAL_TIME:
+        return LOCAL_TIME
+    try:
+        pl.Series([], dtype=pl.Datetime("us")).dt.replace_time_zone(str(name))
+    except pl.exceptions.PolarsError as exc:
+        raise DatasetError(
+            f"{where}: time_zone {str(name)[:60]!r} is neither {LOCAL_TIME!r} nor a time zone name"
+        ) from exc
+    return str(name)
 
 
 def _normalized(table: dict[str, Any]) -> dict[str, Any]:

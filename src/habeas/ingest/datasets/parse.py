@@ -8,13 +8,19 @@ notes (titles, footnotes) and are skipped, not rejected.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import polars as pl
 
 from habeas.ingest.datasets.lookups import derived_column, lookup_table
-from habeas.ingest.datasets.metadata import DatasetError, DatasetFormat, normalize_header, normalize_value
+from habeas.ingest.datasets.metadata import (
+    LOCAL_TIME,
+    DatasetError,
+    DatasetFormat,
+    normalize_header,
+    normalize_value,
+)
 from habeas.ingest.datasets.reader import Layout
 
 REDACTION = r"(?i)^\s*(?:(?:\(\s*b\s*\)\s*\(\s*\d+\s*\)(?:\s*\(\s*[a-z]\s*\))*[\s,;&]*)+|\[?redacted\]?)\s*$"
@@ -33,6 +39,11 @@ DATETIME_FORMATS = (
     "%d-%b-%y",
 )
 EARLIEST, LATEST = datetime(1900, 1, 1), datetime(2100, 1, 1)
+# ISO 8601 date-times as tools write them: "T" or a space, optional seconds and fraction, and an optional
+# "Z" or offset (R's lubridate and readr write "2012-09-08T12:40:48Z"; pandas "12:40:48.5-05:00").
+ISO_DATETIME = (
+    r"^\s*(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?\s*$"
+)
 PROBLEM_SCHEMA = {"row": pl.Int64, "column": pl.String, "kind": pl.String, "problem": pl.String}
 
 
@@ -43,6 +54,7 @@ class ParsedBatch:
     notes: list[int]  # row numbers of title, note and blank rows skipped
     read: int  # data rows read (notes included)
     unmapped: pl.DataFrame  # column, value, rows: values with no lookup entry
+    zoned: dict[str, int] = field(default_factory=dict)  # column → times written with "Z" or an offset
 
 
 class BatchParser:
@@ -82,11 +94,12 @@ class BatchParser:
         note = pl.sum_horizontal(pl.col(raw).is_not_null()) <= self.note_cells
         notes = cleaned.filter(note)["row"].to_list()
         values = self._canonical(cleaned.filter(~note))
+        self._zoned: dict[str, int] = {}
         values, problems = self._typed(values)
         values, unmapped = self._looked_up(values)
         bad_rows = problems["row"].unique()
         accepted = values.filter(~pl.col("row").is_in(bad_rows.implode()))
-        return ParsedBatch(accepted, problems, notes, batch.height, unmapped)
+        return ParsedBatch(accepted, problems, notes, batch.height, unmapped, self._zoned)
 
     def _canonical(self, frame: pl.DataFrame) -> pl.DataFrame:
         selected = [
@@ -118,6 +131,7 @@ class BatchParser:
 
     def _typed(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         problems: list[pl.DataFrame] = []
+        unreadable: dict[str, pl.Series] = {}  # column → rows whose value was there but unreadable
         for spec in self.fmt.columns:
             if spec.type == "text" or spec.name not in self.positions:
                 continue
@@ -134,8 +148,9 @@ class BatchParser:
                 problems.append(
                     self._problems(frame.filter(failed), spec.name, kind, text.filter(failed), spec.sensitive)
                 )
+                unreadable[spec.name] = frame.filter(failed)["row"]
             frame = frame.with_columns(parsed.alias(spec.name))
-        problems.extend(self._required(frame))
+        problems.extend(self._required(frame, unreadable))
         problems.extend(self._order(frame))
         merged = pl.concat(problems) if problems else pl.DataFrame(schema=PROBLEM_SCHEMA)
         return frame, merged
@@ -153,22 +168,30 @@ class BatchParser:
         )
 
     def _datetimes(self, name: str, text: pl.Series) -> pl.Series:
+        wall, offset = _split_offset(text)
         if name not in self.date_formats:
-            self.date_formats[name] = _detect_format(text)
-        parsed = _strptime(text, self.date_formats[name])
-        retry = text.is_not_null() & parsed.is_null()
+            self.date_formats[name] = _detect_format(wall)
+        parsed = _strptime(wall, self.date_formats[name])
+        retry = wall.is_not_null() & parsed.is_null()
         if retry.any():
-            again = text.filter(retry).str.strip_chars()
+            again = wall.filter(retry).str.strip_chars()
             fallback = pl.select(pl.coalesce([_strptime(again, f) for f in DATETIME_FORMATS])).to_series()
             parsed = parsed.scatter(retry.arg_true(), fallback)
+        zoned = int((offset.is_not_null() & parsed.is_not_null()).sum())
+        if zoned:
+            self._zoned[name] = zoned
+            parsed = in_release_zone(parsed, offset, self.fmt.time_zone)
         return parsed
 
-    def _required(self, frame: pl.DataFrame) -> list[pl.DataFrame]:
+    def _required(self, frame: pl.DataFrame, unreadable: dict[str, pl.Series]) -> list[pl.DataFrame]:
         out = []
         for spec in self.fmt.required:
             if spec.name not in frame.columns:
                 continue
+            # A value that was there but could not be read is reported as unreadable, not also as empty.
             missing = frame.filter(pl.col(spec.name).is_null())
+            if spec.name in unreadable:
+                missing = missing.filter(~pl.col("row").is_in(unreadable[spec.name].implode()))
             if missing.is_empty():
                 continue
             withheld = missing["redacted"].list.contains(spec.name)
@@ -238,6 +261,35 @@ def _deliberately_empty(fmt: DatasetFormat, lookup: str, value: str) -> bool:
     table = fmt.lookups.get(lookup, {})
     key = normalize_value(value)
     return key in table and table[key] is None
+
+
+def _split_offset(text: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """ISO 8601 values as a wall-clock time ("2012-09-08 12:40:48.5") and their "Z" or offset; others unchanged."""
+    parts = text.str.extract_groups(ISO_DATETIME)
+    matched = parts.struct.field("1").is_not_null()
+    iso = parts.struct.field("1") + " " + parts.struct.field("2").str.replace(",", ".", literal=True)
+    wall = pl.select(pl.when(matched).then(iso).otherwise(text)).to_series()
+    return wall, parts.struct.field("3").str.to_uppercase()
+
+
+def in_release_zone(parsed: pl.Series, offset: pl.Series, zone: str) -> pl.Series:
+    """Times with an offset converted to the release's time zone (naive); a ``local`` release keeps the wall clock.
+
+    A "local" release (ICE's) gives wall-clock times where they were recorded, in no stated zone:
+    a "Z" or an offset on them was added by whatever tool wrote the file (R labels every time it
+    reads without a zone as UTC), so the time as written is the time as published.
+    """
+    if zone == LOCAL_TIME:
+        return parsed
+    sign = pl.when(offset.str.starts_with("-")).then(-1).otherwise(1)
+    digits = offset.str.replace_all(r"[^0-9]", "")
+    minutes = sign * (
+        digits.str.slice(0, 2).cast(pl.Int64, strict=False).fill_null(0) * 60
+        + digits.str.slice(2, 2).cast(pl.Int64, strict=False).fill_null(0)
+    )
+    instant = (pl.lit(parsed) - pl.duration(minutes=minutes)).dt.replace_time_zone("UTC")
+    converted = instant.dt.convert_time_zone(zone).dt.replace_time_zone(None)
+    return pl.select(pl.when(pl.lit(offset).is_null()).then(pl.lit(parsed)).otherwise(converted)).to_series()
 
 
 def _strptime(text: pl.Series, fmt: str) -> pl.Series:

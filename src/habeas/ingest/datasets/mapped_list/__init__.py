@@ -23,9 +23,10 @@ notes never reach the columnar files; they go to the database with the rest.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -47,6 +48,7 @@ from habeas.ingest.datasets.metadata import (
     format_from_mapping,
     normalize_header,
 )
+from habeas.ingest.datasets.parse import ISO_DATETIME
 from habeas.ingest.datasets.records import GENDERS, dataset_event
 
 LOOSE_DATES = ("%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%y", "%Y-%m-%d %H:%M:%S", "%d %B %Y", "%B %d, %Y")
@@ -314,6 +316,12 @@ def _date(value: Any) -> DateRange | None:
         return parse_date(text)
     except DateError:
         pass
+    stamp = re.match(ISO_DATETIME, text)
+    if stamp:  # a list's events are days: the day of the time as written ("Z" or offset and all)
+        try:
+            return DateRange.day(date.fromisoformat(stamp.group(1)))
+        except ValueError:
+            return None
     for fmt in LOOSE_DATES:
         try:
             return DateRange.day(datetime.strptime(text, fmt).date())
