@@ -27,7 +27,7 @@ from habeas.web.config import WebSettings
 from habeas.web.i18n import N_
 from habeas.web.jobs import ImportJobs
 from habeas.web.policy import Forbidden, SignInRequired, Viewer, flat_routes, language_of, policy_of, session_caller
-from habeas.web.protection import ContainFailures, SecurityHeaders, SignInThrottle
+from habeas.web.protection import ContainFailures, ForwardedFor, SecurityHeaders, SignInThrottle
 from habeas.web.rendering import STATIC, make_environment, render
 from habeas.web.routes import api, cohorts, edit, imports, pages, session
 
@@ -77,6 +77,8 @@ def create_app(settings: Settings, accounts: Accounts | None = None, web: WebSet
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(ContainFailures, api_prefix=API_PREFIX + "/")
     app.add_middleware(SecurityHeaders, hsts=web.secure_cookies)  # outside: the 500 above gets the headers too
+    if web.trusted_proxies:
+        app.add_middleware(ForwardedFor, proxies=web.trusted_proxies)
     check_policies(app)
     return app
 

@@ -21,6 +21,9 @@ class WebSettings:
     # Sign-in attempts per client address in a sliding window, before answering 429.
     attempts_per_address: int = 20
     attempts_window_seconds: int = 300
+    # Proxies (addresses or networks) whose X-Forwarded-For names the client. None by default: a header
+    # any client can write must not choose the address that sign-in attempts are counted against.
+    trusted_proxies: tuple[str, ...] = ()
     page_size: int = 50
     max_upload_bytes: int = 16 * 1024 * 1024
     # Dataset files (FOIA releases) are large; they are streamed to a private file, never held in memory.

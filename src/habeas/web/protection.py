@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gc
+import ipaddress
 import json
 import logging
 import threading
 import time
 import traceback
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -72,6 +73,63 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_networks(proxies: Iterable[str]) -> tuple[Network, ...]:
+    """The trusted proxies as networks; ValueError naming one that is not an address or a network."""
+    networks = []
+    for proxy in proxies:
+        try:
+            networks.append(ipaddress.ip_network(proxy.strip(), strict=False))
+        except ValueError:
+            raise ValueError(f"{proxy!r} is not an IP address or network (such as 127.0.0.1 or 10.0.0.0/24)") from None
+    return tuple(networks)
+
+
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip().removeprefix("[").split("]")[0])
+    except ValueError:
+        return None
+
+
+class ForwardedFor:
+    """ASGI middleware: the client's address from ``X-Forwarded-For``, only on requests from a trusted proxy.
+
+    Each proxy appends the address it received the request from, so the header is read from the
+    right, skipping trusted proxies: the first address that is not one is the client. Whatever a
+    client wrote further left is never reached. From any other peer the header is ignored.
+    """
+
+    def __init__(self, app: Any, proxies: Iterable[str]):
+        self.app = app
+        self.networks = trusted_networks(proxies)
+
+    def _trusted(self, host: str | None) -> bool:
+        address = _address(host) if host else None
+        return address is not None and any(address in network for network in self.networks)
+
+    def client(self, peer: str | None, forwarded: list[str]) -> str | None:
+        """The client's address for a request from ``peer`` carrying these X-Forwarded-For values."""
+        if not self._trusted(peer):
+            return peer
+        hops = [hop.strip() for value in forwarded for hop in value.split(",") if hop.strip()]
+        for hop in reversed(hops):
+            if not self._trusted(hop):
+                return hop if _address(hop) is not None else peer  # not an address: trust nothing left of it
+        return hops[0] if hops else peer
+
+    async def __call__(self, scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+        if scope["type"] == "http" and scope.get("client"):
+            peer = scope["client"][0]
+            forwarded = [v.decode("latin-1") for k, v in scope["headers"] if k == b"x-forwarded-for"]
+            client = self.client(peer, forwarded)
+            if client != peer:
+                scope = {**scope, "client": (client, 0)}  # the client's port is not forwarded
+        await self.app(scope, receive, send)
 
 
 FAILED_PAGE = (
