@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from habeas.domain.dates import DateRange
 from habeas.domain.model import Event
+from habeas.domain.vocabulary import PENDING_BY_KIND
 
 # Outcomes that end a claim when the decision names no claim and no petition is open.
 _CLAIM_ENDING = frozenset(
@@ -73,21 +75,29 @@ def _apply_answer(ledger: _Ledger, answer: Event) -> None:
         ledger.close(inquiries[0].id, answer.id)
 
 
+# How an event of each closing kind (PendingSpec.closed_by) closes the matters it answers.
+_CLOSES: dict[str, Callable[[_Ledger, Event], None]] = {
+    "decision": _apply_decision,
+    "inquiry_answered": _apply_answer,
+}
+assert {spec.closed_by for spec in PENDING_BY_KIND.values()} <= set(_CLOSES), "every closing kind says how it closes"
+
+
 def open_matters(events: Sequence[Event], as_of: date) -> _Ledger:
     """Walk the timeline up to ``as_of`` (events that may have happened by then) and keep the ledger."""
     ledger = _Ledger()
     for event in events:
         if event.date.earliest > as_of:
             break
-        if event.kind in ("claim_filed", "petition_filed", "inquiry", "hearing_scheduled"):
+        if event.kind in PENDING_BY_KIND:
             ledger.open[event.id] = event
-        elif event.kind == "decision":
-            _apply_decision(ledger, event)
-        elif event.kind == "inquiry_answered":
-            _apply_answer(ledger, event)
-    for hearing in [e for e in ledger.open.values() if e.kind == "hearing_scheduled"]:
-        if hearing.get("scheduled_for").latest < as_of:
-            ledger.close(hearing.id, "held_or_passed")
+        elif (close := _CLOSES.get(event.kind)) is not None:
+            close(ledger, event)
+    for matter in list(ledger.open.values()):
+        lapses = PENDING_BY_KIND[matter.kind].lapses_after
+        day = matter.get(lapses) if lapses else None
+        if isinstance(day, DateRange) and day.latest < as_of:
+            ledger.close(matter.id, "held_or_passed")
     return ledger
 
 
@@ -95,14 +105,8 @@ def pending_matters(events: Sequence[Event], as_of: date) -> list[PendingMatter]
     """The claims, hearings, petitions and inquiries still open on ``as_of``, in timeline order."""
     matters = []
     for event in open_matters(events, as_of).open.values():
-        detail: dict[str, Any] = {}
-        if event.kind == "claim_filed":
-            detail["claim"] = event.get("claim")
-        elif event.kind == "hearing_scheduled":
-            detail["scheduled_for"] = str(event.get("scheduled_for"))
-        elif event.kind == "petition_filed":
-            detail["petition"] = event.get("petition")
-        elif event.kind == "inquiry":
-            detail["by"] = event.get("by")
+        shown = PENDING_BY_KIND[event.kind].shown
+        value = event.get(shown)
+        detail: dict[str, Any] = {shown: str(value) if isinstance(value, DateRange) else value}
         matters.append(PendingMatter(event.kind, event.id, {k: v for k, v in detail.items() if v is not None}))
     return matters

@@ -352,5 +352,23 @@ KINDS: tuple[KindSpec, ...] = (
 
 KIND_BY_NAME: dict[str, KindSpec] = {k.name: k for k in KINDS}
 
-# Kinds that open a matter that stays pending until answered or decided.
-PENDING_KINDS = ("claim_filed", "hearing_scheduled", "petition_filed", "inquiry")
+
+@dataclass(frozen=True)
+class PendingSpec:
+    """A kind of event that opens a matter, which stays pending until an event of a closing kind ends it."""
+
+    opened_by: str  # the kind that opens the matter
+    shown: str  # the field named beside the pending matter (the claim, the day of the hearing ...)
+    closed_by: str  # the kind whose events may close it (how, by outcome, is domain.proceedings's table)
+    lapses_after: str | None = None  # a date field after which the matter is over by itself
+
+
+# What each kind opens and what closes it: the one table that pending matters are derived from.
+PENDING_MATTERS: tuple[PendingSpec, ...] = (
+    PendingSpec("claim_filed", "claim", closed_by="decision"),
+    PendingSpec("hearing_scheduled", "scheduled_for", closed_by="decision", lapses_after="scheduled_for"),
+    PendingSpec("petition_filed", "petition", closed_by="decision"),
+    PendingSpec("inquiry", "by", closed_by="inquiry_answered"),
+)
+PENDING_BY_KIND: dict[str, PendingSpec] = {spec.opened_by: spec for spec in PENDING_MATTERS}
+PENDING_KINDS = tuple(PENDING_BY_KIND)

@@ -5,13 +5,15 @@ from __future__ import annotations
 from itertools import combinations
 
 from habeas.domain.model import Event
+from habeas.domain.vocabulary import Custody
 from habeas.domain.whereabouts import TRANSITIONS, proves_alive
 from habeas.rules import wording
 from habeas.rules.flag import Certainty, Finding, Severity
 from habeas.rules.rule import Citation, Facts, Rule
 from habeas.rules.timing import before
 
-_IN_US = frozenset({"apprehended", "booked_in", "transferred", "returned"})
+# The kinds that put a person in US custody, read from the one custody table.
+_IN_US = frozenset(kind for kind, move in TRANSITIONS.items() if move.custody is Custody.US_CUSTODY)
 
 
 def places(event: Event) -> frozenset[str] | None:
