@@ -40,7 +40,7 @@ from habeas.domain.dates import DateError, DateRange, parse_date
 from habeas.domain.ids import canonical_json
 from habeas.domain.model import Cohort, Event, Person
 from habeas.domain.vocabulary import KIND_BY_NAME, FieldType
-from habeas.ingest.datasets.lookups import country_code
+from habeas.ingest.datasets.lookups import country_code, person_citizenship
 from habeas.ingest.datasets.metadata import (
     DatasetError,
     DatasetFormat,
@@ -225,9 +225,9 @@ def _person(
     local = str(values.get("id") or f"row-{row['row']}")
     pid = f"{mapping.id_prefix}{local}" if mapping.id_prefix else f"{release}:{local}"
     citizenship = values.get("citizenship")
-    iso = country_code(str(citizenship)) if citizenship else None
-    if citizenship and iso is None:
-        found.append(_problem(mapping, "citizenship", "unknown country", str(citizenship)))
+    iso, refused = person_citizenship(str(citizenship)) if citizenship else (None, None)
+    if refused:
+        found.append(_problem(mapping, "citizenship", refused[0], str(citizenship), refused[1]))
     birth_year = _year(values.get("birth_year"), mapping, found)
     gender = values.get("gender")
     gender = GENDERS.get(str(gender).strip().lower(), str(gender).strip().lower()) if gender else None
@@ -260,12 +260,14 @@ def _year(value: Any, mapping: ListMapping, found: list[dict[str, Any]]) -> int 
         return None
 
 
-def _problem(mapping: ListMapping, field_name: str, kind: str, value: str | None = None) -> dict[str, Any]:
+def _problem(
+    mapping: ListMapping, field_name: str, kind: str, value: str | None = None, why: str = ""
+) -> dict[str, Any]:
     cell = mapping.person.get(field_name)
     column = mapping.names.get(cell.column, field_name) if cell and cell.column else field_name
     sensitive = field_name in vocabulary()["sensitive_fields"]
     detail = kind if sensitive or value is None else f"{kind} {value[:40]!r}"
-    return {"column": column, "kind": kind, "problem": detail}
+    return {"column": column, "kind": kind, "problem": detail + (f" ({why})" if why else "")}
 
 
 def _event(
