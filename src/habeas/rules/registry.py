@@ -1,28 +1,30 @@
-"""The catalogue of rules, in the order `habeas rules` lists them; rule ids are stable."""
+"""The catalogue of rules, found in the family modules (habeas.rules.families), in catalogue order.
+
+A new rule is its family module's business alone: the registry finds every module of
+the families package and every rule in its RULES, and orders them by each rule's
+``position``. Rule ids are stable.
+"""
 
 from __future__ import annotations
 
-from habeas.rules import access, accounts, allegations, custody, removal
+import importlib
+import pkgutil
+
+from habeas.rules import families
 from habeas.rules.rule import Rule
 
-_BY_ID = {rule.id: rule for family in (removal, custody, access, accounts, allegations) for rule in family.RULES}
 
-ORDER = (
-    "removed_with_pending_proceedings",
-    "removed_despite_protection",
-    "third_country_removal",
-    "decided_after_removal",
-    "foreign_custody",
-    "no_proof_of_life",
-    "access_denied",
-    "inquiry_unanswered",
-    "allegation_without_record",
-    "prolonged_detention",
-    "conflicting_accounts",
-    "enforced_disappearance_indicators",
-)
+def discover() -> tuple[Rule, ...]:
+    """Every rule of every family module, in catalogue order; two rules with one id are an error."""
+    found: dict[str, Rule] = {}
+    for module_info in sorted(pkgutil.iter_modules(families.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{families.__name__}.{module_info.name}")
+        for rule in getattr(module, "RULES", ()):
+            if rule.id in found:
+                raise ValueError(f"rule id {rule.id!r} is defined twice (again in {module.__name__})")
+            found[rule.id] = rule
+    return tuple(sorted(found.values(), key=lambda rule: (rule.position, rule.id)))
 
-RULES: tuple[Rule, ...] = tuple(_BY_ID[rule_id] for rule_id in ORDER)
+
+RULES: tuple[Rule, ...] = discover()
 RULE_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
-
-assert set(_BY_ID) == set(ORDER), "every rule a family defines is in the catalogue order, and only those"

@@ -72,6 +72,8 @@ class Rule:
     uses: tuple[str, ...] = ()
     # Threshold names whose values may not decrease in this order (warning before critical).
     ascending: tuple[str, ...] = ()
+    # Where the rule stands in the catalogue (`habeas rules`, and flags of equal severity): lower first.
+    position: int = 1000
 
     @property
     def severity(self) -> Severity:

@@ -46,3 +46,32 @@ def test_every_rule_is_described_and_cited(rule: Rule) -> None:
 def test_immigration_counsel_is_not_cited_to_the_sixth_amendment() -> None:
     # The Sixth Amendment right to counsel does not apply in removal proceedings.
     assert not any("amend. VI" in c.cite or "Sixth Amendment" in c.cite for r in RULES for c in r.legal_basis)
+
+
+def test_a_rule_in_a_new_family_module_is_found_in_its_place(tmp_path, monkeypatch) -> None:
+    """A new rule needs no list to be edited: its module in habeas.rules.families is enough."""
+    from habeas.rules import families
+    from habeas.rules.registry import discover
+
+    (tmp_path / "zz_probe_family.py").write_text(
+        "from habeas.rules.flag import Severity\n"
+        "from habeas.rules.rule import Citation, Rule\n"
+        "RULES = (Rule(id='probe_rule', title='Probe', severities=(Severity.INFO,), description='Raised never.',\n"
+        "              legal_basis=(Citation('none', 'a probe'),), check=lambda facts: [], position=15),)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(families, "__path__", [*families.__path__, str(tmp_path)])
+    ids = [rule.id for rule in discover()]
+    assert ids.index("probe_rule") == 1 and ids[0] == "removed_with_pending_proceedings"
+
+
+def test_two_rules_with_one_id_are_refused(tmp_path, monkeypatch) -> None:
+    from habeas.rules import families
+    from habeas.rules.registry import discover
+
+    (tmp_path / "zz_twin_family.py").write_text(
+        "from habeas.rules.families.removal import RULES as _R\nRULES = _R[:1]\n", encoding="utf-8"
+    )
+    monkeypatch.setattr(families, "__path__", [*families.__path__, str(tmp_path)])
+    with pytest.raises(ValueError, match="defined twice"):
+        discover()

@@ -48,6 +48,7 @@ def allegation_without_record(facts: Facts) -> list[Finding]:
 RULES = (
     Rule(
         id="allegation_without_record",
+        position=90,
         title="Allegation with no criminal record behind it",
         severities=(Severity.WARNING,),
         description=(

@@ -180,6 +180,7 @@ _DECLARATION = "UN Declaration on the Protection of All Persons from Enforced Di
 RULES = (
     Rule(
         id="foreign_custody",
+        position=50,
         title="Handed into another state's custody",
         severities=(Severity.WARNING,),
         description=(
@@ -209,6 +210,7 @@ RULES = (
     ),
     Rule(
         id="no_proof_of_life",
+        position=60,
         title="No proof of life",
         severities=(Severity.WARNING, Severity.CRITICAL),
         description=(
@@ -246,6 +248,7 @@ RULES = (
     ),
     Rule(
         id="prolonged_detention",
+        position=100,
         title="Prolonged detention",
         severities=(Severity.WARNING, Severity.CRITICAL),
         description=(

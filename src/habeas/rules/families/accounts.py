@@ -75,6 +75,7 @@ def conflicting_accounts(facts: Facts) -> list[Finding]:
 RULES = (
     Rule(
         id="conflicting_accounts",
+        position=110,
         title="Sources disagree about custody",
         severities=(Severity.WARNING,),
         description=(

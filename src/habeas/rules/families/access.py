@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from habeas.domain.proceedings import open_matters
 from habeas.domain.vocabulary import Custody
 from habeas.rules import wording
-from habeas.rules.custody import proof_of_life_gap, whereabouts_words
+from habeas.rules.families.custody import proof_of_life_gap, whereabouts_words
 from habeas.rules.flag import Certainty, Finding, Severity
 from habeas.rules.rule import Citation, Facts, Rule, Threshold
 from habeas.rules.timing import number, past, span
@@ -113,6 +113,7 @@ _BODY_OF_PRINCIPLES = (
 RULES = (
     Rule(
         id="access_denied",
+        position=70,
         title="Access to the person refused",
         severities=(Severity.WARNING,),
         description=(
@@ -138,6 +139,7 @@ RULES = (
     ),
     Rule(
         id="inquiry_unanswered",
+        position=80,
         title="Inquiry about the person denied or unanswered",
         severities=(Severity.WARNING,),
         description=(
@@ -163,6 +165,7 @@ RULES = (
     ),
     Rule(
         id="enforced_disappearance_indicators",
+        position=120,
         title="Marks of an enforced disappearance",
         severities=(Severity.CRITICAL,),
         description=(

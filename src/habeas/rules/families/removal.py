@@ -218,6 +218,7 @@ _CAT = Citation(
 RULES = (
     Rule(
         id="removed_with_pending_proceedings",
+        position=10,
         title="Removed while proceedings were pending",
         severities=(Severity.CRITICAL,),
         description=(
@@ -250,6 +251,7 @@ RULES = (
     ),
     Rule(
         id="removed_despite_protection",
+        position=20,
         title="Removed to a country a decision protects the person from",
         severities=(Severity.CRITICAL,),
         description=(
@@ -276,6 +278,7 @@ RULES = (
     ),
     Rule(
         id="third_country_removal",
+        position=30,
         title="Removed to a country that is not the person's own",
         severities=(Severity.WARNING,),
         description=(
@@ -296,6 +299,7 @@ RULES = (
     ),
     Rule(
         id="decided_after_removal",
+        position=40,
         title="Decided after the person was removed",
         severities=(Severity.WARNING,),
         description=(
