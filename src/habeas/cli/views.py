@@ -137,7 +137,7 @@ def print_current_flags(ctx: Context, person: str, as_of: date, known_on: date |
     table.add_column("severity", no_wrap=True)
     table.add_column("what the record shows", ratio=1)
     for flag in flags:
-        data = flag.as_json() if hasattr(flag, "as_json") else flag
+        data = flag if isinstance(flag, dict) else flag.as_json()
         style = {"critical": "bold red", "warning": "yellow"}.get(data["severity"], "")
         certainty = "" if data.get("certainty") == "certain" else "\n(possible)"
         body = Text(data["title"], style="bold")

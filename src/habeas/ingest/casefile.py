@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jsonschema
 import pycountry
@@ -272,7 +272,7 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return f"{error.instance!r} is not a valid id (letters, digits, . _ : -; at most 128 characters)"
     if v == "type":
         return f"{error.instance!r} should be {error.validator_value}"
-    return error.message
+    return str(error.message)
 
 
 def _redacted_message(error: jsonschema.ValidationError) -> str:
@@ -314,6 +314,12 @@ def _check_country(code: Any) -> str | None:
     if isinstance(code, str) and pycountry.countries.get(alpha_2=code) is None and code != "XK":
         return f"{code!r} is not an ISO 3166-1 alpha-2 country code"
     return None
+
+
+class IdLookup(Protocol):
+    """Whether a record with an id already exists (and may be referred to); the store offers one."""
+
+    def has(self, section: str, ident: str) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -404,7 +410,7 @@ EventIdDigests = Callable[[bytes], list[str]]
 class _Batch:
     """What the files being imported define, to check ids and references across them."""
 
-    known: KnownIds
+    known: IdLookup
     event_ids: EventIdDigests | None = None
     defined: dict[str, dict[str, tuple[str, Any]]] = field(
         default_factory=lambda: {"sources": {}, "cohorts": {}, "people": {}, "events": {}}
@@ -527,14 +533,14 @@ def _to_records(data: Mapping[str, Any], events: list[dict[str, Any]], into: Cas
 
 
 def parse_casefiles(
-    paths: Iterable[Path], known: KnownIds = KnownIds(), event_ids: EventIdDigests | None = None
+    paths: Iterable[Path], known: IdLookup = KnownIds(), event_ids: EventIdDigests | None = None
 ) -> CaseFile:
     """Read and validate case files together; raise :class:`CaseFileError` listing every problem."""
     return parse_casefile_data(((str(path), path) for path in paths), known, event_ids)
 
 
 def parse_casefile_data(
-    files: Iterable[tuple[str, Path | bytes]], known: KnownIds = KnownIds(), event_ids: EventIdDigests | None = None
+    files: Iterable[tuple[str, Path | bytes]], known: IdLookup = KnownIds(), event_ids: EventIdDigests | None = None
 ) -> CaseFile:
     """Validate case files given as (name, path) or (name, raw bytes, e.g. an upload kept in memory)."""
     documents: list[tuple[str, Any, Mapping[str, int]]] = []
@@ -551,7 +557,7 @@ def parse_casefile_data(
 
 def parse_documents(
     documents: Iterable[tuple[str, Any, Mapping[str, int]]],
-    known: KnownIds = KnownIds(),
+    known: IdLookup = KnownIds(),
     problems: Iterable[Problem] = (),
     event_ids: EventIdDigests | None = None,
 ) -> CaseFile:

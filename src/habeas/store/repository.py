@@ -166,7 +166,7 @@ class StoredIds:
         key = (section, ident)
         if key not in self._cache:
             table = self._TABLES[section]
-            self._cache[key] = self.session.scalar(select(func.count()).where(table.id == ident)) > 0
+            self._cache[key] = (self.session.scalar(select(func.count()).where(table.id == ident)) or 0) > 0
         return self._cache[key]
 
     def has(self, section: str, ident: str) -> bool:
@@ -440,7 +440,7 @@ class Repository:
 
     def people(self, cohort: str | None = None, within: Scope | None = None) -> list[Person]:
         """People (of a cohort), limited to the ``within`` scope in the query itself."""
-        query: Select[tuple[PersonRow]] = select(PersonRow).order_by(PersonRow.id)
+        query: Select[PersonRow] = select(PersonRow).order_by(PersonRow.id)
         if cohort is not None:
             query = query.where(
                 PersonRow.id.in_(select(MembershipRow.person_id).where(MembershipRow.cohort_id == cohort))
