@@ -49,6 +49,14 @@ ReleaseOption = Annotated[
 ByOption = Annotated[str | None, typer.Option("--by", help="Group by this column (see `habeas datasets list`).")]
 TableFormatOption = Annotated[TableFormat, typer.Option("--format", "-f", help="table, csv or json")]
 PlotOption = Annotated[Path | None, typer.Option("--plot", help="Also draw a chart to FILE.png or FILE.svg.")]
+WhereOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--where", "-w", metavar="COLUMN<OP>VALUE",
+        help="Count only rows where COLUMN compares so with VALUE: = != < <= > >= on dates (YYYY-MM-DD) and "
+        "numbers, = != on text. Repeat for AND, e.g. --where 'book_in>=2015-01-01' --where gender=Female.",
+    ),
+]  # fmt: skip
 
 
 @datasets_app.command("import")
@@ -239,6 +247,7 @@ def population_command(
     start: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD).")] = None,
     daily: Annotated[bool, typer.Option("--daily", help="Every day's figure, not the per-group summary.")] = False,
+    where: WhereOption = None,
     fmt: TableFormatOption = TableFormat.table,
     plot: PlotOption = None,
     db: DbOption = None,
@@ -248,13 +257,20 @@ def population_command(
     A person counts on a day when booked in at or before 00:00 and not yet booked out;
     open placements count through the release's last observed day. The summary gives each
     group's average, peak and last-day population; --daily (or csv/json) gives every day.
+    --from and --to choose the days; --where the placements counted.
 
-    Example: habeas stats population --by facility_code --plot population.png
+    Examples:
+
+      habeas stats population --by facility_code --plot population.png
+
+      habeas stats population --from 2019-01-01 --to 2019-12-31 --daily --format csv
+
+      habeas stats population --where citizenship_country_iso=GT --where 'birth_year>=2000'
     """
     ctx = context(db)
     with user_errors():
         every_day, summary = service.population_figures(
-            ctx, release_id, by, day_option(start, "--from", False), day_option(end, "--to", False)
+            ctx, release_id, by, day_option(start, "--from", False), day_option(end, "--to", False), where
         )
     chosen = every_day if daily or fmt != TableFormat.table else summary
     _emit(chosen.table, fmt, chosen.title, chosen.note)
@@ -268,17 +284,22 @@ def population_command(
 def stays_command(
     release_id: ReleaseOption = None,
     by: ByOption = None,
+    where: WhereOption = None,
     fmt: TableFormatOption = TableFormat.table,
     plot: PlotOption = None,
     db: DbOption = None,
 ) -> None:
     """Length of stays in detention (days: median, quantiles), transfers and ongoing stays, by any column.
 
-    Example: habeas stats stays --by citizenship_country --plot stays.svg
+    Examples:
+
+      habeas stats stays --by citizenship_country --plot stays.svg
+
+      habeas stats stays --where 'stay_book_in>=2017-01-01' --where 'stay_book_in<2018-01-01'
     """
     ctx = context(db)
     with user_errors():
-        figures = service.stay_figures(ctx, release_id, by)
+        figures = service.stay_figures(ctx, release_id, by, where)
     shown = figures.table.select(figures.brief) if fmt == TableFormat.table else figures.table
     _emit(shown, fmt, figures.title, figures.note)
     if plot is not None:
@@ -293,7 +314,16 @@ def share_command(
     what: Annotated[
         str | None, typer.Argument(help=f"One of: {', '.join(service.SHARES)} (or use --where).", show_default=False)
     ] = None,
-    where: Annotated[str | None, typer.Option(help="Share with COLUMN=VALUE instead of a named share.")] = None,
+    where: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--where",
+            "-w",
+            metavar="COLUMN<OP>VALUE",
+            help="Without a named share: the share of rows meeting it; with one: only the rows meeting it. "
+            "= != < <= > >= on dates (YYYY-MM-DD) and numbers, = != on text; repeat for AND.",
+        ),
+    ] = None,
     release_id: ReleaseOption = None,
     by: ByOption = None,
     fmt: TableFormatOption = TableFormat.table,
@@ -306,7 +336,13 @@ def share_command(
     that is what the release records, not proof that the person has none. A redacted value
     is unknown and left out of the total.
 
-    Example: habeas stats share no_conviction --by citizenship_country
+    Examples:
+
+      habeas stats share no_conviction --by citizenship_country
+
+      habeas stats share --release ice_removals --where 'departed_date<2012-01-01'
+
+      habeas stats share removed --where 'length_days>30' --where gender=Female
     """
     ctx = context(db)
     with user_errors():
@@ -322,17 +358,22 @@ def share_command(
 def summary_command(
     release_id: ReleaseOption = None,
     by: ByOption = None,
+    where: WhereOption = None,
     fmt: TableFormatOption = TableFormat.table,
     plot: PlotOption = None,
     db: DbOption = None,
 ) -> None:
     """Rows and people in a release (and stays with their median length), overall or by any column.
 
-    Example: habeas stats summary --release ice_removals --by gender
+    Examples:
+
+      habeas stats summary --release ice_removals --by gender
+
+      habeas stats summary --release ice_removals --where 'departed_date>=2015-10-01' --by citizenship_country_iso
     """
     ctx = context(db)
     with user_errors():
-        figures = service.summary_figures(ctx, release_id, by)
+        figures = service.summary_figures(ctx, release_id, by, where)
     _emit(figures.table, fmt, figures.title, figures.note)
     if plot is not None:
         from habeas.analytics.charts import count_chart

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -429,6 +429,30 @@ def _check_by(frame: pl.LazyFrame, by: str | None) -> None:
         raise ServiceError(f"no column {by!r} to group by; the columns are: {shown}")
 
 
+Where = str | Sequence[str] | None  # one --where condition, several (AND), or none
+
+
+def _conditions(where: Where) -> tuple[str, ...]:
+    return (where,) if isinstance(where, str) else tuple(where or ())
+
+
+def _matching(frame: pl.LazyFrame, where: Where) -> pl.LazyFrame:
+    """Only the rows meeting every ``--where`` condition (a row with an empty compared value meets none)."""
+    from habeas.analytics.filters import ConditionError, conditions_expr
+
+    try:
+        expr = conditions_expr(_conditions(where), frame.collect_schema())
+    except ConditionError as exc:
+        raise ServiceError(str(exc)) from exc
+    return frame if expr is None else frame.filter(expr)
+
+
+def _among(where: Where) -> str:
+    """How a figure's note says which rows it counts."""
+    conditions = _conditions(where)
+    return f" Only rows with {' and '.join(conditions)}." if conditions else ""
+
+
 def _with_places(ctx: Context, frame: pl.LazyFrame) -> pl.LazyFrame:
     """Facility name, city, state and type from the latest imported facility list, when there is one."""
     facilities = latest_release(ctx.settings.datasets_dir, "ice_facilities")
@@ -457,20 +481,22 @@ def _detentions(ctx: Context, release_name: str | None) -> Release:
 
 def population_figures(
     ctx: Context, release_name: str | None = None, by: str | None = None,
-    start: date | None = None, end: date | None = None,
+    start: date | None = None, end: date | None = None, where: Where = None,
 ) -> tuple[Figures, Figures]:  # fmt: skip
-    """Daily population (every day, every group) and its per-group summary."""
+    """Daily population (every day from ``start`` to ``end``, every group) and its per-group summary."""
     from habeas.analytics.population import daily_population, population_summary
 
+    if start is not None and end is not None and start > end:
+        raise ServiceError(f"--from {start} is after --to {end}: the first day must come first")
     found = _detentions(ctx, release_name)
-    rows = _with_places(ctx, found.scan())
+    rows = _matching(_with_places(ctx, found.scan()), where)
     _check_by(rows, by)
     daily = daily_population(rows, found.last_observed or date.today(), by, start, end)
     key = by or "all"
     method = (
         "A person counts on a day when booked in at or before 00:00 and not yet booked out; "
         "open placements count through the last observed day."
-    )
+    ) + _among(where)
     title = f"Daily population in ICE detention{' by ' + by if by else ''}"
     note = _note(found, method)
     return (
@@ -479,15 +505,14 @@ def population_figures(
     )
 
 
-def stay_figures(ctx: Context, release_name: str | None = None, by: str | None = None) -> Figures:
-    """Per group: stays, length in days (median, quantiles), transfers, ongoing stays."""
-    _reading_statistics(ctx)
+def stay_figures(ctx: Context, release_name: str | None = None, by: str | None = None, where: Where = None) -> Figures:
+    """Per group: stays, length in days (median, quantiles), transfers, ongoing stays (of the stays ``where`` says)."""
     _reading_statistics(ctx)
     from habeas.analytics.cohorts import distribution, shares
     from habeas.analytics.stays import stays
 
     found = _detentions(ctx, release_name)
-    frame = _with_places(ctx, stays(found.scan(), found.last_observed or date.today()))
+    frame = _matching(_with_places(ctx, stays(found.scan(), found.last_observed or date.today())), where)
     _check_by(frame, by)
     table = distribution(frame, "length_days", by)
     key = by or "all"
@@ -495,7 +520,7 @@ def stay_figures(ctx: Context, release_name: str | None = None, by: str | None =
     more = _grouped_counts(frame, key, by).join(moved, on=key, how="left")
     method = (
         "Stay length in days from stay book-in to stay book-out; ongoing stays run to the end of the last observed day."
-    )
+    ) + _among(where)
     title = f"Length of stays in ICE detention{' by ' + by if by else ''}"
     brief = (key, "count", "people", "median", "p25", "p75", "p90", "share_transferred", "ongoing")
     return Figures(title, key, table.join(more, on=key, how="left"), found, _note(found, method), "stays", brief)
@@ -518,16 +543,48 @@ def _grouped_counts(frame: pl.LazyFrame, key: str, by: str | None) -> pl.DataFra
 
 def share_figures(
     ctx: Context, what: str | None = None, release_name: str | None = None, by: str | None = None,
-    where: str | None = None,
+    where: Where = None,
 ) -> Figures:  # fmt: skip
-    """A share with its 95% Wilson interval, overall or per group: a named share or ``where COLUMN=VALUE``."""
+    """A share with its 95% Wilson interval, overall or per group.
+
+    A named share among the rows meeting ``where``; without a name, the share of rows meeting it.
+    """
     _reading_statistics(ctx)
     from habeas.analytics.cohorts import shares
+
+    conditions = _conditions(where)
+    if what is None and not conditions:
+        raise ServiceError(f"name one share ({', '.join(SHARES)}) or give --where COLUMN=VALUE")
+    if what is not None and what not in SHARES:
+        raise ServiceError(f"unknown share {what!r}; choose one of: {', '.join(SHARES)}")
+    found = get_release(ctx, release_name, PEOPLE_FORMATS)
+    frame, unit = _share_frame(ctx, found, what)
+    if what is None:
+        from habeas.analytics.filters import ConditionError, conditions_expr
+
+        try:
+            matches = conditions_expr(conditions, frame.collect_schema())
+        except ConditionError as exc:
+            raise ServiceError(str(exc)) from exc
+        frame = frame.with_columns(matches.alias("matches"))  # type: ignore[union-attr]
+        flag, described, among = "matches", f"with {' and '.join(conditions)}", ""
+    else:
+        frame = _matching(frame, conditions)
+        flag, described, among = SHARES[what][1], SHARES[what][2], _among(conditions)
+    _check_by(frame, by)
+    table = shares(frame, flag, by)
+    method = (
+        f"Share of {unit} {described}, with a 95% Wilson score interval. "
+        "A redacted value counts as unknown and is left out of the total." + among
+    )
+    title = f"Share of {unit} {described}{' by ' + by if by else ''}"
+    return Figures(title, by or "all", table, found, _note(found, method), unit)
+
+
+def _share_frame(ctx: Context, found: Release, what: str | None) -> tuple[pl.LazyFrame, str]:
+    """The rows a share counts (people, stays, removals or list rows) and what they are called."""
     from habeas.analytics.stays import no_conviction_on_record, people, stays
 
-    found = get_release(ctx, release_name, PEOPLE_FORMATS)
-    if (what is None) == (where is None):
-        raise ServiceError(f"name one share ({', '.join(SHARES)}) or give --where COLUMN=VALUE")
     if found.format == "ice_detentions":
         last = found.last_observed or date.today()
         unit = SHARES[what][0] if what in SHARES else "stays"
@@ -539,35 +596,18 @@ def share_figures(
             frame = frame.with_columns(no_conviction_on_record(REMOVAL_CONVICTION_FIELDS).alias("no_conviction"))
     else:
         raise ServiceError(f"the share {what!r} needs a detention history release; {found.id} is {found.format}")
-    frame = _with_places(ctx, frame)
-    if where is not None:
-        column, sep, value = where.partition("=")
-        _check_by(frame, column.strip() or None)
-        if not sep:
-            raise ServiceError("--where takes COLUMN=VALUE")
-        frame = frame.with_columns((pl.col(column.strip()).cast(pl.String) == value.strip()).alias("matches"))
-        flag, described = "matches", f"with {column.strip()} = {value.strip()}"
-    elif what in SHARES:
-        flag, described = SHARES[what][1], SHARES[what][2]
-    else:
-        raise ServiceError(f"unknown share {what!r}; choose one of: {', '.join(SHARES)}")
-    _check_by(frame, by)
-    table = shares(frame, flag, by)
-    method = (
-        f"Share of {unit} {described}, with a 95% Wilson score interval. "
-        "A redacted value counts as unknown and is left out of the total."
-    )
-    title = f"Share of {unit} {described}{' by ' + by if by else ''}"
-    return Figures(title, by or "all", table, found, _note(found, method), unit)
+    return _with_places(ctx, frame), unit
 
 
-def summary_figures(ctx: Context, release_name: str | None = None, by: str | None = None) -> Figures:
+def summary_figures(
+    ctx: Context, release_name: str | None = None, by: str | None = None, where: Where = None
+) -> Figures:
     """Per group: rows, people, and for detention history the stays and their median length."""
     _reading_statistics(ctx)
     from habeas.analytics.cohorts import counts, distribution
 
     found = get_release(ctx, release_name, (*PEOPLE_FORMATS, "ice_facilities"))
-    rows = _with_places(ctx, found.scan())
+    rows = _matching(_with_places(ctx, found.scan()), where)
     _check_by(rows, by)
     unit = "person" if found.manifest.get("person_ids_in_file") else None
     table = counts(rows, by, unit)
@@ -575,11 +615,15 @@ def summary_figures(ctx: Context, release_name: str | None = None, by: str | Non
     if found.format == "ice_detentions":
         from habeas.analytics.stays import stays
 
+        # The stays of the rows kept: a stay counts when one of its placements meets the conditions.
+        kept = rows.select("person", "stay_book_in").unique()
         stay_rows = _with_places(ctx, stays(found.scan(), found.last_observed or date.today()))
+        stay_rows = stay_rows.join(kept, on=["person", "stay_book_in"], how="semi") if _conditions(where) else stay_rows
         if by is None or by in stay_rows.collect_schema().names():
             lengths = distribution(stay_rows, "length_days", by).select(
                 key, pl.col("count").alias("stays"), pl.col("median").alias("median_stay_days")
             )
             table = table.join(lengths, on=key, how="left")
     title = f"{found.manifest.get('file')}: records{' by ' + by if by else ''}"
-    return Figures(title, key, table, found, _note(found, "Counts of rows and of distinct people."), "rows")
+    method = "Counts of rows and of distinct people." + _among(where)
+    return Figures(title, key, table, found, _note(found, method), "rows")
