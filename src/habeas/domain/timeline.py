@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -102,7 +102,7 @@ def build_timeline(
     return Timeline(person, effective, entries, sources, known_on)
 
 
-def _correction_order(sources: Mapping[str, Source]):  # type: ignore[no-untyped-def]
+def _correction_order(sources: Mapping[str, Source]) -> Callable[[Event], tuple[object, ...]]:
     def key(event: Event) -> tuple[object, ...]:
         known = event.known_from(sources)
         return (known or date.min, event.recorded.isoformat() if event.recorded else "", event.id)

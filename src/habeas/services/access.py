@@ -211,8 +211,8 @@ def list_users(ctx: Context) -> list[tuple[User, bool]]:
     """Every user with their groups, and whether they have a password (for signing in on the web)."""
     require(ctx, Action.MANAGE_USERS)
     with Session(ctx.engine) as session:
-        names = session.scalars(select(UserRow.name).order_by(UserRow.name)).all()
-        users = [(load_user(session, n), session.get(UserRow, n).password_hash is not None) for n in names]  # type: ignore[union-attr]
+        rows = session.execute(select(UserRow.name, UserRow.password_hash).order_by(UserRow.name)).all()
+        users = [(load_user(session, name), digest is not None) for name, digest in rows]
     audit(ctx, "list_users")
     return [(u, has) for u, has in users if u is not None]
 
