@@ -47,3 +47,18 @@ def test_api_tokens_are_kept_as_digests_and_can_be_revoked(ctx) -> None:  # type
     other = replace(ctx, actor=Actor("tester"))
     assert SqlTokenStore(other).revoke("tester", info.id)
     assert tokens.user_for(secret) is None
+
+
+def test_wrong_second_factor_codes_are_counted_in_the_database_until_a_right_one(ctx) -> None:  # type: ignore[no-untyped-def]
+    """Another store on the same database (another server process, or the server after a restart) sees the count."""
+    first, later = SqlUserStore(ctx), SqlUserStore(ctx)
+    assert first.second_factor_failures("tester").count == 0
+    for _ in range(3):
+        first.second_factor_failed("tester", datetime.now(UTC))
+    later.signed_in("tester", datetime.now(UTC))  # a right password changes nothing
+    seen = later.second_factor_failed("tester", datetime.now(UTC))
+    assert seen.count == 4 and seen.last is not None and seen.last.tzinfo is not None
+    assert first.second_factor_failures("other-user").count == 0
+    later.second_factor_passed("tester")
+    assert first.second_factor_failures("tester").count == 0
+    assert first.second_factor_failed("tester", datetime.now(UTC)).count == 1

@@ -61,3 +61,45 @@ def test_an_admin_enrols_a_second_factor_across_two_server_processes(tmp_path: P
     assert checks.post("/sign-in/code", data=form, follow_redirects=False).status_code == 303
     assert stored_accounts(admin).users.account("admin").totp_secret == secret  # type: ignore[union-attr]
     assert checks.get("/rules", follow_redirects=False).status_code == 200
+
+
+def test_wrong_second_factor_codes_count_across_server_processes_and_a_restart(tmp_path: Path) -> None:
+    """Wrong codes spread over two server processes add up; a third process (a restart) finds the lock."""
+    from datetime import timedelta
+
+    from test_second_factor import Clock, enter_code, wrong_code
+
+    settings = make_database(tmp_path)
+    admin = Context(settings, Actor("admin"))
+    access.set_password(admin, "admin", PASSWORD)
+    secret = pyotp.random_base32()
+    stored_accounts(admin).users.set_totp_secret("admin", secret)
+    clock = Clock()
+
+    def process() -> TestClient:
+        options = WebSettings(secure_cookies=False, today=lambda: TODAY, warm_summaries=False, clock=clock)  # type: ignore[call-arg]
+        return TestClient(create_app(settings, stored_accounts(admin, options), options))
+
+    def password_step(client: TestClient) -> tuple[int, str]:
+        data = {"username": "admin", "password": PASSWORD, "csrf": csrf_of(client.get("/sign-in").text), "next": "/"}
+        answer = client.post("/sign-in", data=data)
+        return answer.status_code, answer.text
+
+    one, other = process(), process()
+    answers = []
+    for client in (one, other, one, other, one):
+        _status, form = password_step(client)
+        answers.append(enter_code(client, form, wrong_code(secret)).status_code)
+    assert answers == [401, 401, 401, 401, 429]
+    # The audit log times the wrong codes: the lock is measured from the last one it holds.
+    last = stored_accounts(admin).users.second_factor_failures("admin").last
+    assert last is not None
+    clock.now = last + timedelta(minutes=14)
+    for client in (other, process()):
+        status, refused = password_step(client)
+        assert status == 429 and "locked for 1 minute." in refused
+    clock.now = last + timedelta(minutes=16)
+    restarted = process()
+    status, form = password_step(restarted)
+    assert status == 200
+    assert enter_code(restarted, form, pyotp.TOTP(secret).now()).status_code == 303

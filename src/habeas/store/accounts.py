@@ -28,6 +28,7 @@ from habeas.web.accounts import (
     TOKEN_PREFIX,
     Account,
     Accounts,
+    SecondFactorFailures,
     Session,
     TokenInfo,
     digest,
@@ -36,6 +37,13 @@ from habeas.web.accounts import (
 from habeas.web.config import WebSettings
 
 SIGN_IN = "web_sign_in"
+# Each second-factor code checked, right (allowed) or wrong (denied): the audit log is where the count
+# of wrong codes lives, so every server process and a restart see the same count, with no table of its own.
+SECOND_FACTOR = "web_second_factor"
+
+
+def _audit_time(at: str) -> datetime:
+    return datetime.fromisoformat(at.replace("Z", "+00:00"))
 
 
 class SqlUserStore:
@@ -80,7 +88,26 @@ class SqlUserStore:
         with DbSession(self.ctx.engine) as session:
             previous = session.scalar(query)
         record_many(self.ctx.audit_sink, name, SIGN_IN, "allowed", [("user", name)])
-        return datetime.fromisoformat(previous.replace("Z", "+00:00")) if previous else None
+        return _audit_time(previous) if previous else None
+
+    def second_factor_failures(self, name: str) -> SecondFactorFailures:
+        """The wrong codes recorded for ``name`` after their last right one, and when the last came."""
+        mine = (AuditEntryRow.actor == name, AuditEntryRow.action == SECOND_FACTOR)
+        last_right = select(func.max(AuditEntryRow.seq)).where(*mine, AuditEntryRow.outcome == "allowed")
+        query = select(func.count(), func.max(AuditEntryRow.at)).where(
+            *mine, AuditEntryRow.outcome == "denied", AuditEntryRow.seq > func.coalesce(last_right.scalar_subquery(), 0)
+        )
+        with DbSession(self.ctx.engine) as session:
+            count, last = session.execute(query).one()
+        return SecondFactorFailures(count or 0, _audit_time(last) if last else None)
+
+    def second_factor_failed(self, name: str, at: datetime) -> SecondFactorFailures:
+        """Record a wrong code; ``at`` is left to the audit log, which times its own entries."""
+        record_many(self.ctx.audit_sink, name, SECOND_FACTOR, "denied", [("user", name)])
+        return self.second_factor_failures(name)
+
+    def second_factor_passed(self, name: str) -> None:
+        record_many(self.ctx.audit_sink, name, SECOND_FACTOR, "allowed", [("user", name)])
 
 
 class SqlTokenStore:

@@ -28,6 +28,14 @@ def utc_now() -> datetime:
 
 
 @dataclass(frozen=True)
+class SecondFactorFailures:
+    """Wrong second-factor codes in a row for one account, across sign-ins, and when the last one came."""
+
+    count: int = 0
+    last: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Account:
     """A user as the web app needs one: the access model's user, and how they prove who they are."""
 
@@ -56,6 +64,15 @@ class UserStore(Protocol):
 
     def signed_in(self, name: str, at: datetime) -> datetime | None:
         """Record a successful sign-in; return the one before it (the morning report starts there)."""
+
+    def second_factor_failures(self, name: str) -> SecondFactorFailures:
+        """The wrong codes entered for ``name`` since their last right one (a right password resets nothing)."""
+
+    def second_factor_failed(self, name: str, at: datetime) -> SecondFactorFailures:
+        """Count one more wrong code for ``name``; return the count with it, as every server process sees it."""
+
+    def second_factor_passed(self, name: str) -> None:
+        """A right code: the count starts again."""
 
 
 @dataclass
@@ -119,6 +136,8 @@ class MemoryUserStore:
     def __init__(self) -> None:
         self._accounts: dict[str, Account] = {}
         self._last: dict[str, datetime] = {}
+        self._code_failures: dict[str, SecondFactorFailures] = {}
+        self._lock = threading.Lock()
 
     def add(
         self,
@@ -146,6 +165,19 @@ class MemoryUserStore:
         previous = self._last.get(name)
         self._last[name] = at
         return previous
+
+    def second_factor_failures(self, name: str) -> SecondFactorFailures:
+        return self._code_failures.get(name, SecondFactorFailures())
+
+    def second_factor_failed(self, name: str, at: datetime) -> SecondFactorFailures:
+        with self._lock:
+            failures = SecondFactorFailures(self.second_factor_failures(name).count + 1, at)
+            self._code_failures[name] = failures
+        return failures
+
+    def second_factor_passed(self, name: str) -> None:
+        with self._lock:
+            self._code_failures.pop(name, None)
 
 
 class MemorySessionStore:

@@ -30,6 +30,7 @@ from habeas.web.policy import Forbidden, SignInRequired, Viewer, flat_routes, la
 from habeas.web.protection import ContainFailures, ForwardedFor, SecurityHeaders, SignInThrottle
 from habeas.web.rendering import STATIC, make_environment, render
 from habeas.web.routes import api, cohorts, edit, imports, pages, session
+from habeas.web.second_factor import SecondFactorLock
 
 API_PREFIX = "/api/v1"
 WEB_ACTOR = Actor("habeas-web", "admin")  # reads the whole directory once; pages filter it by the user's reach
@@ -44,6 +45,7 @@ class AppState:
     directory: Directory
     templates: Environment
     throttle: SignInThrottle
+    second_factor: SecondFactorLock
     used_codes: dict[str, int] = field(default_factory=dict)  # the last TOTP time step each user spent
     imports: ImportJobs = field(default_factory=ImportJobs)  # dataset imports running in the background
 
@@ -51,6 +53,7 @@ class AppState:
 def create_app(settings: Settings, accounts: Accounts | None = None, web: WebSettings | None = None) -> FastAPI:
     """The habeas web app over the database in ``settings``; users, sessions and tokens from ``accounts``."""
     web = web or WebSettings()
+    accounts = accounts or memory_accounts()
     base = Context(settings, WEB_ACTOR)
     app = FastAPI(
         lifespan=_lifespan,
@@ -64,11 +67,12 @@ def create_app(settings: Settings, accounts: Accounts | None = None, web: WebSet
     app.state.habeas = AppState(
         settings=settings,
         web=web,
-        accounts=accounts or memory_accounts(),
+        accounts=accounts,
         base=base,
         directory=Directory(base),
         templates=make_environment(),
         throttle=SignInThrottle(web),
+        second_factor=SecondFactorLock(web, accounts.users),
     )
     for router in (session.router, pages.router, cohorts.router, edit.router, imports.router, api.router):
         app.include_router(router)

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 LANGUAGES = ("en", "es")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -21,6 +25,14 @@ class WebSettings:
     # Sign-in attempts per client address in a sliding window, before answering 429.
     attempts_per_address: int = 20
     attempts_window_seconds: int = 300
+    # Second factor: wrong codes in a row (counted per account, across sign-ins and server processes,
+    # reset only by a right code) before it locks; the first lock, doubled by each wrong code after
+    # it, up to the longest.
+    second_factor_failures: int = 5
+    second_factor_lock_minutes: int = 15
+    second_factor_max_lock_hours: int = 24
+    # The time lockouts are measured in; tests pin it. TOTP codes are checked against the real time.
+    clock: Callable[[], datetime] = field(default=utc_now)
     # Proxies (addresses or networks) whose X-Forwarded-For names the client. None by default: a header
     # any client can write must not choose the address that sign-in attempts are counted against.
     trusted_proxies: tuple[str, ...] = ()

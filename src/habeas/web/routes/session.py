@@ -88,7 +88,9 @@ def sign_in(viewer: Public) -> Response:
         if locked:
             return _refuse(viewer, next_path, "locked", 429, state.throttle.locked_minutes(name))
         return _refuse(viewer, next_path, "wrong", 401)
-    state.throttle.succeeded(name)
+    state.throttle.succeeded(name)  # the password's own count; the second factor's count is not touched
+    if account.needs_second_factor and (minutes := state.second_factor.minutes_left(account.name)):
+        return _refuse(viewer, next_path, "code_locked", 429, minutes)
     return _start_session(viewer, account, not account.needs_second_factor, next_path)
 
 
@@ -139,30 +141,34 @@ def code(viewer: Pending) -> Response:
     name = viewer.account.name
     secret, enrolling = _pending_secret(viewer)
     entered = "".join(_form_text(viewer, "code", 20).split())
-    if state.throttle.locked_minutes(name) or not _code_ok(viewer, secret, entered):
-        locked = state.throttle.failed(name) or state.throttle.locked_minutes(name) > 0
+    if minutes := state.second_factor.minutes_left(name):
+        # Locked: the code is not even looked at, so guessing during the lock learns nothing.
         audit_as(state.base, name, "sign_in_code", Outcome.DENIED, "user", name)
-        if locked:
-            state.accounts.sessions.delete(viewer.session.id)
-            response = _refuse(viewer, next_path, "locked", 429, state.throttle.locked_minutes(name))
-            response.delete_cookie(state.web.session_cookie, path="/", secure=state.web.secure_cookies, httponly=True)
-            return response
+        return _second_factor_locked(viewer, next_path, minutes)
+    if not _code_ok(viewer, secret, entered):
+        minutes = state.second_factor.failed(name)
+        audit_as(state.base, name, "sign_in_code", Outcome.DENIED, "user", name)
+        if minutes:
+            audit_as(state.base, name, "lock_second_factor", Outcome.DENIED, "user", name)
+            return _second_factor_locked(viewer, next_path, minutes)
         uri = pyotp.TOTP(secret).provisioning_uri(name=name, issuer_name=TOTP_ISSUER)
-        return render(
-            viewer,
-            "sign_in_code.html",
-            status=401,
-            next=next_path,
-            enrolling=enrolling,
-            secret=secret,
-            uri=uri,
-            error="wrong",
-        )
+        return render(viewer, "sign_in_code.html", status=401, next=next_path, enrolling=enrolling,
+                      secret=secret, uri=uri, error="wrong")  # fmt: skip
+    state.second_factor.passed(name)
     if enrolling:
         state.accounts.users.set_totp_secret(name, secret)
         audit_as(state.base, name, "enrol_second_factor", Outcome.ALLOWED, "user", name)
-    state.throttle.succeeded(name)
     return _start_session(viewer, viewer.account, True, next_path)
+
+
+def _second_factor_locked(viewer: Viewer, next_path: str, minutes: int) -> Response:
+    """End the half-done session and say plainly that the second factor is locked, and for how long."""
+    state = viewer.state
+    assert viewer.session is not None
+    state.accounts.sessions.delete(viewer.session.id)
+    response = _refuse(viewer, next_path, "code_locked", 429, minutes)
+    response.delete_cookie(state.web.session_cookie, path="/", secure=state.web.secure_cookies, httponly=True)
+    return response
 
 
 @router.post("/sign-out")
