@@ -32,6 +32,12 @@ def audit_key_file_path(
     return Path(override or env.get(AUDIT_KEY_FILE_ENV) or settings.data_dir / AUDIT_KEY_FILE_NAME)
 
 
+def keys_configured(settings: Settings, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether a keyring is already given: ``$HABEAS_KEY`` set, or the key file present."""
+    env = os.environ if environ is None else environ
+    return bool(env.get(KEY_ENV, "").strip()) or key_file_path(settings, None, env).exists()
+
+
 def load_keyring(settings: Settings, key_file: Path | None = None, environ: Mapping[str, str] | None = None) -> Keyring:
     """The keyring from ``$HABEAS_KEY`` when set, else from the key file."""
     return Keyring.load(key_file_path(settings, key_file, environ), environ)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from habeas.settings import Settings
 
@@ -24,12 +25,31 @@ class Actor:
     role: str = "admin"
 
 
+class Clock(Protocol):
+    """Where the services read the day and the time: passed in, so a test or a report can fix them."""
+
+    def today(self) -> date: ...
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The machine's clock (UTC for times)."""
+
+    def today(self) -> date:
+        return date.today()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
 @dataclass(frozen=True)
 class Context:
-    """What every service call is given: the settings, and who is acting."""
+    """What every service call is given: the settings, who is acting, and the clock."""
 
     settings: Settings
     actor: Actor
+    clock: Clock = field(default_factory=SystemClock, compare=False)
 
     @cached_property
     def engine(self) -> Engine:

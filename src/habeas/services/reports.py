@@ -11,7 +11,7 @@ import hashlib
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +76,7 @@ def build(
         derive_whereabouts(timeline, as_of),
         _flags(ctx, [person_id], None, as_of, known_on),
         prepared_by=prepared_by or ctx.actor.name,
-        generated_at=generated_at or datetime.now(UTC),
+        generated_at=generated_at or ctx.clock.now(),
         include_sensitive=include_sensitive,
     )
 
@@ -129,14 +129,14 @@ def export_data(
         try:
             return export_pfif(
                 casefile,
-                generated_at=generated_at or datetime.now(UTC),
+                generated_at=generated_at or ctx.clock.now(),
                 domain=pfif_domain,
                 author_name=ctx.actor.name,
                 include_sensitive=include_sensitive,
             )
         except PfifError as exc:
             raise ServiceError(str(exc)) from exc
-    flags = _flags(ctx, None, cohort, as_of or date.today(), None)
+    flags = _flags(ctx, None, cohort, as_of or ctx.clock.today(), None)
     buffer = io.StringIO()
     write_ftm(ftm_entities(casefile, flags, include_sensitive), buffer)
     return buffer.getvalue().encode("utf-8")
@@ -162,7 +162,7 @@ def export(
         raise ServiceError(f"{out} is a file; csv and parquet exports write a folder of tables")
     _export_scope(ctx, cohort, include_sensitive)
     casefile = track.export_casefile(ctx, cohort)
-    flags = _flags(ctx, None, cohort, as_of or date.today(), None)
+    flags = _flags(ctx, None, cohort, as_of or ctx.clock.today(), None)
     return export_tables(casefile, out, [fmt], flags, include_sensitive)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -29,9 +28,8 @@ from habeas.ingest.casefile import (
 )
 from habeas.security.access import NOTHING, Action, Resource, User, decide
 from habeas.security.audit import Outcome
-from habeas.security.crypto import KEY_ENV
 from habeas.security.files import SecretFileError
-from habeas.security.keyfiles import CreatedKeys, init_keys, key_file_path
+from habeas.security.keyfiles import CreatedKeys, init_keys, key_file_path, keys_configured
 from habeas.services import Context, NotFound, ServiceError, access
 from habeas.store.db import DatabaseError, ensure_current, upgrade
 from habeas.store.repository import ConflictError, ImportSummary, Repository, StoredIds
@@ -113,7 +111,7 @@ def init_database(ctx: Context) -> InitResult:
 def _ensure_keys(ctx: Context) -> CreatedKeys | None:
     """A new database gets its keys; an existing one whose key is missing is an error, never a new key."""
     key_path = key_file_path(ctx.settings)
-    if os.environ.get(KEY_ENV, "").strip() or key_path.exists():
+    if keys_configured(ctx.settings):
         return None
     with Session(ctx.engine) as session:
         has_people = session.scalar(select(func.count()).select_from(PersonRow)) or 0
