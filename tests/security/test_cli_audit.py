@@ -110,7 +110,46 @@ def test_recomputing_the_whole_chain_is_caught_by_the_checkpoints(db: str) -> No
     assert code == 1 and "(rewritten)" in out
 
 
-def test_cutting_off_the_newest_entries_is_caught_only_against_an_exported_anchor(db: str, tmp_path: Path) -> None:
+def rechain_whole_log_without_checkpoints(url: str, deleted: tuple[int, ...]) -> None:
+    """Delete entries, recompute every hash after them and delete every checkpoint: all without the signing key."""
+    from habeas.security.audit import GENESIS_HASH, canonical_entry, chain_hash
+
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT * FROM audit_entries ORDER BY seq")).mappings().all()
+    engine.dispose()
+    kept = [row for row in rows if row["seq"] not in deleted]
+    statements, previous = ["DELETE FROM audit_entries", "DELETE FROM audit_checkpoints"], GENESIS_HASH
+    for seq, row in enumerate(kept, start=1):
+        fields = (row["at"], row["actor"], row["action"], row["record_type"], row["record_id"], row["outcome"])
+        digest = chain_hash(previous, canonical_entry(seq, *fields))
+        values = ", ".join("NULL" if v is None else f"'{v}'" for v in (*fields, previous, digest))
+        statements.append(f"INSERT INTO audit_entries (seq, at, actor, action, record_type, record_id, outcome, "
+                          f"prev_hash, hash) VALUES ({seq}, {values})")  # fmt: skip
+        previous = digest
+    behind_habeas_back(url, *statements)
+
+
+def test_the_log_rechained_whole_with_every_checkpoint_deleted_fails_verify(db: str, tmp_path: Path) -> None:
+    from habeas.services import Actor, Context, access
+    from habeas.settings import Settings
+
+    ctx = Context(Settings.load(database_url=db), Actor(ADMIN))
+    access.audit(ctx, "read_person", records=[("person", f"au-{i % 3}") for i in range(150)])
+    assert run(db, "audit", "verify")[0] == 0
+    rechain_whole_log_without_checkpoints(db, deleted=(4, 5, 6))
+    code, out = run(db, "audit", "verify", "--format", "json")
+    report = json.loads(out)
+    # Shorter than the checkpoint this machine signed, or different at it: either way not the log it signed.
+    assert (code, report["ok"]) == (1, False) and report["problem"] in ("truncated", "rewritten"), out
+    (tmp_path / "isolated-home" / "habeas-audit.key.marks").unlink()
+    code, out = run(db, "audit", "verify")
+    assert code == 1 and "(unsigned)" in out and "checkpoints were deleted" in " ".join(out.split()), out
+
+
+def test_cutting_off_the_newest_entries_is_caught_against_an_anchor_or_this_machines_mark(
+    db: str, tmp_path: Path
+) -> None:
     anchor = tmp_path / "anchor.jsonl"
     code, out = run(db, "audit", "export-checkpoints", "--out", str(anchor))
     assert code == 0, out
@@ -121,8 +160,15 @@ def test_cutting_off_the_newest_entries_is_caught_only_against_an_exported_ancho
     )
     code, out = run(db, "audit", "verify", "--anchor", str(anchor))
     assert code == 1 and f"first bad entry {cut + 1} (truncated)" in " ".join(out.split())
+    code, out = run(db, "audit", "verify", "--format", "json")
+    report = json.loads(out)
+    # The verify just run appended its own entry after the cut: the first missing one is the next.
+    assert (code, report["problem"], report["first_bad_seq"]) == (1, "truncated", cut + 2)
+    assert report["high_water_seq"] >= signed and "mark" in report["message"]
+    marks = tmp_path / "isolated-home" / "habeas-audit.key.marks"
+    marks.unlink()
     code, out = run(db, "audit", "verify")
-    assert code == 0, "without the anchor a clean cut looks like a shorter log (documented)"
+    assert code == 0, "on a machine that never signed this log, a clean cut looks like a shorter log (documented)"
 
 
 def test_audit_log_shows_who_read_a_person_and_reading_it_is_audited(db: str) -> None:

@@ -311,8 +311,10 @@ def audit_verify(
 ) -> None:
     """Recompute the audit chain, check for gaps and check the signed checkpoints.
 
-    Exits non-zero naming the first entry that was changed, deleted, moved or cut off, and
-    reports how many of the newest entries no checkpoint has signed yet.
+    Exits non-zero naming the first entry that was changed, deleted, moved or cut off, or
+    where checkpoints were deleted (more entries unsigned than habeas ever leaves), and
+    reports how many of the newest entries no checkpoint has signed yet. The log is also
+    checked against the newest checkpoint signed on this machine (kept beside the audit key).
     """  # fmt: skip
     ctx = context(db, user=user)
     with user_errors():
@@ -322,7 +324,7 @@ def audit_verify(
         print_json({"ok": result.ok, "entries": result.entries, "checkpoints": result.checkpoints,
                     "last_signed_seq": result.last_signed_seq, "unsigned": check.unsigned,
                     "first_bad_seq": result.first_bad_seq, "problem": result.problem, "message": result.message,
-                    "key": check.key_source})  # fmt: skip
+                    "key": check.key_source, "high_water_seq": check.high_water_seq})  # fmt: skip
         if not result.ok:
             raise typer.Exit(1)
         return
@@ -338,6 +340,11 @@ def audit_verify(
         f"The audit chain is intact: {result.entries} entries; {result.checkpoints} checkpoints checked with "
         f"{check.key_source}."
     )
+    if check.high_water_seq is not None:
+        console.print(f"It still holds entry {check.high_water_seq}, the newest this machine signed.")
+    else:
+        console.print("This machine has signed no checkpoint of this log: a log cut short since cannot be told "
+                      "from a shorter one here (use --anchor).")  # fmt: skip
     if check.unsigned:
         newest = "entry is" if check.unsigned == 1 else f"{check.unsigned} entries are"
         console.print(f"The newest {newest} not yet signed by a checkpoint.")

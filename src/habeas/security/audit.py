@@ -5,7 +5,10 @@ holds the values of a record. Its hash is SHA-256 over the previous entry's hash
 the entry's canonical form, so changing, removing or moving an entry breaks every hash
 after it. Someone who can write to the database can still recompute the whole chain;
 checkpoints stop that: they sign (sequence number, hash) with a key kept outside the
-database, so a rewritten chain no longer matches them.
+database, so a rewritten chain no longer matches them. Deleting the checkpoints too is
+caught two ways: habeas never leaves more than a known number of entries unsigned, and
+the newest checkpoint signed on a machine is also kept beside its signing key (the
+checkpoint marks), where the database's owner cannot reach it.
 """
 
 from __future__ import annotations
@@ -169,10 +172,12 @@ def load_public_key(text: str) -> Ed25519PublicKey:
 class AuditSigner:
     """The Ed25519 key that signs checkpoints; it lives in a 0600 file, never in the database."""
 
-    def __init__(self, private_key: Ed25519PrivateKey) -> None:
+    def __init__(self, private_key: Ed25519PrivateKey, marks_path: Path | None = None) -> None:
         self._private = private_key
         self.public_key = private_key.public_key()
         self.key_id = public_key_id(self.public_key)
+        # Where the newest checkpoint this key signed is kept, per database (beside the key file).
+        self.marks_path = marks_path
 
     def __repr__(self) -> str:
         return f"AuditSigner(key_id={self.key_id!r})"
@@ -187,7 +192,7 @@ class AuditSigner:
         try:
             doc = json.loads(data)
             raw = base64.b64decode(doc["ed25519_private_key"], validate=True)
-            return cls(Ed25519PrivateKey.from_private_bytes(raw))
+            return cls(Ed25519PrivateKey.from_private_bytes(raw), marks_path_beside(path))
         except (ValueError, KeyError, TypeError):
             raise AuditError(f"{path} is not a habeas audit signing key file") from None
 
@@ -206,6 +211,11 @@ class AuditSigner:
     def sign(self, entry: AuditEntry, at: datetime) -> Checkpoint:
         signature = self._private.sign(checkpoint_message(entry.seq, entry.hash))
         return Checkpoint(entry.seq, entry.hash, utc_timestamp(at), self.key_id, base64.b64encode(signature).decode())
+
+
+def marks_path_beside(key_file: Path) -> Path:
+    """The checkpoint marks file that goes with an audit signing key file."""
+    return Path(key_file).with_name(Path(key_file).name + ".marks")
 
 
 def checkpoint_is_genuine(checkpoint: Checkpoint, public_key: Ed25519PublicKey) -> bool:
@@ -227,6 +237,7 @@ class Problem(StrEnum):
     REWRITTEN = "rewritten"  # the chain was recomputed: a checkpoint no longer matches it
     TRUNCATED = "truncated"  # entries a checkpoint vouches for are gone
     FORGED_CHECKPOINT = "forged_checkpoint"  # a checkpoint whose signature does not verify
+    UNSIGNED = "unsigned"  # more entries without a checkpoint than habeas ever leaves: checkpoints deleted
 
 
 @dataclass(frozen=True)
@@ -238,6 +249,9 @@ class VerifyResult:
     first_bad_seq: int | None = None  # the first entry that can no longer be trusted
     problem: Problem | None = None
     message: str = "the audit chain is intact"
+
+
+_Failure = tuple[int, Problem, str]
 
 
 @dataclass
@@ -254,22 +268,32 @@ def verify(
     public_key: Ed25519PublicKey,
     *,
     anchor: Checkpoint | None = None,
+    high_water: Checkpoint | None = None,
+    max_unsigned: int | None = None,
 ) -> VerifyResult:
     """Recompute the chain and check it against the checkpoints; name the first entry that fails.
 
-    ``anchor`` is a checkpoint kept outside the database (an export, a printout): with it,
-    deleting the newest entries together with their checkpoints is caught too.
+    ``anchor`` is a checkpoint kept outside the database (an export, a printout) and
+    ``high_water`` the newest one signed on this machine (the checkpoint marks): with
+    either, deleting the newest entries together with their checkpoints is caught too.
+    ``max_unsigned`` is the most entries habeas ever leaves after the newest checkpoint;
+    a longer unsigned tail means checkpoints were deleted.
     """
-    signed, forged = _genuine_checkpoints([*checkpoints, *([anchor] if anchor else [])], public_key)
+    outside = {c.seq: name for c, name in ((anchor, "the anchor"), (high_water, "this machine's mark")) if c}
+    listed = [*checkpoints, *(c for c in (anchor, high_water) if c is not None)]
+    signed, forged = _genuine_checkpoints(listed, public_key)
     walk = _Walk()
     failure = _walk_chain(entries, signed, walk)
     last_seq = walk.expected - 1
     if failure is None and (beyond := [seq for seq in signed if seq > last_seq]):
+        where = f" ({outside[max(beyond)]})" if max(beyond) in outside else ""
         failure = (
             last_seq + 1,
             Problem.TRUNCATED,
-            f"entries after {last_seq} are missing: checkpoint {min(beyond)} vouches for them",
+            f"entries after {last_seq} are missing: checkpoint {max(beyond)}{where} vouches for them",
         )
+    if failure is None and max_unsigned is not None and last_seq - walk.last_signed > max_unsigned:
+        failure = _unsigned_tail(walk.last_signed, last_seq, max_unsigned)
     if forged is not None and (failure is None or forged[0] <= failure[0]):
         failure = forged
     if failure is not None:
@@ -281,7 +305,15 @@ def verify(
     return VerifyResult(True, last_seq, walk.matched, walk.last_signed, message=message)
 
 
-_Failure = tuple[int, Problem, str]
+def _unsigned_tail(last_signed: int, last_seq: int, max_unsigned: int) -> _Failure:
+    first = last_signed + 1
+    return (
+        first,
+        Problem.UNSIGNED,
+        f"no checkpoint signs entries {first} to {last_seq} ({last_seq - last_signed} entries), and habeas "
+        f"leaves at most {max_unsigned} unsigned: checkpoints were deleted and the log may have been "
+        "rewritten, or habeas wrote them without the audit signing key",
+    )
 
 
 def _genuine_checkpoints(
@@ -390,16 +422,48 @@ class AuditLog:
         raise AuditError("could not append to the audit log: other writers kept taking the next sequence number")
 
     def checkpoint(self) -> Checkpoint | None:
-        """Sign the latest entry (at the end of a command, say); nothing when it is already signed."""
+        """Sign the latest entry (at the end of a command, say); nothing when it is already signed.
+
+        Nothing either when the log no longer holds the checkpoint this machine signed last
+        (its mark): signing the newest entry then would vouch for a log cut short or rewritten,
+        and `habeas audit verify` names what changed instead.
+        """
         if self.signer is None:
             raise AuditError("no audit signing key: create one with `habeas keys init`")
         last = self.sink.last_entry()
         done = self.sink.last_checkpoint()
         if last is None or (done is not None and done.seq >= last.seq):
             return None
+        marks, database = self._marks()
+        mark = marks.newest(database) if marks is not None and database is not None else None
+        if mark is not None and not _still_holds(self.sink, mark, last):
+            return None
         checkpoint = self.signer.sign(last, self.clock())
         self.sink.append_checkpoint(checkpoint)
+        if marks is not None and database is not None:
+            marks.raise_to(database, checkpoint)
         return checkpoint
+
+    def _marks(self) -> tuple[Any, str | None]:
+        """The checkpoint marks beside the signing key, and the name this sink's database goes by there."""
+        path = self.signer.marks_path if self.signer is not None else None
+        database = getattr(self.sink, "identity", None)
+        if path is None or database is None:
+            return None, None
+        from habeas.security.audit_sinks import CheckpointMarks  # that module builds on this one
+
+        return CheckpointMarks(path), database
+
+
+def _still_holds(sink: AuditSink, mark: Checkpoint, last: AuditEntry) -> bool:
+    """Whether the log still holds the entry ``mark`` vouches for, unchanged (a sink that cannot look it up: yes)."""
+    if mark.seq > last.seq:
+        return False
+    lookup = getattr(sink, "entry", None)
+    if lookup is None:
+        return True
+    found = lookup(mark.seq)
+    return found is not None and found.hash == mark.hash
 
 
 def iter_checkpoints_json(lines: Iterable[str]) -> Iterator[Checkpoint]:

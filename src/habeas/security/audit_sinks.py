@@ -1,4 +1,9 @@
-"""Audit sinks that need no database: in memory (tests) and JSON-lines files (exports, tools)."""
+"""Audit records kept outside a database: sinks in memory (tests) and JSON-lines files, and the checkpoint marks.
+
+The marks file keeps, beside the audit signing key, the newest checkpoint signed on this
+machine for each database: a high-water mark that someone who can only change the
+database cannot move back.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from habeas.security.audit import AuditEntry, AuditError, Checkpoint, SequenceConflict
+from habeas.security.files import write_secret_file
 
 try:
     import fcntl
@@ -20,7 +26,8 @@ except ImportError:  # Windows: a single writer is assumed there
 class MemoryAuditSink:
     """Entries and checkpoints in lists; tests reach into them to play the attacker."""
 
-    def __init__(self) -> None:
+    def __init__(self, identity: str | None = None) -> None:
+        self.identity = identity  # the name its checkpoint marks go by; None: no marks
         self.entry_list: list[AuditEntry] = []
         self.checkpoint_list: list[Checkpoint] = []
 
@@ -35,6 +42,9 @@ class MemoryAuditSink:
 
     def last_entry(self) -> AuditEntry | None:
         return self.entry_list[-1] if self.entry_list else None
+
+    def entry(self, seq: int) -> AuditEntry | None:
+        return next((e for e in self.entry_list if e.seq == seq), None)
 
     def last_checkpoint(self) -> Checkpoint | None:
         return max(self.checkpoint_list, key=lambda c: c.seq, default=None)
@@ -58,6 +68,7 @@ class JsonLinesAuditSink:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.checkpoint_path = self.path.with_name(self.path.name + ".checkpoints")
+        self.identity = f"file:{self.path.resolve()}"
 
     def append(self, entry: AuditEntry) -> None:
         with self._locked(self.path) as handle:
@@ -80,6 +91,9 @@ class JsonLinesAuditSink:
 
     def last_checkpoint(self) -> Checkpoint | None:
         return max(self.checkpoints(), key=lambda c: c.seq, default=None)
+
+    def entry(self, seq: int) -> AuditEntry | None:
+        return next((e for e in self.entries() if e.seq == seq), None)
 
     def entries(self) -> Iterator[AuditEntry]:
         for record in _read_lines(self.path):
@@ -129,3 +143,68 @@ def _read_lines(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
             except ValueError:
                 raise AuditError(f"{path} line {number} is not a JSON object: the file was damaged") from None
+
+
+class CheckpointMarks:
+    """The newest checkpoint signed on this machine, per database, in one small 0600 JSON file.
+
+    Kept beside the audit signing key, outside the database: a log cut short, rolled back or
+    rewritten before that checkpoint no longer contains it, and ``verify`` says so even
+    when every checkpoint in the database went with it. A mark only moves forward. Writers
+    of several processes take turns on ``PATH.lock``; the file is replaced whole, so a crash
+    leaves the old marks or the new ones.
+    """
+
+    FORMAT = 1
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+
+    def newest(self, database: str) -> Checkpoint | None:
+        record = self._read().get(database)
+        return Checkpoint.from_dict(record) if record is not None else None
+
+    def raise_to(self, database: str, checkpoint: Checkpoint) -> None:
+        """Record ``checkpoint`` unless a later one is recorded already (another process signed meanwhile)."""
+        with self._locked():
+            marks = self._read()
+            known = marks.get(database)
+            if known is None or known["seq"] < checkpoint.seq:
+                marks[database] = checkpoint.to_dict()
+                self._write(marks)
+
+    def forget(self, database: str) -> None:
+        """Drop a database's mark: a restore put another log in its place, on an admin's word."""
+        with self._locked():
+            marks = self._read()
+            if marks.pop(database, None) is not None:
+                self._write(marks)
+
+    def _read(self) -> dict[str, dict[str, Any]]:
+        try:
+            doc = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            raise AuditError(f"{self.path} is not a habeas checkpoint marks file ({exc.__class__.__name__})") from None
+        if not isinstance(doc, dict) or doc.get("habeas_checkpoint_marks") != self.FORMAT:
+            raise AuditError(f"{self.path} is not a habeas checkpoint marks file")
+        return dict(doc.get("databases", {}))
+
+    def _write(self, marks: dict[str, dict[str, Any]]) -> None:
+        doc = {"habeas_checkpoint_marks": self.FORMAT, "databases": marks}
+        write_secret_file(self.path, (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode(), replace=True)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "r+b") as handle:
+            if fcntl is not None:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                if fcntl is not None:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,13 +31,16 @@ from habeas.security.audit import (
     AuditLog,
     AuditSigner,
     Checkpoint,
+    Problem,
     VerifyResult,
     iter_checkpoints_json,
     load_public_key,
+    marks_path_beside,
     public_key_id,
     public_key_text,
     verify,
 )
+from habeas.security.audit_sinks import CheckpointMarks
 from habeas.security.crypto import KEY_ENV, DecryptionError, Keyring, KeyringError
 from habeas.security.files import SecretFileError
 from habeas.security.keyfiles import audit_key_file_path, key_file_path
@@ -109,6 +113,7 @@ class Anchor:
 class AuditCheck:
     result: VerifyResult
     key_source: str | None  # where the public key came from; None when no checkpoint could be checked
+    high_water_seq: int | None = None  # the entry of this machine's checkpoint mark it was checked against
 
     @property
     def unsigned(self) -> int:
@@ -137,14 +142,28 @@ def _signer(ctx: Context, path: Path | None = None) -> AuditSigner | None:
         raise ServiceError(str(exc)) from exc
 
 
+# Each writer signs once its own append leaves CHECKPOINT_EVERY entries unsigned (see access._maybe_sign),
+# so a log at rest has fewer than that unsigned. More only for a moment, while a write's checkpoint is
+# on its way (one per writing thread, of any size: a list of 5,000 people is one write): verify reads
+# again after these pauses before it calls a long unsigned tail deleted checkpoints.
+UNSIGNED_AT_MOST = access.CHECKPOINT_EVERY - 1
+IN_FLIGHT_PAUSES = (0.05, 0.5)
+
+
 def check_chain(
     ctx: Context,
     entries: Sequence[AuditEntry],
     checkpoints: Sequence[Checkpoint],
     anchor: Anchor | None = None,
     audit_key_file: Path | None = None,
+    database: str | None = None,
+    max_unsigned: int | None = None,
 ) -> AuditCheck:
-    """Verify a chain against the anchor's public key, else the audit key file's; the hash chain alone without."""
+    """Verify a chain against the anchor's public key, else the audit key file's; the hash chain alone without.
+
+    ``database`` names the database whose checkpoint mark on this machine (beside the audit
+    key) is checked too; ``max_unsigned`` fails a longer unsigned tail.
+    """
     signer = _signer(ctx, audit_key_file)
     if anchor is not None:
         key, source = anchor.public_key, "the anchor"
@@ -155,17 +174,44 @@ def check_chain(
         # No key to check signatures with: the hash chain and the sequence are still checked.
         return AuditCheck(verify(entries, [], AuditSigner.generate().public_key), None)
     newest = max(anchor.checkpoints, key=lambda c: c.seq) if anchor and anchor.checkpoints else None
-    return AuditCheck(verify(entries, checkpoints, key, anchor=newest), source)
+    mark = _mark(ctx, audit_key_file, database, public_key_id(key))
+    result = verify(entries, checkpoints, key, anchor=newest, high_water=mark, max_unsigned=max_unsigned)
+    return AuditCheck(result, source, mark.seq if mark else None)
+
+
+def _mark(ctx: Context, audit_key_file: Path | None, database: str | None, key_id: str) -> Checkpoint | None:
+    """The newest checkpoint signed on this machine for ``database`` by that key, if any."""
+    if database is None:
+        return None
+    marks = CheckpointMarks(marks_path_beside(audit_key_file_path(ctx.settings, audit_key_file)))
+    try:
+        mark = marks.newest(database)
+    except AuditError as exc:
+        raise ServiceError(
+            f"{exc}; it records the newest checkpoint signed here, and is only ever written by habeas"
+        ) from exc
+    return mark if mark is not None and mark.key_id == key_id else None
 
 
 def verify_audit(ctx: Context, anchor_path: Path | None = None, audit_key_file: Path | None = None) -> AuditCheck:
     """Recompute the audit chain, check the sequence and the signed checkpoints; name the first bad entry."""
     access.require(ctx, Action.READ_AUDIT)
     anchor = read_anchor(anchor_path) if anchor_path else None
-    sink = ctx.audit_sink
-    check = check_chain(ctx, list(sink.entries()), list(sink.checkpoints()), anchor, audit_key_file)
+    check = _check_stored_chain(ctx, anchor, audit_key_file)
     access.audit(ctx, "verify_audit", outcome="allowed" if check.result.ok else "failed")
     return check
+
+
+def _check_stored_chain(ctx: Context, anchor: Anchor | None = None, audit_key_file: Path | None = None) -> AuditCheck:
+    """The stored chain, read as of one moment, checked with every rule; a long unsigned tail is read again."""
+    sink = ctx.audit_sink
+    for pause in (*IN_FLIGHT_PAUSES, None):
+        entries, checkpoints = sink.snapshot()
+        check = check_chain(ctx, entries, checkpoints, anchor, audit_key_file, sink.identity, UNSIGNED_AT_MOST)
+        if check.result.problem is not Problem.UNSIGNED or pause is None:
+            return check
+        time.sleep(pause)  # a writer may be signing the entries it just wrote
+    raise AssertionError("unreachable")
 
 
 def audit_log(
@@ -203,8 +249,11 @@ def export_checkpoints(ctx: Context, out: Path) -> Checkpoint:
     if signer is None:
         raise ServiceError(f"no audit signing key at {audit_key_file_path(ctx.settings)}; it signs the checkpoints")
     sink = ctx.audit_sink
-    check = check_chain(ctx, list(sink.entries()), list(sink.checkpoints()))
-    if not check.result.ok:
+    check = _check_stored_chain(ctx)
+    # An unsigned tail is what signing is for, once it follows this machine's mark: entries after the
+    # mark were never vouched for here. Without a mark, signing it could vouch for a log re-chained whole.
+    followed_mark = check.high_water_seq is not None and check.result.last_signed_seq >= check.high_water_seq
+    if not check.result.ok and not (check.result.problem is Problem.UNSIGNED and followed_mark):
         raise ServiceError(f"not signing a damaged chain: {check.result.message} (entry {check.result.first_bad_seq})")
     access.audit(ctx, "export_checkpoints")
     AuditLog(sink, signer).checkpoint()
@@ -398,8 +447,17 @@ def restore(ctx: Context, source: Path) -> BackupResult:
     if problems:
         raise ServiceError("the restored database failed its checks; do not use it:\n  " + "\n  ".join(problems))
     access.require(ctx, Action.BACKUP)
+    _forget_mark(ctx)
     access.audit(ctx, "restore", records=[("backup", None)])
     return BackupResult(source, manifest, check)
+
+
+def _forget_mark(ctx: Context) -> None:
+    """A restored log replaces whatever this machine signed for the database before (a PostgreSQL name reused)."""
+    identity = ctx.audit_sink.identity
+    marks = CheckpointMarks(marks_path_beside(audit_key_file_path(ctx.settings)))
+    if identity is not None and marks.path.exists():
+        marks.forget(identity)
 
 
 def _check_manifest(manifest: store_backup.Manifest, dialect: str) -> None:

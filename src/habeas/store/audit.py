@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO, Any
 
 try:
@@ -36,6 +37,7 @@ Records = Sequence[tuple[str | None, str | None]]
 POSTGRES_AUDIT_LOCK = 0x686162656173
 _COLUMNS = ("seq", "at", "actor", "action", "record_type", "record_id", "outcome", "prev_hash", "hash")
 _NEWEST = f"SELECT {', '.join(_COLUMNS)} FROM audit_entries ORDER BY seq DESC LIMIT 1"
+_CHECKPOINT_COLUMNS = ("seq", "hash", "at", "key_id", "signature")
 _INSERT = f"INSERT INTO audit_entries ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 
 
@@ -65,6 +67,7 @@ class SqlAuditSink:
         database = engine.url.database if engine.dialect.name == "sqlite" else None
         self._lock_path = f"{database}.audit-lock" if database and database != ":memory:" else None
         self._lock_file: IO[bytes] | None = None
+        self.identity = database_identity(engine)
 
     # -- appending chains of entries (what the services do) ---------------------------------
 
@@ -203,6 +206,32 @@ class SqlAuditSink:
                 row = own.execute(query).first()
         return AuditEntry(**row._mapping) if row is not None else None
 
+    def entry(self, seq: int) -> AuditEntry | None:
+        with self.engine.connect() as connection:
+            row = connection.execute(select(AuditEntryRow).where(AuditEntryRow.seq == seq)).first()
+        return AuditEntry(**row._mapping) if row is not None else None
+
+    def snapshot(self) -> tuple[list[AuditEntry], list[Checkpoint]]:
+        """Every entry and checkpoint as of one moment: a checkpoint signed meanwhile never comes without its entry."""
+        if self.engine.dialect.name == "sqlite":
+            raw: Any = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                cursor.execute("BEGIN")  # one read transaction: WAL readers see one moment
+                rows = cursor.execute(f"SELECT {', '.join(_COLUMNS)} FROM audit_entries ORDER BY seq").fetchall()
+                signed = cursor.execute(f"SELECT {', '.join(_CHECKPOINT_COLUMNS)} FROM audit_checkpoints ORDER BY seq")
+                checkpoints = [Checkpoint(*row) for row in signed.fetchall()]
+                raw.rollback()
+            finally:
+                raw.close()
+            return [AuditEntry(*row) for row in rows], checkpoints
+        with self.engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection:
+            entries = [
+                AuditEntry(**r._mapping) for r in connection.execute(select(AuditEntryRow).order_by(AuditEntryRow.seq))
+            ]
+            query = select(AuditCheckpointRow).order_by(AuditCheckpointRow.seq)
+            return entries, [Checkpoint(**r._mapping) for r in connection.execute(query)]
+
     def last_checkpoint(self) -> Checkpoint | None:
         with self.engine.connect() as connection:
             query = select(AuditCheckpointRow).order_by(AuditCheckpointRow.seq.desc()).limit(1)
@@ -218,6 +247,16 @@ class SqlAuditSink:
         with self.engine.connect() as connection:
             for row in connection.execute(select(AuditCheckpointRow).order_by(AuditCheckpointRow.seq)):
                 yield Checkpoint(**row._mapping)
+
+
+def database_identity(engine: Engine) -> str | None:
+    """The name a database's checkpoint marks go by: its file, or its server and name (never a password)."""
+    url = engine.url
+    if engine.dialect.name == "sqlite":
+        if not url.database or url.database == ":memory:":
+            return None  # gone with the process: nothing to compare later
+        return f"sqlite:{Path(url.database).resolve()}"
+    return f"{engine.dialect.name}://{url.host or 'localhost'}:{url.port or ''}/{url.database}"
 
 
 def _chain(batch: list[_Request], previous: AuditEntry | None) -> list[AuditEntry]:
