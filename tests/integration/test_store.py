@@ -117,7 +117,9 @@ def test_unknown_person_and_cohort_are_clear_errors(ctx) -> None:  # type: ignor
 def test_import_export_import_gives_the_same_whereabouts_on_20_dates(ctx, make_context, tmp_path) -> None:  # type: ignore[no-untyped-def]
     track.import_casefiles(ctx, EXAMPLE_FILES)
     exported = tmp_path / "export.yaml"
-    exported.write_text(yaml.safe_dump(casefile_document(track.export_casefile(ctx)), allow_unicode=True))
+    exported.write_text(
+        yaml.safe_dump(casefile_document(track.export_casefile(ctx, include_sensitive=True)), allow_unicode=True)
+    )
     fresh = make_context(f"sqlite:///{tmp_path / 'fresh.db'}")
     track.init_database(fresh)
     track.import_casefiles(fresh, [exported])
@@ -127,7 +129,9 @@ def test_import_export_import_gives_the_same_whereabouts_on_20_dates(ctx, make_c
             assert track.whereabouts(fresh, person, day) == track.whereabouts(ctx, person, day), (person, day)
     # and the export of the copy imports back into the original as nothing new
     again = tmp_path / "again.yaml"
-    again.write_text(yaml.safe_dump(casefile_document(track.export_casefile(fresh)), allow_unicode=True))
+    again.write_text(
+        yaml.safe_dump(casefile_document(track.export_casefile(fresh, include_sensitive=True)), allow_unicode=True)
+    )
     assert track.import_casefiles(ctx, [again]).nothing_new
 
 

@@ -79,7 +79,7 @@ def _import(world, doc: dict[str, Any], name: str = "attempt.yaml") -> str:
 
 def _stored_state(world) -> Any:
     """Everything an import could have changed, as the admin sees it."""
-    exported = track.export_casefile(_admin(world))
+    exported = track.export_casefile(_admin(world), include_sensitive=True)
     return json.dumps([[p.__dict__ for p in exported.people], [e.id for e in exported.events]], default=str)
 
 
@@ -236,3 +236,12 @@ def test_concurrent_sqlite_imports_wait_for_each_other(tmp_path: Path) -> None:
     holder.close()
     worker.join()
     assert outcome and not outcome[0].nothing_new
+
+
+def test_the_export_service_decides_what_sensitive_fields_leave(world) -> None:
+    """The case-file export strips sensitive fields itself; a face cannot forget to."""
+    plain = track.export_casefile(_admin(world))
+    full = track.export_casefile(_admin(world), include_sensitive=True)
+    p002 = {p.id: p for p in plain.people}["p-002"]
+    assert p002.sensitive == {} and p002.identifiers == {}
+    assert {p.id: p for p in full.people}["p-002"].sensitive == {"asylum_basis": [BASIS]}

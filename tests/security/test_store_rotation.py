@@ -47,7 +47,7 @@ def synthetic_casefile(path: Path, count: int, seed: int) -> list[dict]:
 
 
 def stored_records(ctx):  # type: ignore[no-untyped-def]
-    exported = track.export_casefile(ctx)
+    exported = track.export_casefile(ctx, include_sensitive=True)
     return exported.people, [(e.id, e.note) for e in exported.events]
 
 

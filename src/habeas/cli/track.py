@@ -269,9 +269,7 @@ def export(
         _export_for_partners(ctx, fmt, cohort, out, include_sensitive, pfif_domain)
         return
     with user_errors():
-        casefile = track.export_casefile(ctx, cohort)
-    if not include_sensitive:
-        casefile = track.without_sensitive(casefile)
+        casefile = track.export_casefile(ctx, cohort, include_sensitive)
     document = casefile_document(casefile)
     if fmt == ExportFormat.casefile:
         text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)

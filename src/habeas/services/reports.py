@@ -124,7 +124,7 @@ def export_data(
     if fmt not in ("ftm", "pfif"):
         raise ServiceError(f"{fmt!r} is not a one-file export; use ftm or pfif (csv and parquet write a folder)")
     _export_scope(ctx, cohort, include_sensitive)
-    casefile = track.export_casefile(ctx, cohort)
+    casefile = track.export_casefile(ctx, cohort, include_sensitive)
     if fmt == "pfif":
         try:
             return export_pfif(
@@ -161,7 +161,7 @@ def export(
     if out.exists() and not out.is_dir():
         raise ServiceError(f"{out} is a file; csv and parquet exports write a folder of tables")
     _export_scope(ctx, cohort, include_sensitive)
-    casefile = track.export_casefile(ctx, cohort)
+    casefile = track.export_casefile(ctx, cohort, include_sensitive)
     flags = _flags(ctx, None, cohort, as_of or ctx.clock.today(), None)
     return export_tables(casefile, out, [fmt], flags, include_sensitive)
 

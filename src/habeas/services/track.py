@@ -26,7 +26,7 @@ from habeas.ingest.casefile import (
     parse_casefile_data,
     parse_documents,
 )
-from habeas.security.access import NOTHING, Action, Resource, User, decide
+from habeas.security.access import NOTHING, Action, Resource, Scope, User, decide
 from habeas.security.audit import Outcome
 from habeas.security.files import SecretFileError
 from habeas.security.keyfiles import CreatedKeys, init_keys, key_file_path, keys_configured
@@ -344,11 +344,19 @@ def people_with_whereabouts(
     return rows
 
 
-def export_casefile(ctx: Context, cohort: str | None = None) -> CaseFile:
-    """Every record (or a cohort's members and what they reference) as one case file."""
+def export_casefile(ctx: Context, cohort: str | None = None, include_sensitive: bool = False) -> CaseFile:
+    """Every record (or a cohort's members and what they reference) as one case file.
+
+    Without ``include_sensitive`` the records come without what only counsel should see
+    (sensitive attributes, identifiers, notes); with it, the user must be allowed to read
+    those for every person exported.
+    """
     if cohort:
         access.require(ctx, Action.EXPORT, Resource.cohort(cohort))
     within = access.reachable(ctx, Action.EXPORT)
+    if include_sensitive:
+        sensitive_within = access.reachable(ctx, Action.READ_SENSITIVE)
+        within = within if sensitive_within.all_records else _narrowest(within, sensitive_within)
     if within == NOTHING:
         access.audit(ctx, "export", Outcome.DENIED)
         raise access.Forbidden(f"{ctx.actor.name} may not export records")
@@ -363,7 +371,15 @@ def export_casefile(ctx: Context, cohort: str | None = None) -> CaseFile:
         sources = list(repo.sources(source_ids if cohort is not None else None).values())
         cohorts = [c for c in repo.cohorts() if cohort is None or c.id in cohort_ids]
     access.audit(ctx, "export", records=[("person", p.id) for p in people] or [(None, None)])
-    return CaseFile(sources=sources, cohorts=cohorts, people=people, events=events)
+    exported = CaseFile(sources=sources, cohorts=cohorts, people=people, events=events)
+    return exported if include_sensitive else without_sensitive(exported)
+
+
+def _narrowest(first: Scope, second: Scope) -> Scope:
+    """The records within both scopes (a scope covering everything gives way to the other)."""
+    if first.all_records:
+        return second
+    return Scope(people=first.people & second.people, cohorts=first.cohorts & second.cohorts)
 
 
 def database_counts(ctx: Context) -> dict[str, int]:
