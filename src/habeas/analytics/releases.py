@@ -13,6 +13,7 @@ directory as it was.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -25,11 +26,18 @@ from typing import Any, Literal
 
 import polars as pl
 
+try:
+    import fcntl
+except ImportError:  # Windows: no POSIX locks, so abandoned staging folders are left for the user
+    fcntl = None  # type: ignore[assignment]
+
 from habeas.domain.dates import DateRange
 from habeas.domain.model import Source
 
 MANIFEST = "manifest.json"
 STAGING_PREFIX = ".staging-"
+LOCK_SUFFIX = ".lock"
+PENDING_PREFIX = ".pending-"
 
 
 def release_id(format_name: str, sha256: str) -> str:
@@ -125,6 +133,57 @@ def latest_release(datasets_dir: Path, format_name: str) -> Release | None:
     return matching[-1] if matching else None
 
 
+def _lock_path(stage: Path) -> Path:
+    return stage.with_name(stage.name + LOCK_SUFFIX)
+
+
+def _hold(path: Path) -> int | None:
+    """An exclusive lock on ``path``, kept while the returned descriptor is open; None when someone holds it."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def clean_abandoned_staging(datasets_dir: Path) -> list[str]:
+    """Remove the staging folders of imports that are not running any more (killed, or the machine stopped).
+
+    A running import holds an exclusive lock on its staging folder's lock file for as long as it
+    runs; the system releases it when the process ends however it ends. A folder whose lock can be
+    taken, or that has no lock file (left by an older habeas), belongs to no running import.
+    """
+    if fcntl is None or not datasets_dir.is_dir():
+        return []  # without POSIX locks a live import cannot be told from a dead one: leave everything
+    for pending in datasets_dir.glob(f"{PENDING_PREFIX}*"):  # a lock file its import never got to rename
+        with contextlib.suppress(OSError):
+            if (fd := _hold(pending)) is not None:
+                pending.unlink(missing_ok=True)
+                os.close(fd)
+    removed = []
+    for path in sorted(datasets_dir.glob(f"{STAGING_PREFIX}*")):
+        if not path.exists():
+            continue  # a lock file removed with its folder just before
+        stage = path.with_name(path.name.removesuffix(LOCK_SUFFIX))
+        lock = _lock_path(stage)
+        if path == lock and stage.exists():
+            continue  # seen with its folder
+        try:
+            fd = _hold(lock) if lock.exists() else -1
+            if fd is None:
+                continue  # a live import
+            shutil.rmtree(stage, ignore_errors=True)
+            lock.unlink(missing_ok=True)
+            if fd >= 0:
+                os.close(fd)
+            removed.append(stage.name)
+        except OSError:
+            continue  # not ours to remove (permissions): the next import run by its owner will
+    return removed
+
+
 class ReleaseWriter:
     """Write one release's tables in a staging directory; rename it into place on commit, else remove it.
 
@@ -141,14 +200,30 @@ class ReleaseWriter:
         self._parts: dict[str, int] = {}
         self._created: list[Path] = []
         self._committed = False
+        self._lock: int | None = None
 
     def __enter__(self) -> ReleaseWriter:
         missing = [p for p in (self.datasets_dir, *self.datasets_dir.parents) if not p.exists()]
         for path in reversed(missing):
             path.mkdir()
             self._created.append(path)
+        self._lock = self._hold_stage_lock()
         self.stage.mkdir()
         return self
+
+    def _hold_stage_lock(self) -> int | None:
+        """Lock the staging folder's lock file before the folder exists, so a cleaner never takes it for dead.
+
+        The lock is taken on a private name and then renamed into place: a lock file under its
+        final name is always already held.
+        """
+        if fcntl is None:
+            return None
+        pending = self.datasets_dir / f"{PENDING_PREFIX}{uuid.uuid4().hex}"
+        fd = _hold(pending)
+        assert fd is not None  # a fresh name nobody else knows
+        os.rename(pending, _lock_path(self.stage))
+        return fd
 
     def write(self, frame: pl.DataFrame, name: str = "rows") -> None:
         schema = self._schemas.get(name)
@@ -170,7 +245,14 @@ class ReleaseWriter:
         (self.stage / MANIFEST).write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
         os.rename(self.stage, self.final)
         self._committed = True
+        self._release_lock()
         return self.final
+
+    def _release_lock(self) -> None:
+        if self._lock is not None:
+            _lock_path(self.stage).unlink(missing_ok=True)
+            os.close(self._lock)
+            self._lock = None
 
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, traceback: TracebackType | None
@@ -178,6 +260,7 @@ class ReleaseWriter:
         if self._committed:
             return
         shutil.rmtree(self.stage, ignore_errors=True)
+        self._release_lock()
         for path in reversed(self._created):
             try:
                 path.rmdir()

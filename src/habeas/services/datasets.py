@@ -21,6 +21,7 @@ import polars as pl
 from habeas.analytics.releases import (
     Release,
     ReleaseWriter,
+    clean_abandoned_staging,
     find_release,
     latest_release,
     release_id,
@@ -112,6 +113,7 @@ def import_dataset(
         report.tally = _tally_from_manifest(existing.manifest)
         return report
     sheet = sheet or (list_mapping.sheet if list_mapping else None)
+    clean_abandoned_staging(ctx.settings.datasets_dir)  # what killed imports left behind
     try:
         with _staging(ctx.settings, rid, dry_run) as (writer, workdir):
             reading = DatasetReading(path, fmt, sheet, batch_rows=batch_rows, workdir=workdir)
@@ -303,6 +305,7 @@ def _store_list(
 
 def list_releases(ctx: Context) -> list[Release]:
     _reading_statistics(ctx)
+    clean_abandoned_staging(ctx.settings.datasets_dir)
     return releases(ctx.settings.datasets_dir)
 
 

@@ -17,6 +17,7 @@ from habeas.ingest.datasets.reader import Layout, read_batches, sniff
 
 MAX_PROBLEMS_KEPT = 1000
 MAX_NOTES_KEPT = 20
+MAX_VALUE_SHOWN = 80
 
 
 @dataclass
@@ -55,7 +56,7 @@ class Tally:
                 if name is not None:
                     self.redacted[name] += count
         for column, value, rows in batch.unmapped.iter_rows():
-            self.unmapped[(column, value)] += rows
+            self.unmapped[(column, value[:MAX_VALUE_SHOWN])] += rows  # a huge cell is named by its start
         self.zoned.update(batch.zoned)
         self._observe(batch.rows, fmt)
 

@@ -9,6 +9,7 @@ row number (``_row``, 1-based, counting title rows, as a spreadsheet shows it).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import gzip
 import io
@@ -26,6 +27,9 @@ from habeas.ingest.datasets.metadata import DatasetError, normalize_header
 
 SNIFF_ROWS = 64
 SNIFF_BYTES = 1 << 20
+# The widest table habeas reads. ICE releases have a few dozen columns and spreadsheets stop at
+# 16,384; a wider "table" is some other file, and reading it would hold every column of every batch.
+MAX_COLUMNS = 4096
 DELIMITERS = (",", "|", "\t", ";")
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -80,13 +84,25 @@ def sniff(path: Path, index: dict[str, str], wanted: set[str], sheet: str | None
         raise DatasetError(f"{path}: --sheet applies to XLSX files only")
     compressed = magic.startswith(GZIP_MAGIC)
     head = _head_bytes(path, compressed)
-    text, encoding = _decode(head)
+    text, encoding = _decode(path, _checked_text(path, head))
+    if len(head) >= SNIFF_BYTES:  # the last line may be cut short: only whole lines are looked at
+        if "\n" not in text:
+            raise DatasetError(
+                f"{path}: its first line is longer than {SNIFF_BYTES // (1 << 20)} MiB, so it is not a table "
+                f"habeas reads (a header of more than {MAX_COLUMNS:,} columns, or not a text table at all)"
+            )
+        text = text[: text.rindex("\n") + 1]
     best: tuple[HeaderMatch, str] | None = None
+    widest = 0
     for separator in DELIMITERS:
-        rows = list(islice(csv.reader(io.StringIO(text), delimiter=separator), SNIFF_ROWS))
+        rows = _sniffed_rows(text, separator)
+        widest = max([widest, *(len(r) for r in rows)])
         match = find_header(rows, index, wanted)
         if match and (best is None or match.score > best[0].score):
             best = (match, separator)
+    width = len(best[0].cells) if best else widest
+    if width > MAX_COLUMNS:
+        raise DatasetError(f"{path}: a row has {width:,} columns, more than the {MAX_COLUMNS:,} habeas reads")
     if best is None:
         return Layout(path, "csv", compressed, encoding=encoding, header_row=0)
     match, separator = best
@@ -110,12 +126,43 @@ def _head_bytes(path: Path, compressed: bool) -> bytes:
         raise DatasetError(f"{path}: the gzip stream is damaged or truncated ({exc}); download the file again") from exc
 
 
-def _decode(head: bytes) -> tuple[str, str]:
-    """Text of the first bytes and the file's encoding: UTF-8 (BOM allowed), else Windows-1252."""
+def _checked_text(path: Path, head: bytes) -> bytes:
+    """The first bytes, if they can be a text table: not empty, not UTF-16, no NUL byte."""
+    if not head.strip():
+        raise DatasetError(f"{path}: the file is empty (no header, no rows)")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DatasetError(f"{path}: the file is UTF-16 text; save it as UTF-8 (in Excel: CSV UTF-8)")
+    nul = head.find(b"\x00")
+    if nul >= 0:
+        raise DatasetError(
+            f"{path}: byte {nul:,} is a NUL byte: this is not a text table (a binary file, or UTF-16 text "
+            "without its mark); save it as UTF-8 CSV"
+        )
+    return head
+
+
+def _decode(path: Path, head: bytes) -> tuple[str, str]:
+    """Text of the first bytes and the file's encoding: UTF-8 (BOM allowed), else Windows-1252, else refused."""
     try:
         return codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False), "utf-8"
     except UnicodeDecodeError:
-        return head.decode("cp1252", errors="replace"), "cp1252"
+        pass
+    try:
+        return head.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise DatasetError(
+            f"{path}: is neither UTF-8 nor Windows-1252 text (byte {exc.start:,} is 0x{head[exc.start]:02x}); "
+            "save it as UTF-8 CSV"
+        ) from None
+
+
+def _sniffed_rows(text: str, separator: str) -> list[list[str]]:
+    """The first rows as ``separator`` splits them (as many as can be read: a huge field ends them)."""
+    rows: list[list[str]] = []
+    # A field over the csv module's limit ends the rows read: those before it are enough to find a header.
+    with contextlib.suppress(csv.Error):
+        rows.extend(islice(csv.reader(io.StringIO(text), delimiter=separator), SNIFF_ROWS))
+    return rows
 
 
 def _estimate_rows(path: Path, compressed: bool, head: bytes, text: str, header_index: int) -> int | None:
@@ -196,15 +243,36 @@ def read_batches(layout: Layout, batch_rows: int = 250_000, workdir: Path | None
         raise_if_empty=False,
     ).with_row_index("_row", offset=layout.header_row + 1)
     try:
-        yield from frame.collect_batches(chunk_size=batch_rows)
+        for batch in frame.collect_batches(chunk_size=batch_rows):
+            _refuse_nul(layout, batch)
+            yield batch
     except pl.exceptions.ComputeError as exc:
         if "more fields" in str(exc):
             raise DatasetError(_long_row_message(layout, source)) from exc
-        raise DatasetError(f"{layout.path}: cannot be read as delimited text ({exc})") from exc
+        if "utf-8" in str(exc).lower():
+            raise DatasetError(
+                f"{layout.path}: is not UTF-8 throughout (its first MiB is, a later part is not); save it as UTF-8 CSV"
+            ) from exc
+        raise DatasetError(f"{layout.path}: cannot be read as delimited text ({str(exc)[:200]})") from exc
+    except pl.exceptions.PolarsError as exc:  # a schema the file does not keep to, and the like
+        raise DatasetError(f"{layout.path}: cannot be read as delimited text ({str(exc)[:200]})") from exc
     except (OSError, EOFError, zlib.error) as exc:
         raise DatasetError(
             f"{layout.path}: the gzip stream is damaged or truncated ({exc}); download the file again"
         ) from exc
+
+
+def _refuse_nul(layout: Layout, batch: pl.DataFrame) -> None:
+    """A NUL byte past the first MiB: the file is not the text table it began as."""
+    cells = [c for c in batch.columns if c != "_row"]
+    if not cells:
+        return
+    holding = batch.filter(pl.any_horizontal([pl.col(c).str.contains("\x00", literal=True) for c in cells]))
+    if holding.height:
+        raise DatasetError(
+            f"{layout.path}: row {holding['_row'][0]} holds a NUL byte: this is not a text table throughout; "
+            "save it as UTF-8 CSV"
+        )
 
 
 def _transcode(layout: Layout, workdir: Path | None) -> Path:
@@ -213,22 +281,31 @@ def _transcode(layout: Layout, workdir: Path | None) -> Path:
         raise DatasetError(f"{layout.path}: is not UTF-8; a working directory is needed to convert it")
     target = workdir / "source-utf8.csv"
     opener = gzip.open if layout.compressed else open
-    with (
-        opener(layout.path, "rt", encoding="cp1252", errors="replace", newline="") as src,
-        target.open("w", encoding="utf-8", newline="") as dst,
-    ):
-        shutil.copyfileobj(src, dst, 1 << 20)
+    try:
+        with (
+            opener(layout.path, "rt", encoding="cp1252", newline="") as src,
+            target.open("w", encoding="utf-8", newline="") as dst,
+        ):
+            shutil.copyfileobj(src, dst, 1 << 20)
+    except UnicodeDecodeError:
+        raise DatasetError(
+            f"{layout.path}: is neither UTF-8 nor Windows-1252 text throughout (a byte past its first MiB is "
+            "neither); save it as UTF-8 CSV"
+        ) from None
     return target
 
 
 def _long_row_message(layout: Layout, source: Path) -> str:
     width = len(layout.headers)
     opener = gzip.open if layout.compressed and source == layout.path else open
-    with opener(source, "rt", encoding="utf-8", errors="replace", newline="") as text:
+    with (
+        opener(source, "rt", encoding="utf-8", errors="replace", newline="") as text,
+        contextlib.suppress(csv.Error),  # a field too long for the csv module: the general message will do
+    ):
         for number, cells in enumerate(csv.reader(text, delimiter=layout.separator), start=1):
             if number > layout.header_row and len(cells) > width:
                 return (
-                    f"{layout.path}: row {number} has {len(cells)} fields but the header (row {layout.header_row}) "
+                    f"{layout.path}: row {number} has {len(cells):,} fields but the header (row {layout.header_row}) "
                     f"has {width}; a delimiter or quote inside a value is probably not escaped"
                 )
     return f"{layout.path}: a row has more fields than the header (row {layout.header_row})"

@@ -41,6 +41,7 @@ from habeas.domain.ids import canonical_json
 from habeas.domain.model import Cohort, Event, Person
 from habeas.domain.vocabulary import KIND_BY_NAME, FieldType
 from habeas.ingest.datasets.lookups import country_code, person_citizenship
+from habeas.ingest.datasets.mapped_list.mapping_file import constant, read_mapping, text
 from habeas.ingest.datasets.metadata import (
     DatasetError,
     DatasetFormat,
@@ -52,6 +53,7 @@ from habeas.ingest.datasets.parse import ISO_DATETIME
 from habeas.ingest.datasets.records import GENDERS, dataset_event
 
 LOOSE_DATES = ("%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%y", "%Y-%m-%d %H:%M:%S", "%d %B %Y", "%B %d, %Y")
+MIN_YEAR, MAX_YEAR = 1850, 2100
 BOOLEANS = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
 
 
@@ -110,25 +112,23 @@ class ListMapping:
 
 def _cell(spec: Any, where: str) -> Cell:
     if isinstance(spec, str):
-        return Cell(column=spec)
+        return Cell(column=text(spec, where))
     if isinstance(spec, Mapping) and "value" in spec:
-        return Cell(value=spec["value"])
+        return Cell(value=constant(spec["value"], where))
     if isinstance(spec, Mapping) and "column" in spec:
         values = spec.get("values")
         if values is not None and not isinstance(values, Mapping):
             raise DatasetError(f"{where}: `values` must map what the column says to what habeas records")
-        return Cell(column=str(spec["column"]), values=values)
+        for written, recorded in (values or {}).items():
+            constant(written, f"{where}: values")
+            constant(recorded, f"{where}: values[{str(written)[:40]!r}]")
+        return Cell(column=text(spec["column"], where), values=values)
     raise DatasetError(f"{where}: give a column header, {{value: ...}} or {{column: ..., values: {{...}}}}")
 
 
 def load_mapping(path: Path) -> ListMapping:
     """Read and check a mapping file; every problem names the mapping file and the key."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise DatasetError(f"{path}: cannot read the mapping ({exc})") from exc
-    if not isinstance(raw, Mapping) or not isinstance(raw.get("person"), Mapping):
-        raise DatasetError(f"{path}: a mapping needs a `person:` section naming the columns (see docs/datasets.md)")
+    raw = read_mapping(path)
     allowed = vocabulary()["person_fields"]
     person = {}
     for key, spec in raw["person"].items():
@@ -254,10 +254,13 @@ def _year(value: Any, mapping: ListMapping, found: list[dict[str, Any]]) -> int 
     if value is None:
         return None
     try:
-        return int(float(str(value)))
-    except ValueError:
+        year = int(float(str(value)))
+    except (ValueError, OverflowError):
+        year = None
+    if year is None or not MIN_YEAR <= year <= MAX_YEAR:  # 1e23 is a number, not a year a record can hold
         found.append(_problem(mapping, "birth_year", "not a year", str(value)))
         return None
+    return year
 
 
 def _problem(
