@@ -11,7 +11,7 @@ from rich.text import Text
 from habeas.cli.app import console, user_errors
 from habeas.domain.codec import attrs_to_written, event_to_written
 from habeas.domain.timeline import Timeline, TimelineEntry
-from habeas.domain.vocabulary import KIND_BY_NAME
+from habeas.domain.vocabulary import KIND_BY_NAME, Kind
 from habeas.domain.whereabouts import Whereabouts
 from habeas.services import Context
 
@@ -48,9 +48,9 @@ def describe(entry: TimelineEntry) -> str:
     fields = attrs_to_written({k: v for k, v in event.attrs.items() if k != "replacement"})
     details = "; ".join(f"{k}: {shown(v)}" for k, v in fields.items())
     text = event.kind.replace("_", " ")
-    if spec and event.kind != "correction":
+    if spec and event.kind != Kind.CORRECTION:
         text = f"{text} — {details}" if details else text
-    elif event.kind == "correction":
+    elif event.kind == Kind.CORRECTION:
         action = "retracts" if event.get("retract") else "replaces"
         text = f"correction: {action} {event.get('supersedes')} ({event.get('reason')})"
     return text

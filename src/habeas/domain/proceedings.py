@@ -9,7 +9,7 @@ from typing import Any
 
 from habeas.domain.dates import DateRange
 from habeas.domain.model import Event
-from habeas.domain.vocabulary import PENDING_BY_KIND
+from habeas.domain.vocabulary import PENDING_BY_KIND, Kind
 
 # Outcomes that end a claim when the decision names no claim and no petition is open.
 _CLAIM_ENDING = frozenset(
@@ -48,18 +48,18 @@ def _apply_decision(ledger: _Ledger, decision: Event) -> None:
         ledger.close(target, decision.id)
         return
     if claim:
-        for e in [e for e in ledger.open.values() if e.kind == "claim_filed" and e.get("claim") == claim]:
+        for e in [e for e in ledger.open.values() if e.kind == Kind.CLAIM_FILED and e.get("claim") == claim]:
             ledger.close(e.id, decision.id)
         return
-    petitions = [e for e in ledger.open.values() if e.kind == "petition_filed"]
+    petitions = [e for e in ledger.open.values() if e.kind == Kind.PETITION_FILED]
     if petitions:
         ledger.close(petitions[-1].id, decision.id)
         return
     if outcome in _CLAIM_ENDING:
-        for e in [e for e in ledger.open.values() if e.kind == "claim_filed"]:
+        for e in [e for e in ledger.open.values() if e.kind == Kind.CLAIM_FILED]:
             ledger.close(e.id, decision.id)
     if outcome in _PROCEEDINGS_ENDING:
-        for e in [e for e in ledger.open.values() if e.kind == "hearing_scheduled"]:
+        for e in [e for e in ledger.open.values() if e.kind == Kind.HEARING_SCHEDULED]:
             ledger.close(e.id, decision.id)
 
 
@@ -70,15 +70,15 @@ def _apply_answer(ledger: _Ledger, answer: Event) -> None:
     if target:
         ledger.close(target, answer.id)
         return
-    inquiries = [e for e in ledger.open.values() if e.kind == "inquiry"]
+    inquiries = [e for e in ledger.open.values() if e.kind == Kind.INQUIRY]
     if inquiries:
         ledger.close(inquiries[0].id, answer.id)
 
 
 # How an event of each closing kind (PendingSpec.closed_by) closes the matters it answers.
 _CLOSES: dict[str, Callable[[_Ledger, Event], None]] = {
-    "decision": _apply_decision,
-    "inquiry_answered": _apply_answer,
+    Kind.DECISION: _apply_decision,
+    Kind.INQUIRY_ANSWERED: _apply_answer,
 }
 assert {spec.closed_by for spec in PENDING_BY_KIND.values()} <= set(_CLOSES), "every closing kind says how it closes"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from habeas.domain.model import Event, Person, Source
-from habeas.domain.vocabulary import KIND_BY_NAME
+from habeas.domain.vocabulary import KIND_BY_NAME, Kind
 
 
 def event_order(event: Event) -> tuple[object, ...]:
@@ -79,8 +79,8 @@ def build_timeline(
         if (e.person == person.id or (e.cohort is not None and e.cohort in cohorts))
         and e.is_known_on(known_on, sources)
     ]
-    corrections = sorted((e for e in mine if e.kind == "correction"), key=_correction_order(sources))
-    live: dict[str, Event] = {e.id: e for e in mine if e.kind != "correction"}
+    corrections = sorted((e for e in mine if e.kind == Kind.CORRECTION), key=_correction_order(sources))
+    live: dict[str, Event] = {e.id: e for e in mine if e.kind != Kind.CORRECTION}
     status: dict[str, TimelineEntry] = {}
     for correction in corrections:
         target_id = correction.get("supersedes")

@@ -22,6 +22,32 @@ class FieldType(StrEnum):
     EVENT = "event"  # a whole event (a correction's replacement)
 
 
+class Kind(StrEnum):
+    """The names of the event kinds: code names a kind through these, never through a bare string."""
+
+    APPREHENDED = "apprehended"
+    BOOKED_IN = "booked_in"
+    TRANSFERRED = "transferred"
+    RELEASED = "released"
+    REMOVED = "removed"
+    HANDED_OVER = "handed_over"
+    RETURNED = "returned"
+    DIED = "died"
+    CLAIM_FILED = "claim_filed"
+    HEARING_SCHEDULED = "hearing_scheduled"
+    HEARING_HELD = "hearing_held"
+    DECISION = "decision"
+    PETITION_FILED = "petition_filed"
+    CONTACT = "contact"
+    PROOF_OF_LIFE = "proof_of_life"
+    INQUIRY = "inquiry"
+    INQUIRY_ANSWERED = "inquiry_answered"
+    ACCESS_DENIED = "access_denied"
+    ALLEGATION = "allegation"
+    RECORD_CHECK = "record_check"
+    CORRECTION = "correction"
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
@@ -115,14 +141,14 @@ CLAIMS = ("asylum", "withholding", "cat", "tps", "parole", "other")
 
 KINDS: tuple[KindSpec, ...] = (
     KindSpec(
-        "apprehended",
+        Kind.APPREHENDED,
         "arrested or encountered by an enforcement agency",
         (_f("agency", _T, "the agency"), _f("place", _T, "where"), _f("country", _C, _COUNTRY)),
         proves_alive=True,
         rank=10,
     ),
     KindSpec(
-        "booked_in",
+        Kind.BOOKED_IN,
         "entered a detention facility",
         (
             _f("facility", _T, "facility name"),
@@ -133,7 +159,7 @@ KINDS: tuple[KindSpec, ...] = (
         rank=20,
     ),
     KindSpec(
-        "transferred",
+        Kind.TRANSFERRED,
         "moved to another facility",
         (
             _f("facility", _T, "the facility moved to"),
@@ -145,7 +171,7 @@ KINDS: tuple[KindSpec, ...] = (
         rank=30,
     ),
     KindSpec(
-        "released",
+        Kind.RELEASED,
         "left custody without removal",
         (
             _f(
@@ -166,7 +192,7 @@ KINDS: tuple[KindSpec, ...] = (
         rank=80,
     ),
     KindSpec(
-        "removed",
+        Kind.REMOVED,
         "taken out of the United States",
         (
             _f("destination", _C, "country of destination, " + _COUNTRY),
@@ -177,23 +203,23 @@ KINDS: tuple[KindSpec, ...] = (
         rank=70,
     ),
     KindSpec(
-        "handed_over",
+        Kind.HANDED_OVER,
         "custody passed to another state or authority",
         (_f("to", _T, "the authority"), _f("facility", _T, "facility"), _f("country", _C, _COUNTRY)),
         proves_alive=True,
         rank=75,
     ),
     KindSpec(
-        "returned",
+        Kind.RETURNED,
         "brought back to the United States",
         (_f("country", _C, _COUNTRY + " (US unless named)"), _f("reason", _T, "why")),
         proves_alive=True,
         rank=85,
     ),
-    KindSpec("died", "death", (_f("place", _T, "where"), _f("country", _C, _COUNTRY)), rank=99),
-    KindSpec("claim_filed", "relief sought", (_f("claim", _E, "the relief", *CLAIMS, required=True),), rank=40),
+    KindSpec(Kind.DIED, "death", (_f("place", _T, "where"), _f("country", _C, _COUNTRY)), rank=99),
+    KindSpec(Kind.CLAIM_FILED, "relief sought", (_f("claim", _E, "the relief", *CLAIMS, required=True),), rank=40),
     KindSpec(
-        "hearing_scheduled",
+        Kind.HEARING_SCHEDULED,
         "a hearing set",
         (
             _f("scheduled_for", _D, "the date the hearing is set for", required=True),
@@ -203,7 +229,7 @@ KINDS: tuple[KindSpec, ...] = (
         rank=41,
     ),
     KindSpec(
-        "hearing_held",
+        Kind.HEARING_HELD,
         "a hearing took place",
         (
             _f("court", _T, "court or office"),
@@ -214,7 +240,7 @@ KINDS: tuple[KindSpec, ...] = (
         rank=42,
     ),
     KindSpec(
-        "decision",
+        Kind.DECISION,
         "a decision in proceedings",
         (
             _f(
@@ -241,7 +267,7 @@ KINDS: tuple[KindSpec, ...] = (
         rank=45,
     ),
     KindSpec(
-        "petition_filed",
+        Kind.PETITION_FILED,
         "appeal, habeas petition, petition for review",
         (
             _f("court", _T, "court"),
@@ -251,7 +277,7 @@ KINDS: tuple[KindSpec, ...] = (
         rank=43,
     ),
     KindSpec(
-        "contact",
+        Kind.CONTACT,
         "communication with the person",
         (
             _f("party", _E, "who", "attorney", "family", "official", "journalist", "other"),
@@ -262,7 +288,7 @@ KINDS: tuple[KindSpec, ...] = (
         rank=50,
     ),
     KindSpec(
-        "proof_of_life",
+        Kind.PROOF_OF_LIFE,
         "evidence the person was alive on a date",
         (
             _f(
@@ -283,7 +309,7 @@ KINDS: tuple[KindSpec, ...] = (
         rank=51,
     ),
     KindSpec(
-        "inquiry",
+        Kind.INQUIRY,
         "a request to an authority about the person",
         (
             _f("by", _E, "who asked", "attorney", "congress", "consulate", "family", "journalist", "other"),
@@ -292,7 +318,7 @@ KINDS: tuple[KindSpec, ...] = (
         rank=55,
     ),
     KindSpec(
-        "inquiry_answered",
+        Kind.INQUIRY_ANSWERED,
         "the authority's answer",
         (
             _f("outcome", _E, "the answer", "answered", "denied", "no_response", required=True),
@@ -301,13 +327,13 @@ KINDS: tuple[KindSpec, ...] = (
         rank=56,
     ),
     KindSpec(
-        "access_denied",
+        Kind.ACCESS_DENIED,
         "someone was refused access to the person",
         (_f("who", _T, "who was refused"), _f("where", _T, "where")),
         rank=57,
     ),
     KindSpec(
-        "allegation",
+        Kind.ALLEGATION,
         "a claim made against the person",
         (
             _f("claim", _T, "what is alleged, e.g. gang_membership"),
@@ -329,7 +355,7 @@ KINDS: tuple[KindSpec, ...] = (
         rank=60,
     ),
     KindSpec(
-        "record_check",
+        Kind.RECORD_CHECK,
         "a search for criminal records",
         (
             _f("jurisdiction", _T, "where records were searched"),
@@ -338,7 +364,7 @@ KINDS: tuple[KindSpec, ...] = (
         rank=61,
     ),
     KindSpec(
-        "correction",
+        Kind.CORRECTION,
         "replaces or retracts an earlier event",
         (
             _f("supersedes", _R, "id of the event corrected", required=True),
@@ -351,6 +377,7 @@ KINDS: tuple[KindSpec, ...] = (
 )
 
 KIND_BY_NAME: dict[str, KindSpec] = {k.name: k for k in KINDS}
+assert set(KIND_BY_NAME) == set(Kind), "every kind has its spec, and every spec its name in Kind"
 
 
 @dataclass(frozen=True)
@@ -365,10 +392,10 @@ class PendingSpec:
 
 # What each kind opens and what closes it: the one table that pending matters are derived from.
 PENDING_MATTERS: tuple[PendingSpec, ...] = (
-    PendingSpec("claim_filed", "claim", closed_by="decision"),
-    PendingSpec("hearing_scheduled", "scheduled_for", closed_by="decision", lapses_after="scheduled_for"),
-    PendingSpec("petition_filed", "petition", closed_by="decision"),
-    PendingSpec("inquiry", "by", closed_by="inquiry_answered"),
+    PendingSpec(Kind.CLAIM_FILED, "claim", closed_by=Kind.DECISION),
+    PendingSpec(Kind.HEARING_SCHEDULED, "scheduled_for", closed_by=Kind.DECISION, lapses_after="scheduled_for"),
+    PendingSpec(Kind.PETITION_FILED, "petition", closed_by=Kind.DECISION),
+    PendingSpec(Kind.INQUIRY, "by", closed_by=Kind.INQUIRY_ANSWERED),
 )
 PENDING_BY_KIND: dict[str, PendingSpec] = {spec.opened_by: spec for spec in PENDING_MATTERS}
 PENDING_KINDS = tuple(PENDING_BY_KIND)

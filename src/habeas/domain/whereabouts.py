@@ -10,7 +10,7 @@ from habeas.domain.dates import DateRange, DayCount, days_between
 from habeas.domain.model import Event
 from habeas.domain.proceedings import PendingMatter, pending_matters
 from habeas.domain.timeline import Timeline
-from habeas.domain.vocabulary import KIND_BY_NAME, Custody
+from habeas.domain.vocabulary import KIND_BY_NAME, Custody, Kind
 
 KEEP = "keep"  # the country stays what it was before the event
 
@@ -27,14 +27,14 @@ class Transition:
 
 # The one place that says how custody moves. Kinds not listed leave custody unchanged.
 TRANSITIONS: dict[str, Transition] = {
-    "apprehended": Transition(Custody.US_CUSTODY, "country", "US"),
-    "booked_in": Transition(Custody.US_CUSTODY, "country", "US", ("facility", "facility_code")),
-    "transferred": Transition(Custody.US_CUSTODY, "country", "US", ("facility", "facility_code")),
-    "returned": Transition(Custody.US_CUSTODY, "country", "US"),
-    "released": Transition(Custody.RELEASED, "country", KEEP),
-    "removed": Transition(Custody.REMOVED, "destination", None),
-    "handed_over": Transition(Custody.FOREIGN_CUSTODY, "country", KEEP, ("facility", "to")),
-    "died": Transition(Custody.DECEASED, "country", KEEP),
+    Kind.APPREHENDED: Transition(Custody.US_CUSTODY, "country", "US"),
+    Kind.BOOKED_IN: Transition(Custody.US_CUSTODY, "country", "US", ("facility", "facility_code")),
+    Kind.TRANSFERRED: Transition(Custody.US_CUSTODY, "country", "US", ("facility", "facility_code")),
+    Kind.RETURNED: Transition(Custody.US_CUSTODY, "country", "US"),
+    Kind.RELEASED: Transition(Custody.RELEASED, "country", KEEP),
+    Kind.REMOVED: Transition(Custody.REMOVED, "destination", None),
+    Kind.HANDED_OVER: Transition(Custody.FOREIGN_CUSTODY, "country", KEEP, ("facility", "to")),
+    Kind.DIED: Transition(Custody.DECEASED, "country", KEEP),
 }
 
 

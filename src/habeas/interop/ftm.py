@@ -22,7 +22,7 @@ from followthemoney.util import make_entity_id
 from habeas.domain.dates import DateRange
 from habeas.domain.model import Event, Person, Source
 from habeas.domain.timeline import replacement_event
-from habeas.domain.vocabulary import KIND_BY_NAME
+from habeas.domain.vocabulary import KIND_BY_NAME, Kind
 from habeas.ingest.casefile import CaseFile
 from habeas.reports.words import describe, value_words
 
@@ -139,12 +139,12 @@ def _events_with_replacements(events: Iterable[Event]) -> Iterator[tuple[Event, 
     """Every event with a remark, and each correction's replacement as an event of its own."""
     events = list(events)
     by_id = {e.id: e for e in events}
-    corrections = {e.get("supersedes"): e for e in events if e.kind == "correction"}
+    corrections = {e.get("supersedes"): e for e in events if e.kind == Kind.CORRECTION}
     for event in events:
         correction = corrections.get(event.id)
         remark = f"Superseded by correction {correction.id}: {correction.get('reason')}" if correction else ""
         yield event, remark
-        if event.kind != "correction":
+        if event.kind != Kind.CORRECTION:
             continue
         # The replacement inherits the person, cohort and sources of what it replaces, as in a timeline.
         replacement = replacement_event(event, by_id.get(event.get("supersedes"), event))

@@ -30,6 +30,7 @@ from xml.sax.saxutils import escape
 from habeas.domain.codec import event_to_written
 from habeas.domain.model import Cohort, Event, Person, Source
 from habeas.domain.timeline import build_timeline
+from habeas.domain.vocabulary import Kind
 from habeas.domain.whereabouts import TRANSITIONS, proves_alive
 from habeas.ingest.casefile import CaseFile
 from habeas.reports.words import country_name, describe, value_words
@@ -118,11 +119,11 @@ def _person_record(person: Person, cohorts: Mapping[str, Cohort], ctx: _Export) 
 
 
 def _status(event: Event) -> str:
-    if event.kind == "died":
+    if event.kind == Kind.DIED:
         return "believed_dead"
     if proves_alive(event):
         return "believed_alive"
-    if event.kind == "inquiry":
+    if event.kind == Kind.INQUIRY:
         return "information_sought"
     return ""
 

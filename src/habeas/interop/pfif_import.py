@@ -13,6 +13,7 @@ from habeas.domain.codec import event_from_written
 from habeas.domain.dates import parse_date
 from habeas.domain.model import Cohort, Event, Person, Source
 from habeas.domain.schema import ID_PATTERN
+from habeas.domain.vocabulary import Kind
 from habeas.ingest.casefile import CaseFile
 from habeas.interop.pfif import DEFAULT_DOMAIN, EVENT_TRAILER, PERSON_TRAILER, SEXES, PfifError, _parse_xml, _records
 
@@ -166,9 +167,9 @@ class _Reader:
             return None
         attrs: dict[str, Any]
         if status == "is_note_author":
-            kind, attrs = "proof_of_life", {"evidence": "other", "by": "the person, in a note they wrote (PFIF)"}
+            kind, attrs = Kind.PROOF_OF_LIFE, {"evidence": "other", "by": "the person, in a note they wrote (PFIF)"}
         elif contact:
-            kind, attrs = "contact", {"party": "other", "channel": "PFIF note", "direct": True}
+            kind, attrs = Kind.CONTACT, {"party": "other", "channel": "PFIF note", "direct": True}
         else:
             why = f"status {status}" if status else "no status and no direct contact"
             self.result.left_out.append(f"note {record_id}: {why}: no habeas event kind says this; kept in the source")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from habeas.domain.model import Event
+from habeas.domain.vocabulary import Kind
 
 _CLAIMS = {
     "asylum": "an asylum claim",
@@ -28,15 +29,15 @@ _PARTIES = {
 
 def matter(event: Event) -> str:
     """A pending matter in a phrase: 'an asylum claim filed 2024'."""
-    if event.kind == "claim_filed":
+    if event.kind == Kind.CLAIM_FILED:
         return f"{_CLAIMS.get(event.get('claim'), 'a claim')} filed {event.date}"
-    if event.kind == "petition_filed":
+    if event.kind == Kind.PETITION_FILED:
         court = f" in {event.get('court')}" if event.get("court") else ""
         return f"{_PETITIONS.get(event.get('petition'), 'a petition')} filed {event.date}{court}"
-    if event.kind == "hearing_scheduled":
+    if event.kind == Kind.HEARING_SCHEDULED:
         what = f" ({event.get('proceeding')})" if event.get("proceeding") else ""
         return f"a hearing{what} set for {event.get('scheduled_for')}"
-    if event.kind == "inquiry":
+    if event.kind == Kind.INQUIRY:
         to = f" to {event.get('to')}" if event.get("to") else ""
         return f"an inquiry by {_PARTIES.get(event.get('by'), 'someone')}{to} on {event.date}"
     return f"{event.kind.replace('_', ' ')} on {event.date}"
@@ -73,15 +74,15 @@ def removal(event: Event) -> str:
     return f"removed on {event.date}{to}"
 
 
-_NOUNS = {
-    "apprehended": "the arrest",
-    "booked_in": "the book-in",
-    "transferred": "the transfer",
-    "released": "the release",
-    "removed": "the removal",
-    "handed_over": "the hand-over",
-    "returned": "the return",
-    "died": "the death",
+_NOUNS: dict[str, str] = {
+    Kind.APPREHENDED: "the arrest",
+    Kind.BOOKED_IN: "the book-in",
+    Kind.TRANSFERRED: "the transfer",
+    Kind.RELEASED: "the release",
+    Kind.REMOVED: "the removal",
+    Kind.HANDED_OVER: "the hand-over",
+    Kind.RETURNED: "the return",
+    Kind.DIED: "the death",
 }
 
 
@@ -121,12 +122,12 @@ _EVIDENCE = {
 
 def proof_of_life(event: Event) -> str:
     """The event that last showed the person alive, in words."""
-    if event.kind == "proof_of_life":
+    if event.kind == Kind.PROOF_OF_LIFE:
         by = f" obtained by {event.get('by')}" if event.get("by") else ""
         return f"proof of life ({_EVIDENCE.get(event.get('evidence'), 'evidence')}{by}) on {event.date}"
-    if event.kind == "contact":
+    if event.kind == Kind.CONTACT:
         party = _PARTIES.get(event.get("party"), "someone")
         return f"direct contact with {party} on {event.date}"
-    if event.kind == "hearing_held":
+    if event.kind == Kind.HEARING_HELD:
         return f"an appearance at a hearing on {event.date}"
     return custody_noun(event)

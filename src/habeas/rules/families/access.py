@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from habeas.domain.proceedings import open_matters
-from habeas.domain.vocabulary import Custody
+from habeas.domain.vocabulary import Custody, Kind
 from habeas.rules import wording
 from habeas.rules.families.custody import proof_of_life_gap, whereabouts_words
 from habeas.rules.flag import Certainty, Finding, Severity
@@ -24,7 +24,7 @@ class Refusal:
 
 def access_refusals(facts: Facts) -> list[Refusal]:
     refusals = []
-    for event in facts.of_kind("access_denied"):
+    for event in facts.of_kind(Kind.ACCESS_DENIED):
         who = event.get("who") or "someone"
         where = f" at {event.get('where')}" if event.get("where") else ""
         refusals.append(
@@ -38,7 +38,7 @@ def unanswered_inquiries(facts: Facts) -> list[Refusal]:
     limit = facts.threshold("inquiry_unanswered", "days")
     ledger = open_matters(facts.events, facts.as_of)
     refusals = []
-    for inquiry in facts.of_kind("inquiry"):
+    for inquiry in facts.of_kind(Kind.INQUIRY):
         if inquiry.id in ledger.open:
             waited = span(inquiry.date, facts.as_of)
             overdue = past(waited, limit)
@@ -46,7 +46,7 @@ def unanswered_inquiries(facts: Facts) -> list[Refusal]:
                 continue
             silent = [
                 e.id
-                for e in facts.of_kind("inquiry_answered")
+                for e in facts.of_kind(Kind.INQUIRY_ANSWERED)
                 if e.get("outcome") == "no_response" and e.get("inquiry") == inquiry.id
             ]
             text = f"{wording.matter(inquiry)} has had no answer for {waited} days, more than {number(limit)}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from itertools import combinations
 
 from habeas.domain.model import Event
-from habeas.domain.vocabulary import Custody
+from habeas.domain.vocabulary import Custody, Kind
 from habeas.domain.whereabouts import TRANSITIONS, proves_alive
 from habeas.rules import wording
 from habeas.rules.flag import Certainty, Finding, Severity
@@ -20,7 +20,7 @@ def places(event: Event) -> frozenset[str] | None:
     """The countries an event puts the person in on its date (a removal spans both ends)."""
     if event.kind in _IN_US:
         return frozenset({event.get("country") or "US"})
-    if event.kind == "removed":
+    if event.kind == Kind.REMOVED:
         return frozenset({"US", event.get("destination")}) if event.get("destination") else None
     country = event.get("country")
     return frozenset({country}) if country and event.kind in TRANSITIONS else None
@@ -37,8 +37,8 @@ def _overlap(a: Event, b: Event) -> Certainty | None:
 def _conflict(a: Event, b: Event) -> tuple[Certainty, str] | None:
     if not a.sources or not b.sources or set(a.sources) & set(b.sources):
         return None  # one account, or an unsourced one: not two sources disagreeing
-    if "died" in (a.kind, b.kind):
-        death, other = (a, b) if a.kind == "died" else (b, a)
+    if Kind.DIED in (a.kind, b.kind):
+        death, other = (a, b) if a.kind == Kind.DIED else (b, a)
         if proves_alive(other) and before(death.date, other.date) is Certainty.CERTAIN:
             return Certainty.CERTAIN, "records a death, yet another source shows the person alive later"
     at_same_time = _overlap(a, b)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from habeas.domain.model import Event
+from habeas.domain.vocabulary import Kind
 from habeas.rules.flag import Finding, Severity
 from habeas.rules.rule import Citation, Facts, Rule
 
@@ -26,11 +27,11 @@ def _allegation_words(allegation: Event) -> str:
 
 
 def allegation_without_record(facts: Facts) -> list[Finding]:
-    checks = facts.of_kind("record_check")
+    checks = facts.of_kind(Kind.RECORD_CHECK)
     if any(c.get("result") == "record_found" for c in checks):
         return []
     findings = []
-    for allegation in facts.of_kind("allegation"):
+    for allegation in facts.of_kind(Kind.ALLEGATION):
         if "criminal_record" in (allegation.get("basis") or ()):
             continue
         if checks:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from habeas.domain.dates import DateRange, DayCount
 from habeas.domain.model import Event
 from habeas.domain.proceedings import open_matters
-from habeas.domain.vocabulary import Custody
+from habeas.domain.vocabulary import Custody, Kind
 from habeas.domain.whereabouts import TRANSITIONS, CustodyState, custody_on, last_proof_of_life
 from habeas.rules import wording
 from habeas.rules.flag import Certainty, Finding, Severity
@@ -82,11 +82,11 @@ def no_proof_of_life(facts: Facts) -> list[Finding]:
 def foreign_custody(facts: Facts) -> list[Finding]:
     findings = []
     now = custody_on(facts.timeline.events, facts.as_of)
-    for handover in facts.of_kind("handed_over"):
+    for handover in facts.of_kind(Kind.HANDED_OVER):
         if handover.get("country") == "US":
             continue
         index = facts.events.index(handover)
-        removals = [e for e in facts.events[:index] if e.kind == "removed"]
+        removals = [e for e in facts.events[:index] if e.kind == Kind.REMOVED]
         lead = f"After being {wording.removal(removals[-1])}, the" if removals else "The"
         explanation = f"{lead} person was {wording.custody_event(handover)} into the custody of another state."
         if now.event == handover.id:
@@ -119,14 +119,14 @@ def final_removal_order(facts: Facts) -> tuple[DateRange, list[Event]] | None:
     by a denial or dismissal leaves it final from that decision; any other outcome (granted,
     a stay, terminated) means it is not a final order to count from.
     """
-    orders = [e for e in facts.of_kind("decision") if e.get("outcome") == "removal_order"]
+    orders = [e for e in facts.of_kind(Kind.DECISION) if e.get("outcome") == "removal_order"]
     if not orders:
         return None
     order = orders[-1]
     ledger = open_matters(facts.events, facts.as_of)
     final_from, shown = order.date, [order]
     for petition in facts.events[facts.events.index(order) + 1 :]:
-        if petition.kind != "petition_filed":
+        if petition.kind != Kind.PETITION_FILED:
             continue
         closer_id = ledger.closed_by.get(petition.id)
         closer = facts.timeline.by_id(closer_id) if closer_id else None

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from habeas.domain.model import Event
 from habeas.domain.proceedings import open_matters
+from habeas.domain.vocabulary import Kind
 from habeas.rules import wording
 from habeas.rules.flag import Certainty, Finding, Severity
 from habeas.rules.rule import Citation, Facts, Rule
@@ -21,7 +22,7 @@ def _closer(facts: Facts, closed_by: dict[str, str], matter: Event) -> Event | N
 
 def _still_pending(matter: Event, removal: Event, closer: Event | None) -> Certainty | None:
     """Whether ``matter`` was still open when ``removal`` happened."""
-    if matter.kind == "hearing_scheduled":
+    if matter.kind == Kind.HEARING_SCHEDULED:
         pending = after(matter.get("scheduled_for"), removal.date)
         if pending is None or closer is None:
             return pending
@@ -37,9 +38,9 @@ def _still_pending(matter: Event, removal: Event, closer: Event | None) -> Certa
 def removed_with_pending_proceedings(facts: Facts) -> list[Finding]:
     closed_by = open_matters(facts.events, facts.as_of).closed_by
     findings = []
-    for removal in facts.of_kind("removed"):
+    for removal in facts.of_kind(Kind.REMOVED):
         items: list[tuple[str, Certainty, list[str]]] = []
-        for matter in facts.of_kind("claim_filed", "petition_filed", "hearing_scheduled"):
+        for matter in facts.of_kind(Kind.CLAIM_FILED, Kind.PETITION_FILED, Kind.HEARING_SCHEDULED):
             opened = before(matter.date, removal.date)
             closer = _closer(facts, closed_by, matter)
             pending = _still_pending(matter, removal, closer) if opened else None
@@ -91,7 +92,7 @@ def _in_force(facts: Facts, granted: Event, target: Event, lifts: Callable[[Even
         return None
     later = facts.events[facts.events.index(granted) + 1 :]
     for decision in later:
-        if decision.kind == "decision" and lifts(decision):
+        if decision.kind == Kind.DECISION and lifts(decision):
             lifted_first = before(decision.date, target.date)
             if lifted_first is Certainty.CERTAIN:
                 return None
@@ -110,9 +111,9 @@ def _stay_lifted_by(stay: Event) -> Callable[[Event], bool]:
 
 
 def _protection_breaches(facts: Facts, target: Event) -> list[tuple[str, Certainty, str]]:
-    country = target.get("destination") if target.kind == "removed" else target.get("country")
+    country = target.get("destination") if target.kind == Kind.REMOVED else target.get("country")
     breaches = []
-    for decision in facts.of_kind("decision"):
+    for decision in facts.of_kind(Kind.DECISION):
         protection = _protection(facts, decision)
         if protection and country == protection[1]:
             claim, _, note = protection
@@ -124,7 +125,7 @@ def _protection_breaches(facts: Facts, target: Event) -> list[tuple[str, Certain
             if certainty:
                 text = f"{wording.decision(decision)}, protecting against {country}{note}"
                 breaches.append((decision.id, certainty, text))
-        elif decision.get("outcome") == "stay_granted" and target.kind == "removed":
+        elif decision.get("outcome") == "stay_granted" and target.kind == Kind.REMOVED:
             certainty = _in_force(facts, decision, target, _stay_lifted_by(decision))
             if certainty:
                 breaches.append((decision.id, certainty, f"a stay of removal granted on {decision.date}"))
@@ -133,13 +134,13 @@ def _protection_breaches(facts: Facts, target: Event) -> list[tuple[str, Certain
 
 def removed_despite_protection(facts: Facts) -> list[Finding]:
     findings = []
-    for target in facts.of_kind("removed", "handed_over"):
+    for target in facts.of_kind(Kind.REMOVED, Kind.HANDED_OVER):
         breaches = _protection_breaches(facts, target)
         if not breaches:
             continue
         any_certain = Certainty.CERTAIN if any(c is Certainty.CERTAIN for _, c, _ in breaches) else Certainty.POSSIBLE
         texts = [t + (_POSSIBLY if c is Certainty.POSSIBLE else "") for _, c, t in breaches]
-        what = wording.removal(target) if target.kind == "removed" else wording.custody_event(target)
+        what = wording.removal(target) if target.kind == Kind.REMOVED else wording.custody_event(target)
         explanation = f"The person was {what} although a decision forbade it: {wording.join(texts)}."
         evidence = (target.id, *(i for i, _, _ in breaches))
         certainty = Certainty.of(any_certain, facts.by_as_of(target))
@@ -150,7 +151,7 @@ def removed_despite_protection(facts: Facts) -> list[Finding]:
 def third_country_removal(facts: Facts) -> list[Finding]:
     citizenship = facts.person.citizenship
     findings = []
-    for removal in facts.of_kind("removed"):
+    for removal in facts.of_kind(Kind.REMOVED):
         destination = removal.get("destination")
         if not citizenship or not destination or destination in (citizenship, "US"):
             continue
@@ -166,9 +167,9 @@ def third_country_removal(facts: Facts) -> list[Finding]:
 def _removal_before(facts: Facts, decision: Event) -> tuple[Event, Certainty] | None:
     """The removal the decision came after (and no return to the US in between), most certain first."""
     best: tuple[Event, Certainty] | None = None
-    for removal in facts.of_kind("removed"):
+    for removal in facts.of_kind(Kind.REMOVED):
         certainty = before(removal.date, decision.date)
-        returns = [e for e in facts.events[facts.events.index(removal) + 1 :] if e.kind == "returned"]
+        returns = [e for e in facts.events[facts.events.index(removal) + 1 :] if e.kind == Kind.RETURNED]
         for back in returns:
             back_first = before(back.date, decision.date)
             if back_first is Certainty.CERTAIN:
@@ -182,7 +183,7 @@ def _removal_before(facts: Facts, decision: Event) -> tuple[Event, Certainty] | 
 
 def decided_after_removal(facts: Facts) -> list[Finding]:
     items = []
-    for decision in facts.of_kind("decision"):
+    for decision in facts.of_kind(Kind.DECISION):
         found = _removal_before(facts, decision)
         if found:
             items.append((decision, *found))
