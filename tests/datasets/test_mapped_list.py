@@ -111,3 +111,23 @@ def test_a_one_column_list_keeps_every_name(dctx, tmp_path: Path) -> None:
     mapping.write_text("title: Names\nperson: {name: Name}\n")
     report = service.import_dataset(dctx, "mapped-list", listing, mapping=mapping, dry_run=True)
     assert (report.tally.rows_imported, report.tally.notes) == (2, 1)
+
+
+def test_a_mapped_lists_file_name_and_hash_are_not_stored_in_clear(dctx, list_files, settings, tmp_path) -> None:
+    listing, mapping = list_files
+    named = listing.rename(tmp_path / "names-from-our-source-Ana-Example.csv")
+    track.init_database(dctx)
+    report = service.import_dataset(dctx, "mapped-list", named, mapping=mapping)
+    file_sha = service.file_sha256(named)
+    secrets_ = [named.name.encode(), b"names-from-our-source", file_sha.encode(), report.sha256.encode()]
+    secrets_ += [file_sha[:12].encode(), report.sha256[:12].encode()]  # not even the short forms
+    for part in settings.data_dir.rglob("*"):
+        if part.is_file():
+            content = part.read_bytes()
+            assert not [s for s in secrets_ if s in content], f"{part.name} holds the list's name or hash"
+    found = service.get_release(dctx, report.release)
+    assert found.manifest["file"] is None and found.manifest["sha256"] is None
+    assert service.release_file(dctx, found) == named.name  # sealed, and opened with the key
+    again = service.import_dataset(dctx, "mapped-list", named, mapping=mapping)
+    assert again.already_imported and again.release == report.release
+    assert "names-from-our-source" not in service.summary_figures(dctx, report.release).note

@@ -202,7 +202,7 @@ def list_command(fmt: TableFormatOption = TableFormat.table, db: DbOption = None
         {
             "release": r.id,
             "format": r.format,
-            "file": r.manifest.get("file"),
+            "file": service.release_file(ctx, r),
             "imported": r.manifest.get("imported_at"),
             "rows": r.manifest.get("rows_imported"),
             "rejected": r.manifest.get("rows_rejected"),

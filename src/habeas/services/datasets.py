@@ -36,6 +36,7 @@ from habeas.ingest.datasets.ice_removals.events import removal_events
 from habeas.ingest.datasets.mapped_list import ListMapping, list_records, load_mapping
 from habeas.ingest.datasets.records import dataset_person, split_person_id
 from habeas.security.access import Action
+from habeas.security.crypto import DecryptionError, FieldContext, KeyringError
 from habeas.services import Context, NotFound, ServiceError, access
 from habeas.settings import Settings
 
@@ -105,7 +106,7 @@ def import_dataset(
     sha = file_sha256(path)
     if list_mapping is not None:
         sha = hashlib.sha256((sha + file_sha256(mapping)).encode()).hexdigest()  # type: ignore[arg-type]
-    rid = release_id(fmt.name, sha)
+    rid = _release_id(ctx, fmt, sha, list_mapping)
     report = ImportReport(rid, fmt.name, path.name, sha, dry_run, time_zone=fmt.time_zone)
     existing = find_release(ctx.settings.datasets_dir, rid)
     if existing is not None and existing.id == rid:
@@ -134,13 +135,43 @@ def import_dataset(
             if writer is not None:
                 if list_mapping is not None:
                     report.stored = _store_list(ctx, source, list_mapping, collected, path, sha)
-                writer.commit(_manifest(report, source, reading), empty={"rows": _empty_rows(reading)})
+                manifest = _manifest(report, source, reading)
+                if list_mapping is not None:
+                    manifest = _sealed_manifest(ctx, manifest)
+                writer.commit(manifest, empty={"rows": _empty_rows(reading)})
     except DatasetError as exc:
         access.audit(ctx, "import_dataset", "failed", [("dataset", rid)])
         raise DatasetImportError(str(exc)) from exc
     if not dry_run:
         access.audit(ctx, "import_dataset", records=[("dataset", rid)])
     return report
+
+
+def _release_id(ctx: Context, fmt: DatasetFormat, sha: str, list_mapping: ListMapping | None) -> str:
+    """A public release is named by its SHA-256; a list of people by a keyed digest of it.
+
+    An unkeyed hash in the clear would let anyone holding a copy of the list confirm it was
+    imported. The key is the one of content-derived ids, which key rotation keeps, so the same
+    list keeps its id.
+    """
+    if list_mapping is None:
+        return release_id(fmt.name, sha)
+    return release_id(fmt.name, ctx.keyring.identity_mac("dataset-list", bytes.fromhex(sha)).hex())
+
+
+def _list_file(ctx: Context, rid: str) -> FieldContext:
+    return FieldContext("dataset_releases", "file", rid)
+
+
+def release_file(ctx: Context, found: Release) -> str | None:
+    """The file a release was imported from; a list's name is sealed in its manifest and opened with the key."""
+    sealed = found.manifest.get("file_sealed")
+    if not sealed:
+        return found.manifest.get("file")
+    try:
+        return ctx.keyring.decrypt(sealed, _list_file(ctx, found.id))
+    except (ServiceError, DecryptionError, KeyringError):
+        return "(sealed)"
 
 
 def _format(format_name: str, mapping: Path | None) -> tuple[DatasetFormat, ListMapping | None]:
@@ -222,7 +253,8 @@ def _refusal(fmt: DatasetFormat, tally: Tally, allowed: float | None) -> str | N
 def _source(
     fmt: DatasetFormat, path: Path, sha: str, rid: str, tally: Tally, list_mapping: ListMapping | None
 ) -> Source:
-    title = (list_mapping.title if list_mapping and list_mapping.title else fmt.title) + f": {path.name}"
+    # A list's file name and hash stay out of its source, which is stored in the clear.
+    title = (list_mapping.title or fmt.title) if list_mapping is not None else f"{fmt.title}: {path.name}"
     observed = DateRange.day(tally.last_observed) if tally.last_observed else None
     return Source(
         id=rid,
@@ -231,7 +263,7 @@ def _source(
         publisher=list_mapping.publisher if list_mapping else None,
         date=observed,
         url=list_mapping.url if list_mapping else None,
-        sha256=sha,
+        sha256=None if list_mapping is not None else sha,
         reliability=list_mapping.reliability if list_mapping else None,
         rows=tally.rows_imported,
     )
@@ -264,6 +296,17 @@ def _manifest(report: ImportReport, source: Source, reading: DatasetReading) -> 
         "warnings": report.warnings,
         "source": source_to_json(source),
     }
+
+
+def _sealed_manifest(ctx: Context, manifest: dict[str, Any]) -> dict[str, Any]:
+    """A list's manifest without its file's name or hash in the clear (the name is sealed with the key).
+
+    The database's import record keeps both, sealed too (habeas.store.repository.sealed_files).
+    """
+    sealed = dict(manifest, file=None, sha256=None)
+    sealed["file_sealed"] = ctx.keyring.encrypt(str(manifest["file"]), _list_file(ctx, manifest["release"]))
+    sealed["problem_sample"] = [dict(p, file=None) for p in manifest["problem_sample"]]
+    return sealed
 
 
 def _tally_from_manifest(manifest: dict[str, Any]) -> Tally:
@@ -417,10 +460,11 @@ class Figures:
 def _note(found: Release, method: str) -> str:
     manifest = found.manifest
     span = f"{manifest.get('first_observed')} to {manifest.get('last_observed')}"
-    return (
-        f"Source: {manifest.get('file')} (release {found.id}, sha256 {str(manifest.get('sha256'))[:12]}…), "
-        f"{manifest.get('rows_imported'):,} rows, observed {span}. {method}"
-    )
+    if manifest.get("sha256"):
+        named = f"{manifest.get('file')} (release {found.id}, sha256 {str(manifest['sha256'])[:12]}…)"
+    else:
+        named = f"list {found.id}"  # a list's file is not named in figures that may be shared
+    return f"Source: {named}, {manifest.get('rows_imported'):,} rows, observed {span}. {method}"
 
 
 def _check_by(frame: pl.LazyFrame, by: str | None) -> None:
@@ -627,6 +671,6 @@ def summary_figures(
                 key, pl.col("count").alias("stays"), pl.col("median").alias("median_stay_days")
             )
             table = table.join(lengths, on=key, how="left")
-    title = f"{found.manifest.get('file')}: records{' by ' + by if by else ''}"
+    title = f"{found.manifest.get('file') or found.id}: records{' by ' + by if by else ''}"
     method = "Counts of rows and of distinct people." + _among(where)
     return Figures(title, key, table, found, _note(found, method), "rows")
