@@ -331,14 +331,14 @@ def _store_list(
 ) -> dict[str, int]:
     """Put a mapped list's people and events in the database, validated like a case file, all or nothing."""
     from habeas.ingest.casefile import CaseFile
-    from habeas.services import track
+    from habeas.services import imports
 
     people = [p for records in collected for p in records.people]
     events = [e for records in collected for e in records.events_domain]
     casefile = CaseFile(sources=[source], cohorts=list_mapping.cohorts, people=people, events=events)
     try:
-        summary = track.import_records(ctx, casefile, path.name, sha)
-    except track.InvalidInput as exc:
+        summary = imports.import_records(ctx, casefile, path.name, sha)
+    except imports.InvalidInput as exc:
         raise DatasetImportError(f"{path.name}: the list cannot be stored; nothing was imported\n{exc}") from exc
     return dict(summary.added)
 

@@ -1,18 +1,18 @@
-"""Track: import case files, list people, build timelines, derive whereabouts, export."""
+"""Track: set up the database, list people, build timelines, derive whereabouts, export.
+
+Importing case files lives in habeas.services.imports; its entry points are named here too,
+where the command line and the web have always found them.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from habeas.domain.model import Event, Person
@@ -21,67 +21,19 @@ from habeas.domain.vocabulary import Custody
 from habeas.domain.whereabouts import Whereabouts, derive_whereabouts
 from habeas.ingest.casefile import (
     CaseFile,
-    CaseFileError,
-    casefile_document,
-    parse_casefile_data,
-    parse_documents,
 )
 from habeas.security.access import NOTHING, Action, Resource, Scope, User, decide
 from habeas.security.audit import Outcome
 from habeas.security.files import SecretFileError
 from habeas.security.keyfiles import CreatedKeys, init_keys, key_file_path, keys_configured
 from habeas.services import Context, NotFound, ServiceError, access
-from habeas.store.db import DatabaseError, ensure_current, upgrade
-from habeas.store.repository import ConflictError, ImportSummary, Repository, StoredIds
+from habeas.services.database import InvalidInput, repository
+from habeas.services.imports import import_casefile_data, import_casefiles, import_records
+from habeas.store.db import DatabaseError, upgrade
+from habeas.store.repository import Repository
 from habeas.store.tables import PersonRow
 
-
-class InvalidInput(ServiceError):
-    """Input files with problems; each problem names the file, line or pointer, and what is wrong."""
-
-    def __init__(self, problems: Sequence[object]):
-        self.problems = [str(p) for p in problems]
-        count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} found; nothing was imported"
-        super().__init__(head + "\n" + "\n".join(f"  {p}" for p in self.problems))
-
-
-# How long a writer waits for another to finish on SQLite (one writer at a time) before giving up.
-SQLITE_WRITE_WAIT_MS = 300_000
-
-
-@contextmanager
-def repository(ctx: Context, write: bool = False) -> Iterator[Repository]:
-    """A repository on one session; with ``write`` the session commits at the end or rolls back whole."""
-    try:
-        ensure_current(ctx.engine)
-        with Session(ctx.engine) as session:
-            yield Repository(session, ctx.keyring)
-            if write:
-                session.commit()
-    except DatabaseError as exc:
-        raise ServiceError(str(exc)) from exc
-    except OperationalError as exc:
-        if "locked" in str(exc.orig):
-            raise ServiceError(
-                f"the database stayed locked by another writer for {SQLITE_WRITE_WAIT_MS // 60_000} minutes; "
-                "nothing was stored: try again when it has finished"
-            ) from exc
-        raise ServiceError(f"the database could not be used: {exc.orig}") from exc
-
-
-def _take_write_lock(session: Session) -> None:
-    """On SQLite, take the write lock before the first write and wait for it, so that imports queue.
-
-    Taken after the files are validated (reads only, which SQLite's driver runs outside a
-    transaction), so the lock is held for the writing alone; a writer that begins IMMEDIATE
-    waits up to its busy timeout instead of failing when another holds the lock for long.
-    """
-    connection = session.connection()
-    if connection.dialect.name != "sqlite":
-        return
-    connection.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_WRITE_WAIT_MS}")
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+__all__ = ["InvalidInput", "import_casefile_data", "import_casefiles", "import_records", "repository"]
 
 
 @dataclass(frozen=True)
@@ -124,100 +76,6 @@ def _ensure_keys(ctx: Context) -> CreatedKeys | None:
         return init_keys(ctx.settings)
     except SecretFileError as exc:
         raise ServiceError(str(exc)) from exc
-
-
-def _file_record(name: str, content: Path | bytes) -> dict[str, str]:
-    try:
-        raw = content.read_bytes() if isinstance(content, Path) else content
-    except OSError:
-        raw = b""
-    return {"name": Path(name).name, "sha256": hashlib.sha256(raw).hexdigest() if raw else ""}
-
-
-def import_casefiles(ctx: Context, paths: Sequence[Path]) -> ImportSummary:
-    """Validate every file, then store all of them in one transaction, or nothing."""
-    return _import(ctx, [(str(p), p) for p in paths])
-
-
-def import_casefile_data(ctx: Context, files: Sequence[tuple[str, bytes]]) -> ImportSummary:
-    """As :func:`import_casefiles`, for files held in memory (a web upload): (file name, raw bytes)."""
-    return _import(ctx, list(files))
-
-
-def _import(ctx: Context, files: Sequence[tuple[str, Path | bytes]]) -> ImportSummary:
-    access.require(ctx, Action.IMPORT)
-    within = access.reachable(ctx, Action.WRITE_PERSON)
-    with repository(ctx, write=True) as repo:
-        ids = StoredIds(repo.session, within)
-        try:
-            casefile = parse_casefile_data(files, ids, _event_id_digests(ctx))
-        except CaseFileError as exc:
-            raise InvalidInput(exc.problems) from exc
-        _refuse_out_of_reach(ctx, repo, ids, casefile)
-        return _store(repo, ctx, casefile, [_file_record(name, content) for name, content in files])
-
-
-def import_records(ctx: Context, casefile: CaseFile, name: str, sha256: str) -> ImportSummary:
-    """Store records converted from another format (e.g. PFIF), validated exactly like a case file."""
-    access.require(ctx, Action.IMPORT)
-    within = access.reachable(ctx, Action.WRITE_PERSON)
-    document = json.loads(json.dumps(casefile_document(casefile), ensure_ascii=False, default=str))
-    with repository(ctx, write=True) as repo:
-        ids = StoredIds(repo.session, within)
-        try:
-            checked = parse_documents([(name, document, {})], ids, event_ids=_event_id_digests(ctx))
-        except CaseFileError as exc:
-            raise InvalidInput(exc.problems) from exc
-        _refuse_out_of_reach(ctx, repo, ids, checked)
-        return _store(repo, ctx, checked, [{"name": Path(name).name, "sha256": sha256}])
-
-
-def _event_id_digests(ctx: Context) -> Callable[[bytes], list[str]]:
-    keyring = ctx.keyring
-    return lambda content: [keyring.identity_mac("event-id", content).hex()]
-
-
-def _refuse_out_of_reach(ctx: Context, repo: Repository, ids: StoredIds, casefile: CaseFile) -> None:
-    """Refuse records whose ids belong to records the importer may not reach, before anything is compared.
-
-    References to such records were already answered as unknown by the reader (``StoredIds``
-    with a scope). What is left are records the files declare under an id that is taken:
-    merging them would compare the file's values with the stored ones (a guessing oracle) or
-    join a person to a cohort (opening the record). The answer says only that the id is taken.
-    """
-    declared = [
-        *(("people", "person", p.id) for p in casefile.people),
-        *(("cohorts", "cohort", c.id) for c in casefile.cohorts),
-        *(("events", "event", e.id) for e in casefile.events),
-    ]
-    refused = [
-        (what, ident) for section, what, ident in declared if ids.taken(section, ident) and not ids.has(section, ident)
-    ]
-    if not refused:
-        return
-    access.audit(ctx, "import", Outcome.DENIED, [(what, ident) for what, ident in refused])
-    raise InvalidInput(
-        [f"{what} id {ident!r} is already taken in this database; choose another id" for what, ident in refused]
-    )
-
-
-def _store(repo: Repository, ctx: Context, casefile: CaseFile, files: list[dict[str, str]]) -> ImportSummary:
-    _take_write_lock(repo.session)
-    try:
-        summary = repo.add_casefile(casefile, ctx.actor.name, files)
-    except ConflictError as exc:
-        repo.session.rollback()
-        access.audit(ctx, "import", Outcome.FAILED, [("import", None)])
-        raise InvalidInput(exc.problems) from exc
-    # Every import that commits is audited, "nothing new" included (it still names whom it touched).
-    # The entries join the import's transaction: a crash leaves both, or neither.
-    touched = dict.fromkeys([p.id for p in casefile.people] + [e.person for e in casefile.events if e.person])
-    batch = str(summary.import_id) if summary.import_id is not None else None
-    records = [("import", batch)] + [("person", p) for p in touched]
-    access.audit(ctx, "import", records=records, connection=repo.session.connection())
-    repo.session.commit()
-    access.sign_checkpoint(ctx)
-    return summary
 
 
 def _person(repo: Repository, person_id: str) -> Person:

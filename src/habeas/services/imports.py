@@ -1,0 +1,114 @@
+"""Import case files (and records converted from partner formats): validate all, check reach, store all or nothing.
+
+Every person, cohort and event a file touches is checked against the importer's reach
+before anything is compared or stored; a record out of reach is answered as one that
+does not exist, and a declared id that belongs to one is only said to be taken.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from habeas.ingest.casefile import CaseFile, CaseFileError, casefile_document, parse_casefile_data, parse_documents
+from habeas.security.access import Action
+from habeas.security.audit import Outcome
+from habeas.services import Context, access
+from habeas.services.database import InvalidInput, repository, take_write_lock
+from habeas.store.repository import ConflictError, ImportSummary, Repository, StoredIds
+
+
+def _file_record(name: str, content: Path | bytes) -> dict[str, str]:
+    try:
+        raw = content.read_bytes() if isinstance(content, Path) else content
+    except OSError:
+        raw = b""
+    return {"name": Path(name).name, "sha256": hashlib.sha256(raw).hexdigest() if raw else ""}
+
+
+def import_casefiles(ctx: Context, paths: Sequence[Path]) -> ImportSummary:
+    """Validate every file, then store all of them in one transaction, or nothing."""
+    return _import(ctx, [(str(p), p) for p in paths])
+
+
+def import_casefile_data(ctx: Context, files: Sequence[tuple[str, bytes]]) -> ImportSummary:
+    """As :func:`import_casefiles`, for files held in memory (a web upload): (file name, raw bytes)."""
+    return _import(ctx, list(files))
+
+
+def _import(ctx: Context, files: Sequence[tuple[str, Path | bytes]]) -> ImportSummary:
+    access.require(ctx, Action.IMPORT)
+    within = access.reachable(ctx, Action.WRITE_PERSON)
+    with repository(ctx, write=True) as repo:
+        ids = StoredIds(repo.session, within)
+        try:
+            casefile = parse_casefile_data(files, ids, _event_id_digests(ctx))
+        except CaseFileError as exc:
+            raise InvalidInput(exc.problems) from exc
+        _refuse_out_of_reach(ctx, repo, ids, casefile)
+        return _store(repo, ctx, casefile, [_file_record(name, content) for name, content in files])
+
+
+def import_records(ctx: Context, casefile: CaseFile, name: str, sha256: str) -> ImportSummary:
+    """Store records converted from another format (e.g. PFIF), validated exactly like a case file."""
+    access.require(ctx, Action.IMPORT)
+    within = access.reachable(ctx, Action.WRITE_PERSON)
+    document = json.loads(json.dumps(casefile_document(casefile), ensure_ascii=False, default=str))
+    with repository(ctx, write=True) as repo:
+        ids = StoredIds(repo.session, within)
+        try:
+            checked = parse_documents([(name, document, {})], ids, event_ids=_event_id_digests(ctx))
+        except CaseFileError as exc:
+            raise InvalidInput(exc.problems) from exc
+        _refuse_out_of_reach(ctx, repo, ids, checked)
+        return _store(repo, ctx, checked, [{"name": Path(name).name, "sha256": sha256}])
+
+
+def _event_id_digests(ctx: Context) -> Callable[[bytes], list[str]]:
+    keyring = ctx.keyring
+    return lambda content: [keyring.identity_mac("event-id", content).hex()]
+
+
+def _refuse_out_of_reach(ctx: Context, repo: Repository, ids: StoredIds, casefile: CaseFile) -> None:
+    """Refuse records whose ids belong to records the importer may not reach, before anything is compared.
+
+    References to such records were already answered as unknown by the reader (``StoredIds``
+    with a scope). What is left are records the files declare under an id that is taken:
+    merging them would compare the file's values with the stored ones (a guessing oracle) or
+    join a person to a cohort (opening the record). The answer says only that the id is taken.
+    """
+    declared = [
+        *(("people", "person", p.id) for p in casefile.people),
+        *(("cohorts", "cohort", c.id) for c in casefile.cohorts),
+        *(("events", "event", e.id) for e in casefile.events),
+    ]
+    refused = [
+        (what, ident) for section, what, ident in declared if ids.taken(section, ident) and not ids.has(section, ident)
+    ]
+    if not refused:
+        return
+    access.audit(ctx, "import", Outcome.DENIED, [(what, ident) for what, ident in refused])
+    raise InvalidInput(
+        [f"{what} id {ident!r} is already taken in this database; choose another id" for what, ident in refused]
+    )
+
+
+def _store(repo: Repository, ctx: Context, casefile: CaseFile, files: list[dict[str, str]]) -> ImportSummary:
+    take_write_lock(repo.session)
+    try:
+        summary = repo.add_casefile(casefile, ctx.actor.name, files)
+    except ConflictError as exc:
+        repo.session.rollback()
+        access.audit(ctx, "import", Outcome.FAILED, [("import", None)])
+        raise InvalidInput(exc.problems) from exc
+    # Every import that commits is audited, "nothing new" included (it still names whom it touched).
+    # The entries join the import's transaction: a crash leaves both, or neither.
+    touched = dict.fromkeys([p.id for p in casefile.people] + [e.person for e in casefile.events if e.person])
+    batch = str(summary.import_id) if summary.import_id is not None else None
+    records = [("import", batch)] + [("person", p) for p in touched]
+    access.audit(ctx, "import", records=records, connection=repo.session.connection())
+    repo.session.commit()
+    access.sign_checkpoint(ctx)
+    return summary
