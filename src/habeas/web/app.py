@@ -25,7 +25,7 @@ from habeas.settings import Settings
 from habeas.web.accounts import Accounts, memory_accounts
 from habeas.web.config import WebSettings
 from habeas.web.i18n import N_
-from habeas.web.jobs import ImportJobs
+from habeas.web.jobs import ImportJobs, sweep_staged
 from habeas.web.policy import Forbidden, SignInRequired, Viewer, flat_routes, language_of, policy_of, session_caller
 from habeas.web.protection import ContainFailures, ForwardedFor, SecurityHeaders, SignInThrottle
 from habeas.web.rendering import STATIC, make_environment, render
@@ -99,9 +99,10 @@ def check_policies(app: FastAPI) -> None:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """While the server runs, a background thread keeps today's summaries of everyone warm."""
+    """While the server runs, a background thread keeps today's summaries of everyone warm; stale uploads go first."""
     state: AppState = app.state.habeas
     anyio.to_thread.current_default_thread_limiter().total_tokens = state.web.worker_threads
+    sweep_staged(state.settings.data_dir / "uploads")  # what a server that died mid-import left behind
     stop = threading.Event()
     worker = None
     if state.web.warm_summaries:

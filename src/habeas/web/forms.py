@@ -1,7 +1,7 @@
 """The add-an-event form: its fields, the one-event case file it becomes, and problems placed by field.
 
 The form is validated exactly like a case file because it is one: the fields become
-a case-file document that habeas.services.track.import_casefiles reads, and each
+a case-file document that habeas.services.track.import_casefile_data reads, and each
 problem it reports is shown next to the field its JSON pointer names.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -172,26 +171,15 @@ def place_problems(form: EventForm, problems: list[str]) -> None:
 
 
 def import_document(ctx: Context, document: Mapping[str, Any], name: str = "form.json") -> ImportSummary:
-    """Store a case-file document through the case-file import, as if it were a file named ``name``."""
-    with tempfile.TemporaryDirectory(prefix="habeas-web-") as folder:
-        path = Path(folder) / name
-        path.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
-        try:
-            return track.import_casefiles(ctx, [path])
-        except InvalidInput as exc:
-            raise InvalidInput([p.replace(str(path), name) for p in exc.problems]) from exc
+    """Store a case-file document through the case-file import, as if it were a file named ``name`` (in memory)."""
+    content = json.dumps(document, ensure_ascii=False, indent=1).encode()
+    return track.import_casefile_data(ctx, [(name, content)])
 
 
 def import_upload(ctx: Context, content: bytes, filename: str) -> ImportSummary:
-    """Store an uploaded case file; problems name the file as the user knows it."""
+    """Store an uploaded case file, held in memory only; problems name the file as the user knows it."""
     shown = re.sub(r"[^\w.\- ]+", "_", Path(filename or "upload").name)[:100] or "upload"
     suffix = Path(shown).suffix.lower()
     if suffix not in (".yaml", ".yml", ".json"):
         raise InvalidInput([f"{shown}: a case file is YAML (.yaml, .yml) or JSON (.json)"])
-    with tempfile.TemporaryDirectory(prefix="habeas-web-") as folder:
-        path = Path(folder) / ("upload" + suffix)
-        path.write_bytes(content)
-        try:
-            return track.import_casefiles(ctx, [path])
-        except InvalidInput as exc:
-            raise InvalidInput([p.replace(str(path), shown) for p in exc.problems]) from exc
+    return track.import_casefile_data(ctx, [(shown, content)])

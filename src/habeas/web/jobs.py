@@ -1,12 +1,13 @@
 """Dataset imports in the background of the web server: the upload staged privately, the job kept for its user.
 
 A dataset file can hold millions of rows; reading it takes longer than a request
-should. The upload is copied in chunks to a private folder (0700, the file 0600) under
-the data directory, the import runs in a thread of the server process as the user who
-started it (their Context: the services check access and audit), and the folder is
-deleted when the import ends. Jobs live in memory only: each is found by an
-unguessable id, and only by its owner. Rejected rows may quote values of the file, so
-nothing of a job but its id and outcome is ever logged.
+should. The upload arrives sealed (habeas.web.uploads) in a private folder (0700) under
+the data directory; the import runs in a thread of the server process as the user who
+started it (their Context: the services check access and audit), reading the file
+decrypted into a file without a name, and the folder is deleted when the import ends.
+Jobs live in memory only: each is found by an unguessable id, and only by its owner.
+Rejected rows may quote values of the file, so nothing of a job but its id and outcome
+is ever logged.
 """
 
 from __future__ import annotations
@@ -20,27 +21,24 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
+from habeas.security.crypto import Keyring
+from habeas.security.sealed import open_stream
 from habeas.services import Context, ServiceError
 from habeas.services.datasets import DatasetImportError, ImportReport, import_dataset
 from habeas.web.protection import release_frames
 
 log = logging.getLogger(__name__)
 
-CHUNK_BYTES = 1 << 20
-MAX_MAPPING_BYTES = 1 << 20  # a mapping is a short YAML file
 KEEP_FINISHED_SECONDS = 6 * 3600  # how long a finished job's report stays readable
 MAX_FINISHED_JOBS = 100
 STALE_UPLOAD_SECONDS = 24 * 3600  # staged files left behind by a server that was stopped mid-import
-
-
-class UploadTooLarge(Exception):
-    """The uploaded file is larger than the limit; nothing was kept."""
 
 
 class JobState(StrEnum):
@@ -60,69 +58,106 @@ class DatasetOptions:
 
 @dataclass(frozen=True)
 class StagedUpload:
-    """An uploaded dataset (and its mapping) in a private folder of its own, deleted after the import."""
+    """An uploaded dataset (and its mapping), sealed in a private folder of its own, deleted after the import."""
 
     folder: Path
-    file: Path
-    mapping: Path | None = None
+    file: Path  # sealed
+    filename: str  # the file's own name, as the user knows it
+    mapping: Path | None = None  # sealed
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def scrub(self, message: str) -> str:
         """A message without the private folder's path (the user knows the file by its own name)."""
-        return message.replace(f"{self.folder}{os.sep}", "").replace(str(self.folder), "")
+        for prefix in (f"{self.folder}{os.sep}read{os.sep}", f"{self.folder}{os.sep}", str(self.folder)):
+            message = message.replace(prefix, "")
+        return message
+
+    @contextmanager
+    def opened(self, keyring: Keyring) -> Iterator[tuple[Path, Path | None]]:
+        """The files in clear for the importer, for as long as it reads them; gone with the process if it dies.
+
+        Each is decrypted into a file without a name (O_TMPFILE, or one unlinked at once) and
+        reached through a symlink that carries the user's file name (the importer reports rows by
+        it): the symlink names ``/proc/PID/fd/N``, so after a crash it leads nowhere.
+        """
+        with ExitStack() as stack:
+            shown = self.folder / "read"
+            data = _unsealed(stack, keyring, self.file, shown / self.filename)
+            mapping = _unsealed(stack, keyring, self.mapping, shown / "mapping.yaml") if self.mapping else None
+            yield data, mapping
+
+
+def _unsealed(stack: ExitStack, keyring: Keyring, sealed: Path, shown: Path) -> Path:
+    handle, named = stack.enter_context(_nameless_file(sealed.parent))
+    with sealed.open("rb") as source:
+        open_stream(keyring, source, handle)
+    handle.flush()
+    if named is not None:  # no /proc (not Linux): the file keeps a name while it is read, removed in finally
+        return named
+    shown.parent.mkdir(mode=0o700, exist_ok=True)
+    shown.symlink_to(f"/proc/{os.getpid()}/fd/{handle.fileno()}")
+    stack.callback(shown.unlink, missing_ok=True)
+    return shown
+
+
+@contextmanager
+def _nameless_file(folder: Path) -> Iterator[tuple[IO[bytes], Path | None]]:
+    """A file for the clear bytes, with no name where the system allows it (else a name removed in finally)."""
+    named: Path | None = None
+    try:
+        handle = os.fdopen(os.open(folder, os.O_TMPFILE | os.O_RDWR, 0o600), "w+b")
+    except (AttributeError, OSError):  # no O_TMPFILE here, or a file system without it
+        fd, name = tempfile.mkstemp(dir=folder, prefix="clear-")
+        handle, named = os.fdopen(fd, "w+b"), Path(name)
+        if Path(f"/proc/{os.getpid()}/fd/{fd}").exists():
+            named.unlink()  # reached through /proc from now on
+            named = None
+    try:
+        yield handle, named
+    finally:
+        handle.close()
+        if named is not None:
+            named.unlink(missing_ok=True)
 
 
 def safe_filename(name: str, fallback: str = "dataset.csv") -> str:
     """The uploaded file's own name, without folders or characters a file system might mind."""
     base = re.split(r"[\\/]", name)[-1]
     cleaned = re.sub(r"[^\w.\- ()]+", "_", base).strip(" .")[:120]
+    cleaned = cleaned if cleaned != "mapping.yaml" else "dataset-mapping.yaml"
     return cleaned or fallback
 
 
-def stage_upload(
-    root: Path,
-    upload: IO[bytes],
-    filename: str,
-    limit: int,
-    mapping: tuple[IO[bytes], str] | None = None,
-) -> StagedUpload:
-    """Copy an upload (and its mapping) to a new private folder under ``root``, in chunks, refusing past ``limit``."""
-    root.mkdir(parents=True, exist_ok=True, mode=0o700)
-    _sweep(root)
-    folder = Path(tempfile.mkdtemp(prefix="import-", dir=root))  # mode 0700
-    staged = StagedUpload(folder, folder / safe_filename(filename))
-    try:
-        _copy(upload, staged.file, limit)
-        if mapping is not None:
-            staged = StagedUpload(folder, staged.file, folder / "mapping.yaml")
-            _copy(mapping[0], staged.mapping, MAX_MAPPING_BYTES)  # type: ignore[arg-type]
-    except BaseException:
-        staged.discard()
-        raise
-    return staged
+def sweep_staged(root: Path) -> None:
+    """Delete staging folders left by server processes that are gone (a crash, a stop mid-import).
 
-
-def _copy(source: IO[bytes], target: Path, limit: int) -> None:
-    written = 0
-    with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
-        while chunk := source.read(CHUNK_BYTES):
-            written += len(chunk)
-            if written > limit:
-                raise UploadTooLarge(target.name)
-            out.write(chunk)
-
-
-def _sweep(root: Path) -> None:
-    """Delete staged folders a stopped server left behind (old enough that no import can still be reading them)."""
+    Their files are sealed; still, nothing of an import should outlive it. A folder of a live
+    process (another worker of this server) is left alone, unless it is older than any import.
+    """
     cutoff = time.time() - STALE_UPLOAD_SECONDS
     for folder in root.glob("import-*"):
+        owner = folder.name.split("-")[1] if folder.name.count("-") >= 2 else ""
         try:
-            if folder.stat().st_mtime < cutoff:
+            if not _alive(owner) or folder.stat().st_mtime < cutoff:
                 shutil.rmtree(folder, ignore_errors=True)
         except OSError:
             continue
+
+
+def _alive(pid: str) -> bool:
+    if not pid.isdigit() or int(pid) == 0:
+        return False
+    if int(pid) == os.getpid():
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # a process of another user: not ours to judge
+    return True
 
 
 @dataclass
@@ -176,7 +211,7 @@ class ImportJobs:
         on_stored: Callable[[], None] | None = None,
     ) -> ImportJob:
         """Start importing ``upload`` as ``ctx``'s user; the upload is deleted when the import ends."""
-        job = ImportJob(secrets.token_urlsafe(24), ctx.actor.name, upload.file.name, options)
+        job = ImportJob(secrets.token_urlsafe(24), ctx.actor.name, upload.filename, options)
         with self._lock:
             self._forget_old()
             self._jobs[job.id] = job
@@ -209,10 +244,11 @@ class ImportJobs:
     ) -> JobState:
         options = job.options
         try:
-            report = import_dataset(
-                ctx, options.format, upload.file, mapping=upload.mapping, sheet=options.sheet,
-                dry_run=options.dry_run, strict=options.strict, progress=job.advance,
-            )  # fmt: skip
+            with upload.opened(ctx.keyring) as (data, mapping):
+                report = import_dataset(
+                    ctx, options.format, data, mapping=mapping, sheet=options.sheet,
+                    dry_run=options.dry_run, strict=options.strict, progress=job.advance,
+                )  # fmt: skip
         except DatasetImportError as exc:
             job.error, job.problems = upload.scrub(str(exc)), list(exc.problems)
             return JobState.FAILED
@@ -222,9 +258,8 @@ class ImportJobs:
         except Exception as exc:  # the job must end, and say so, whatever went wrong
             # Only the type: an error's text can quote a cell of the file, and cells may name people.
             log.error("dataset import job %s stopped on an unexpected %s", job.id[:8], type(exc).__name__)
-            release_frames(
-                exc
-            )  # what the failed import built (a MemoryError's rows) goes now, not at a later collection
+            # What the failed import built (a MemoryError's rows) goes now, not at a later collection.
+            release_frames(exc)
             job.unexpected = True
             return JobState.FAILED
         job.report = report

@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.routing import APIRoute
+from starlette.datastructures import FormData
+from starlette.formparsers import MultiPartException
 from starlette.routing import BaseRoute
 
 from habeas.security.access import ROLE_ACTIONS, SYSTEM, Action, Resource, Role, User, decide
@@ -29,6 +31,7 @@ from habeas.services import Context, access
 from habeas.services.web_support import acting
 from habeas.web.accounts import Account, Session, utc_now
 from habeas.web.i18n import Language, choose_language
+from habeas.web.uploads import MAX_MAPPING_BYTES, SealedStaging, UploadTooLarge, form_in_memory, form_sealed
 
 if TYPE_CHECKING:
     from habeas.web.app import AppState
@@ -163,7 +166,7 @@ class Policy:
             if self.large_upload:
                 self._admit(viewer)
             if request.method not in SAFE_METHODS:
-                await _check_csrf(viewer)
+                await _check_csrf(viewer, self.large_upload)
         self._admit(viewer)
         return viewer
 
@@ -228,18 +231,46 @@ def _check_size(viewer: Viewer, limit: int) -> None:
         )
 
 
-async def _check_csrf(viewer: Viewer) -> None:
+async def _check_csrf(viewer: Viewer, large_upload: bool) -> None:
     request = viewer.request
     origin = request.headers.get("origin")
     # "null" comes from privacy settings that hide the origin; the CSRF token below still has to match.
     if origin not in (None, "null") and urlsplit(origin).netloc != request.headers.get("host", ""):
         # Behind a TLS proxy the scheme seen here may differ from the browser's, so compare hosts only.
         raise Forbidden("the request came from another site")
-    form = await request.form()
+    form = await _read_form(viewer, large_upload)
     viewer.extra["form"] = form
     sent = form.get("csrf")
     if viewer.set_presession or not isinstance(sent, str) or not hmac.compare_digest(sent, viewer.csrf):
+        discard_staging(viewer)
         raise Forbidden("the form's security token is missing or out of date; reload the page and try again")
+
+
+async def _read_form(viewer: Viewer, large_upload: bool) -> FormData:
+    """The form; its files never written in clear: a case file in memory, a dataset sealed (habeas.web.uploads)."""
+    request, web = viewer.request, viewer.state.web
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return await request.form()
+    try:
+        if not large_upload:
+            return await form_in_memory(request.headers, request.stream(), web.max_upload_bytes)
+        staging = SealedStaging(viewer.state.settings.data_dir / "uploads", viewer.state.base.keyring)
+        viewer.extra["staging"] = staging
+        limits = {"file": web.max_dataset_upload_bytes, "mapping": MAX_MAPPING_BYTES}
+        return await form_sealed(request.headers, request.stream(), staging, limits)
+    except UploadTooLarge as exc:
+        message = viewer.language.gettext("The file is larger than the limit of %(size)s MiB; nothing was imported.")
+        size = viewer.language.number(round(exc.limit / (1024 * 1024), 2))
+        raise Forbidden(message % {"size": size}, 413) from None
+    except MultiPartException as exc:
+        raise Forbidden(f"the form could not be read: {exc.message}", 400) from None
+
+
+def discard_staging(viewer: Viewer) -> None:
+    """Remove a dataset upload's sealed files when no import will take them (a refused form)."""
+    staging = viewer.extra.pop("staging", None)
+    if staging is not None:
+        staging.discard()
 
 
 def flat_routes(routes: Iterable[BaseRoute]) -> Iterator[BaseRoute]:

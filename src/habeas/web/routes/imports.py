@@ -17,8 +17,8 @@ from habeas.security.access import Action
 from habeas.security.audit import Outcome
 from habeas.services import NotFound
 from habeas.web.i18n import N_, Language
-from habeas.web.jobs import MAX_MAPPING_BYTES, DatasetOptions, ImportJob, JobState, UploadTooLarge, stage_upload
-from habeas.web.policy import Policy, Viewer
+from habeas.web.jobs import DatasetOptions, ImportJob, JobState, StagedUpload, safe_filename
+from habeas.web.policy import Policy, Viewer, discard_staging
 from habeas.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -86,26 +86,23 @@ def _dataset_form(viewer: Viewer, choice: DatasetChoice, problems: list[str], st
 
 @router.post("/import/datasets", response_class=HTMLResponse)
 def upload_dataset(viewer: DatasetUploader) -> Response:
+    """Start a background import of the sealed upload; whatever is not handed to a job is removed here."""
     state, form = viewer.state, viewer.extra["form"]
-    choice = DatasetChoice.read(form)
-    data, mapping = _chosen_file(form, "file"), _chosen_file(form, "mapping")
-    problems = _form_problems(choice, data, mapping)
-    if problems or data is None:
-        return _dataset_form(viewer, choice, problems, 400)
-    limit = state.web.max_dataset_upload_bytes
     try:
-        staged = stage_upload(
-            state.settings.data_dir / "uploads", data.file, data.filename or "", limit,
-            (mapping.file, mapping.filename or "") if mapping is not None else None,
+        choice = DatasetChoice.read(form)
+        data, mapping = _chosen_file(form, "file"), _chosen_file(form, "mapping")
+        problems = _form_problems(choice, data, mapping)
+        staging = viewer.extra.get("staging")
+        if problems or data is None or staging is None:
+            return _dataset_form(viewer, choice, problems or [N_("No file was chosen.")], 400)
+        staged = StagedUpload(
+            staging.folder, data.file.path, safe_filename(data.filename or ""),
+            mapping.file.path if mapping is not None else None,
         )  # fmt: skip
-    except UploadTooLarge as exc:
-        if exc.args and exc.args[0] == "mapping.yaml":
-            limit = MAX_MAPPING_BYTES
-        message = viewer.language.gettext("The file is larger than the limit of %(size)s MiB; nothing was imported.")
-        refused = message % {"size": viewer.language.number(round(limit / (1024 * 1024), 2))}
-        return render(viewer, "import.html", status=413, problems=None, summary=None, filename=None,
-                      dataset=choice, dataset_problems=[refused])  # fmt: skip
-    job = state.imports.start(viewer.ctx, staged, choice.options, on_stored=state.directory.changed)
+        job = state.imports.start(viewer.ctx, staged, choice.options, on_stored=state.directory.changed)
+        viewer.extra.pop("staging")  # the job owns the files now, and removes them when it ends
+    finally:
+        discard_staging(viewer)
     return RedirectResponse(f"/import/jobs/{job.id}", status_code=303)
 
 
