@@ -57,7 +57,8 @@ def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 def _a_day(schema: dict[str, Any]) -> None:
     """A query day is a string when given: no `null` in the document, which a query cannot carry."""
     schema.pop("anyOf", None)
-    schema |= {"type": "string", "format": "date"}
+    # The years the web answers for (habeas.web.routes.pages.EARLIEST_DAY to LATEST_DAY), as a pattern.
+    schema |= {"type": "string", "format": "date", "pattern": r"^(19\d\d|2[01]\d\d)-\d\d-\d\d$"}
 
 
 def _day_query(description: str) -> Any:
