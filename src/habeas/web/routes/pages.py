@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, timedelta
 from typing import Annotated
@@ -10,9 +11,10 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from habeas.domain.dates import DateError, parse_day
+from habeas.domain.schema import ID_PATTERN
 from habeas.domain.vocabulary import SOURCE_KINDS, Custody
 from habeas.security.access import Action
-from habeas.services import ServiceError, access, security
+from habeas.services import NotFound, ServiceError, access, security
 from habeas.services.web_support import PersonView, Summary, in_reach, person_view, shown
 from habeas.web.forms import EventForm
 from habeas.web.policy import Policy, Viewer
@@ -24,6 +26,7 @@ router = APIRouter(include_in_schema=False)
 Reader = Annotated[Viewer, Depends(Policy.allows(Action.READ_PERSON))]
 SignedIn = Annotated[Viewer, Depends(Policy.signed_in())]
 SORTS = ("name", "days", "custody", "since", "id")
+_ID = re.compile(ID_PATTERN)
 DERIVED_SORTS = ("days", "custody", "since")
 
 
@@ -153,11 +156,23 @@ def person(viewer: Reader, person_id: str, as_of: str | None = None, known_on: s
     return person_page(viewer, person_id, as_of, known_on)
 
 
+def well_formed(person_id: str) -> str:
+    """The id, when it could be anybody's; otherwise the answer for a person who does not exist.
+
+    An id no record can have (a control character, a kilobyte) is refused here with the services'
+    own words for "not found", before it reaches the audit log, which would refuse to record it.
+    """
+    if not _ID.fullmatch(person_id):
+        raise NotFound(access.not_found_message("person", person_id))
+    return person_id
+
+
 def viewed_person(
     viewer: Viewer, person_id: str, as_of: str | None, known_on: str | None
 ) -> tuple[PersonView, date, date | None]:
     """One person's view as of a day and as known on a day; the track service decides access and audits the read."""
     assert viewer.user is not None
+    well_formed(person_id)
     today = viewer.state.web.today()
     day = day_param("as_of", as_of, today, today)
     known = day_param("known_on", known_on, today, today) if known_on else None
@@ -214,6 +229,7 @@ def exhibit(
 
     if fmt not in EXHIBIT_TYPES:
         return Response(status_code=404)
+    well_formed(person_id)
     today = viewer.state.web.today()
     day = day_param("as_of", as_of, today, today)
     known = day_param("known_on", known_on, today, today) if known_on else None
