@@ -24,6 +24,7 @@ from habeas.services.web_support import Directory
 from habeas.settings import Settings
 from habeas.web.accounts import Accounts, memory_accounts
 from habeas.web.config import WebSettings
+from habeas.web.forms import quiet
 from habeas.web.i18n import N_
 from habeas.web.jobs import ImportJobs, sweep_staged
 from habeas.web.policy import Forbidden, SignInRequired, Viewer, flat_routes, language_of, policy_of, session_caller
@@ -158,9 +159,9 @@ def _handle_errors(app: FastAPI) -> None:
     def invalid(request: Request, exc: InvalidInput) -> Response:
         if _is_api(request):
             return JSONResponse(
-                {"error": "the case file has problems; nothing was stored", "problems": exc.problems}, 422
+                {"error": "the case file has problems; nothing was stored", "problems": quiet(exc.problems)}, 422
             )
-        return _error_page(request, 400, N_("Problems found"), "\n".join(exc.problems))
+        return _error_page(request, 400, N_("Problems found"), "\n".join(quiet(exc.problems)))
 
     @app.exception_handler(NotFound)
     def not_found(request: Request, exc: NotFound) -> Response:

@@ -28,6 +28,13 @@ ENVELOPE = ("kind", "date", "reported", "note", "sources", "supersedes", "reason
 _PROBLEM = re.compile(r"^(?P<file>.*?)(?::\d+)? at (?P<pointer>/\S*): (?P<message>.*)$", re.DOTALL)
 _REQUIRED = re.compile(r"missing required field '(?P<name>\w+)'")
 MAX_TEXT = 4000
+# Where a case file holds names, aliases, identifiers, sensitive attributes and notes, and the places
+# that contain them, followed by a problem that opens with the value it refuses ("'…' should be array"):
+# a value of the wrong type there (the list of people given as a string) may well be a name.
+_QUOTES_SENSITIVE = re.compile(
+    r"(?P<head> at /(people(/\d+(/(name|aliases|identifiers|sensitive)(/\S*)?)?)?"
+    r"|events(/\d+(/replacement)?(/note)?)?)(:\d+)?: )(?P<value>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
+)
 
 
 @dataclass
@@ -158,9 +165,18 @@ def _field_for(pointer: str, message: str, kind: str, correction: bool) -> str:
     return name if name in ENVELOPE else field_name(kind, name)
 
 
+def quiet(problems: list[str]) -> list[str]:
+    """The problems, without the value a problem quotes about a place that holds sensitive values.
+
+    The case-file reader already leaves sensitive values out; this is the web's own guard, so that
+    no page or API answer repeats a name or a note that the reader quoted from a container of them.
+    """
+    return [_QUOTES_SENSITIVE.sub(r"\g<head>the value (not shown: it may be sensitive)", p) for p in problems]
+
+
 def place_problems(form: EventForm, problems: list[str]) -> None:
     """Put each case-file problem next to the field its JSON pointer names; the rest go above the form."""
-    for problem in problems:
+    for problem in quiet(problems):
         match = _PROBLEM.match(problem)
         if match is None:
             form.add_problem("", problem)

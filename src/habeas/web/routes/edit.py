@@ -14,7 +14,7 @@ from habeas.security.audit import Outcome
 from habeas.services import access
 from habeas.services.track import InvalidInput
 from habeas.services.web_support import reachable_person
-from habeas.web.forms import EventForm, casefile_document, import_document, import_upload, place_problems
+from habeas.web.forms import EventForm, casefile_document, import_document, import_upload, place_problems, quiet
 from habeas.web.policy import Policy, Viewer
 from habeas.web.rendering import render
 from habeas.web.routes.pages import person_page
@@ -63,7 +63,7 @@ def import_file(viewer: Importer) -> Response:
             raise InvalidInput([f"the file is larger than {state.web.max_upload_bytes // (1024 * 1024)} MiB"])
         summary = import_upload(viewer.ctx, content, filename)
     except InvalidInput as exc:
-        return render(viewer, "import.html", status=400, problems=exc.problems, summary=None, filename=filename)
+        return render(viewer, "import.html", status=400, problems=quiet(exc.problems), summary=None, filename=filename)
     state.directory.changed()
     return render(viewer, "import.html", problems=None, summary=summary, filename=filename)
 
