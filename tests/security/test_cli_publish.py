@@ -135,3 +135,68 @@ def test_a_threshold_below_five_is_refused_and_nothing_is_written(db: str, tmp_p
 )
 def test_days_without_proof_of_life_fall_in_a_band_only_when_the_whole_range_does(days, band) -> None:
     assert days_band(days) == band
+
+
+# --- differencing: two publications must not give a suppressed count away ------------------------
+
+
+def cohorts_db(url: str, tmp_path: Path) -> str:
+    """Everyone is in all-c; rest-c leaves out the three GT people, all in US custody."""
+    people, events = [], []
+    for prefix, count, citizenship, kind in (("hn", 40, "HN", "booked_in"), ("ve", 30, "VE", "booked_in"),
+                                             ("sv", 25, "SV", "removed"), ("gt", 3, "GT", "booked_in")):  # fmt: skip
+        found = group(prefix, count, citizenship, kind, MIXED)
+        cohorts = ["all-c"] if prefix == "gt" else ["all-c", "rest-c"]
+        people += [{**p, "cohorts": cohorts} for p in found[0]]
+        events += found[1]
+    doc = {"habeas": 1, "cohorts": [{"id": "all-c"}, {"id": "rest-c"}], "people": people, "events": events}
+    (tmp_path / "people.yaml").write_text(yaml.safe_dump(doc), encoding="utf-8")
+    for command in (["init"], ["import", str(tmp_path / "people.yaml")]):
+        result = runner.invoke(app, [*command, "--db", url, "--user", ADMIN])
+        assert result.exit_code == 0, result.output
+    return url
+
+
+def test_publishing_a_cohort_and_one_without_three_people_is_refused_naming_the_cell(sqlite_url, tmp_path) -> None:
+    db = cohorts_db(sqlite_url, tmp_path)
+    code, out, first = publish(db, tmp_path / "all", "--cohort", "all-c")
+    assert code == 0, out
+    code, out, _ = publish(db, tmp_path / "rest", "--cohort", "rest-c")
+    flat = " ".join(out.split())
+    assert code == 1 and "nothing was published" in flat and "--suppress-differences" in flat, out
+    assert "against publication 1 (cohort all-c, as of 2025-03-01): custody-by-citizenship (the grand total)" in flat
+    assert not (tmp_path / "rest").exists()
+    code, out, second = publish(db, tmp_path / "rest", "--cohort", "rest-c", "--suppress-differences")
+    assert code == 0 and "because of earlier publications" in out, out
+    for doc in second["tables"]:
+        before = table(first, doc["id"])
+        for name in ("row_totals", "column_totals"):
+            pairs = zip(before[name], doc[name], strict=False) if before["rows"] == doc["rows"] else []
+            assert not [(a, b) for a, b in pairs if a is not None and b is not None and 1 <= abs(a - b) <= 10]
+        if before["rows"] == doc["rows"]:
+            assert before["total"] is None or doc["total"] is None or not 1 <= abs(before["total"] - doc["total"]) <= 10
+    no_small_count_is_shown(second)
+
+
+def test_zeros_beside_a_small_hidden_group_do_not_say_where_it_is(sqlite_url, tmp_path) -> None:
+    db = cohorts_db(sqlite_url, tmp_path)
+    code, out, manifest = publish(db, tmp_path / "all", "--cohort", "all-c")
+    assert code == 0, out
+    custody = table(manifest, "custody-by-citizenship")
+    assert cell(custody, "us_custody", "GT") is None
+    assert cell(custody, "removed", "GT") is None, "a published 0 would say all three are in US custody"
+
+
+def test_every_published_count_is_recorded_with_its_cohort_and_day(sqlite_url, tmp_path) -> None:
+    import sqlalchemy as sa
+
+    db = cohorts_db(sqlite_url, tmp_path)
+    assert publish(db, tmp_path / "all", "--cohort", "all-c")[0] == 0
+    engine = sa.create_engine(db)
+    with engine.connect() as connection:
+        ((_pid, population, as_of),) = connection.execute(sa.text("SELECT id, population, as_of FROM publications"))
+        cells = connection.execute(sa.text("SELECT table_id, row_label, column_label, value FROM publication_cells "
+                                           "WHERE row_label = 'removed' AND column_label = 'GT'")).all()  # fmt: skip
+    engine.dispose()
+    assert (population, str(as_of)) == ("cohort:all-c", AS_OF)
+    assert cells == [("custody-by-citizenship", "removed", "GT", None)], "suppressed is recorded as NULL"

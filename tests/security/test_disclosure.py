@@ -206,6 +206,31 @@ def test_zeros_are_published_and_never_used_as_complements():
     assert protected.cells[0][1] == 0
 
 
+def test_zeros_beside_a_hidden_group_are_suppressed_so_they_cannot_say_where_it_is():
+    # Columns: three citizenships; rows: in US custody, removed, released. The three people of
+    # the first citizenship are all in US custody: with the zeros shown, the column would say so.
+    counts = [[3, 40, 50], [0, 30, 25], [0, 20, 15]]
+    protected = protect(table(counts))
+    assert protected.cells[0][0] is None and protected.column_totals[0] is None
+    assert (protected.cells[1][0], protected.cells[2][0]) == (None, None)
+    assert protected.suppressed[(1, 0)] is Suppression.REVEALING_ZERO
+    assert_safe(protected, counts)
+
+
+def test_a_zero_beside_published_counts_or_several_hidden_ones_is_published():
+    counts = [[3, 4, 60], [0, 45, 70], [55, 65, 80]]
+    protected = protect(table(counts))
+    assert protected.cells[1][0] == 0, "the first column's people are in two cells: its zero says only that"
+    assert_safe(protected, counts)
+
+
+def test_withheld_cells_are_suppressed_and_protected_like_small_ones():
+    counts = [[30, 40], [50, 60]]
+    protected = protect(table(counts), withhold=[(0, 0)])
+    assert protected.cells[0][0] is None and protected.suppressed[(0, 0)] is Suppression.WITHHELD
+    assert_safe(protected, counts)
+
+
 def test_a_small_cell_is_marked_small_and_its_complements_complementary():
     protected = protect(table([[3, 50, 60], [40, 45, 70], [55, 65, 80]]))
     assert protected.suppressed[(0, 0)] is Suppression.SMALL
@@ -265,11 +290,22 @@ def assert_safe(protected: ProtectedTable, counts: list[list[int]]) -> None:
             assert value is None or not 1 <= value <= threshold, f"published small count at {(i, j)}"
             assert value is None or value == truth[i][j], "a published count was changed"
     assert pinned_cells(grid) == [], "a suppressed count can be recovered from the published ones"
+    assert_no_revealing_zero(grid, truth)
     # The sum of the suppressed cells of a line with a published total is no small count either.
     for line in [list(r) for r in grid] + [list(c) for c in zip(*grid, strict=True)]:
         if line[-1] is not None:
             hidden = line[-1] - sum(v for v in line[:-1] if v is not None)
             assert not 1 <= hidden <= threshold
+
+
+def assert_no_revealing_zero(grid: list[list[int | None]], truth: list[list[int]]) -> None:
+    """No line with a hidden total shows zeros beside its one occupied cell (they would say where its people are)."""
+    for shown, true in [(grid[i], truth[i]) for i in range(len(grid))] + [
+        ([r[j] for r in grid], [r[j] for r in truth]) for j in range(len(grid[0]))
+    ]:
+        occupied = [k for k, v in enumerate(true[:-1]) if v > 0]
+        if shown[-1] is None and len(occupied) == 1 and shown[occupied[0]] is None:
+            assert not [k for k, v in enumerate(shown[:-1]) if v == 0], "a published zero pins a hidden group"
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -456,6 +456,13 @@ def publish(
     ] = DEFAULT_THRESHOLD,
     cohort: Annotated[str | None, typer.Option("--cohort", help="Only this cohort's members.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="The day counted (YYYY-MM-DD); default today.")] = None,
+    suppress_differences: Annotated[
+        bool,
+        typer.Option(
+            "--suppress-differences",
+            help="Suppress the counts an earlier publication would give away by difference, instead of refusing.",
+        ),
+    ] = False,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
@@ -463,14 +470,17 @@ def publish(
 
     Counts of people by custody and citizenship, by days without proof of life, and by
     due-process flag. Never names, identifiers, free text or sensitive attributes; counts
-    from 1 to the threshold, and any that would give them away, are suppressed.
+    from 1 to the threshold, and any that would give them away, are suppressed. Every
+    count shown is recorded; a count that differs from an earlier publication's by 1 to
+    the threshold (another cohort, another day) is refused, naming where.
     """
     ctx = context(db, user=user)
     day = day_option(as_of, "--as-of")
     with user_errors():
-        result = security.publish(ctx, out, threshold, cohort, day)
+        result = security.publish(ctx, out, threshold, cohort, day, suppress_differences)
     hidden = sum(len(t.suppressed) for t in result.tables)
+    because = f" ({result.withheld} of them because of earlier publications)" if result.withheld else ""
     console.print(
         f"Published {len(result.tables)} tables to {out} ({', '.join(p.name for p in result.files)}); "
-        f"{hidden} counts suppressed."
+        f"{hidden} counts suppressed{because}."
     )

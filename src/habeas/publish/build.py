@@ -2,7 +2,8 @@
 
 The input is aggregate rows only (a category or two and a count), so nothing about a
 person can reach this module. Each table is checked against the allowlist of
-dimensions, protected by disclosure control, and written with the note that its counts
+dimensions, protected by disclosure control, compared with what earlier publications
+showed (``habeas.publish.differencing``), and written with the note that its counts
 are of people documented in habeas, not the prevalence of anything.
 """
 
@@ -23,8 +24,9 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from habeas.publish.charts import bar_chart
+from habeas.publish.differencing import Difference, EarlierPublication, PublishedCell, differences, published_cells
 from habeas.publish.fields import DIMENSIONS, Dimension, label_problem
-from habeas.stats.disclosure import DEFAULT_THRESHOLD, CountTable, ProtectedTable, check_threshold, protect
+from habeas.stats.disclosure import DEFAULT_THRESHOLD, Cell, CountTable, ProtectedTable, check_threshold, protect
 
 FORMAT = 1
 MANIFEST = "publication.json"
@@ -38,6 +40,25 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,60}")
 
 class PublicationError(ValueError):
     """A table that may not be published as asked; the message says which and why."""
+
+
+class DifferencingError(PublicationError):
+    """Counts that an earlier publication would give away by difference; names where, never the values."""
+
+    SHOWN = 5
+
+    def __init__(self, found: Sequence[Difference], threshold: int) -> None:
+        self.differences = tuple(found)
+        by_earlier: dict[str, list[str]] = {}
+        for difference in found[: self.SHOWN]:
+            by_earlier.setdefault(difference.earlier.describe(), []).append(difference.cell_place())
+        places = "; ".join(f"against {earlier}: {', '.join(cells)}" for earlier, cells in by_earlier.items())
+        more = f"; and {len(found) - self.SHOWN} more" if len(found) > self.SHOWN else ""
+        super().__init__(
+            f"{len(found)} published count{'s' if len(found) > 1 else ''} would differ from an earlier "
+            f"publication's by 1 to {threshold}, which would give away the people in the difference ({places}"
+            f"{more}). Publish with coarser categories or over a larger cohort, or suppress these counts as well"
+        )
 
 
 @dataclass(frozen=True)
@@ -71,6 +92,18 @@ class Publication:
     out_dir: Path
     files: tuple[Path, ...]
     tables: tuple[ProtectedTable, ...]
+    cells: tuple[PublishedCell, ...] = ()  # every count as shown: what the database records
+    withheld: int = 0  # counts suppressed because an earlier publication would give them away
+
+
+@dataclass(frozen=True)
+class PreparedPublication:
+    """Protected tables and the files that show them, ready to be recorded and written."""
+
+    tables: tuple[ProtectedTable, ...]
+    cells: tuple[PublishedCell, ...]
+    withheld: int
+    files: Mapping[str, str]
 
 
 def build_publication(
@@ -78,14 +111,34 @@ def build_publication(
     out_dir: Path,
     threshold: int = DEFAULT_THRESHOLD,
     generated_on: date | None = None,
+    earlier: Sequence[EarlierPublication] = (),
+    suppress_differences: bool = False,
 ) -> Publication:
     """Check, protect and write ``tables`` to ``out_dir`` (replacing an earlier publication there)."""
+    check_out_dir(Path(out_dir))
+    prepared = prepare_publication(tables, threshold, generated_on, earlier, suppress_differences)
+    return write_publication(prepared, Path(out_dir))
+
+
+def prepare_publication(
+    tables: Sequence[PublicationTable],
+    threshold: int = DEFAULT_THRESHOLD,
+    generated_on: date | None = None,
+    earlier: Sequence[EarlierPublication] = (),
+    suppress_differences: bool = False,
+) -> PreparedPublication:
+    """Protect ``tables`` against small counts and against ``earlier`` publications; build the files.
+
+    A count that an earlier publication would give away by difference is refused
+    (:class:`DifferencingError`), or with ``suppress_differences`` suppressed as well.
+    """
     check_threshold(threshold)
     if not tables:
         raise PublicationError("nothing to publish: no tables")
     if len({t.id for t in tables}) != len(tables):
         raise PublicationError("two tables have the same id")
-    protected = [protect(to_count_table(t), threshold) for t in tables]
+    counts = [to_count_table(t) for t in tables]
+    protected, cells, withheld = _protect_against(tables, counts, threshold, earlier, suppress_differences)
     docs = [_table_doc(t, p) for t, p in zip(tables, protected, strict=True)]
     manifest = {
         "habeas_publication": FORMAT,
@@ -98,8 +151,46 @@ def build_publication(
     files = {f"{doc['id']}.csv": _csv(doc, threshold) for doc in docs}
     files[MANIFEST] = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     files["index.html"] = _html(manifest, tables)
-    _write_atomically(Path(out_dir), files)
-    return Publication(Path(out_dir), tuple(Path(out_dir) / name for name in sorted(files)), tuple(protected))
+    return PreparedPublication(tuple(protected), tuple(cells), withheld, files)
+
+
+def _protect_against(
+    tables: Sequence[PublicationTable],
+    counts: Sequence[CountTable],
+    threshold: int,
+    earlier: Sequence[EarlierPublication],
+    suppress: bool,
+) -> tuple[list[ProtectedTable], list[PublishedCell], int]:
+    """Protect each table, withholding the counts earlier publications would give away, until none is left.
+
+    Each round suppresses at least one more count, so it ends; what is withheld is then
+    protected like a small count (its row and column cannot give it back).
+    """
+    withhold: dict[str, set[Cell]] = {t.id: set() for t in tables}
+    while True:
+        protected = [protect(c, threshold, withhold[t.id]) for t, c in zip(tables, counts, strict=True)]
+        placed = [pair for t, p in zip(tables, protected, strict=True) for pair in published_cells(t.id, p)]
+        found = differences([cell for _, cell in placed], earlier, threshold)
+        if not found:
+            return protected, [cell for _, cell in placed], sum(len(cells) for cells in withhold.values())
+        if not suppress:
+            raise DifferencingError(found, threshold)
+        where = {cell.key: grid_cell for grid_cell, cell in placed}
+        for difference in found:
+            withhold[difference.cell.table].add(where[difference.cell.key])
+
+
+def write_publication(prepared: PreparedPublication, out_dir: Path) -> Publication:
+    """Write the prepared files to ``out_dir`` in one step (replacing an earlier publication there)."""
+    _write_atomically(Path(out_dir), prepared.files)
+    files = tuple(Path(out_dir) / name for name in sorted(prepared.files))
+    return Publication(Path(out_dir), files, prepared.tables, prepared.cells, prepared.withheld)
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """Refuse, before anything is recorded, a directory that holds something other than a publication."""
+    if out_dir.exists() and any(out_dir.iterdir()) and not _is_publication(out_dir):
+        raise PublicationError(f"{out_dir} is not empty and holds no earlier publication; choose another directory")
 
 
 def to_count_table(table: PublicationTable) -> CountTable:
@@ -214,8 +305,7 @@ def _html(manifest: dict[str, Any], tables: Sequence[PublicationTable]) -> str:
 
 def _write_atomically(out_dir: Path, files: Mapping[str, str]) -> None:
     """Write every file into a fresh directory, then swap it in: readers never see half a publication."""
-    if out_dir.exists() and any(out_dir.iterdir()) and not _is_publication(out_dir):
-        raise PublicationError(f"{out_dir} is not empty and holds no earlier publication; choose another directory")
+    check_out_dir(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     try:

@@ -1,9 +1,4 @@
-"""Audit records kept outside a database: sinks in memory (tests) and JSON-lines files, and the checkpoint marks.
-
-The marks file keeps, beside the audit signing key, the newest checkpoint signed on this
-machine for each database: a high-water mark that someone who can only change the
-database cannot move back.
-"""
+"""Audit sinks that need no database: in memory (tests) and JSON-lines files (exports, tools)."""
 
 from __future__ import annotations
 
@@ -15,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from habeas.security.audit import AuditEntry, AuditError, Checkpoint, SequenceConflict
-from habeas.security.files import write_secret_file
 
 try:
     import fcntl
@@ -143,68 +137,3 @@ def _read_lines(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
             except ValueError:
                 raise AuditError(f"{path} line {number} is not a JSON object: the file was damaged") from None
-
-
-class CheckpointMarks:
-    """The newest checkpoint signed on this machine, per database, in one small 0600 JSON file.
-
-    Kept beside the audit signing key, outside the database: a log cut short, rolled back or
-    rewritten before that checkpoint no longer contains it, and ``verify`` says so even
-    when every checkpoint in the database went with it. A mark only moves forward. Writers
-    of several processes take turns on ``PATH.lock``; the file is replaced whole, so a crash
-    leaves the old marks or the new ones.
-    """
-
-    FORMAT = 1
-
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.lock_path = self.path.with_name(self.path.name + ".lock")
-
-    def newest(self, database: str) -> Checkpoint | None:
-        record = self._read().get(database)
-        return Checkpoint.from_dict(record) if record is not None else None
-
-    def raise_to(self, database: str, checkpoint: Checkpoint) -> None:
-        """Record ``checkpoint`` unless a later one is recorded already (another process signed meanwhile)."""
-        with self._locked():
-            marks = self._read()
-            known = marks.get(database)
-            if known is None or known["seq"] < checkpoint.seq:
-                marks[database] = checkpoint.to_dict()
-                self._write(marks)
-
-    def forget(self, database: str) -> None:
-        """Drop a database's mark: a restore put another log in its place, on an admin's word."""
-        with self._locked():
-            marks = self._read()
-            if marks.pop(database, None) is not None:
-                self._write(marks)
-
-    def _read(self) -> dict[str, dict[str, Any]]:
-        try:
-            doc = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
-        except (OSError, ValueError) as exc:
-            raise AuditError(f"{self.path} is not a habeas checkpoint marks file ({exc.__class__.__name__})") from None
-        if not isinstance(doc, dict) or doc.get("habeas_checkpoint_marks") != self.FORMAT:
-            raise AuditError(f"{self.path} is not a habeas checkpoint marks file")
-        return dict(doc.get("databases", {}))
-
-    def _write(self, marks: dict[str, dict[str, Any]]) -> None:
-        doc = {"habeas_checkpoint_marks": self.FORMAT, "databases": marks}
-        write_secret_file(self.path, (json.dumps(doc, indent=1, sort_keys=True) + "\n").encode(), replace=True)
-
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        with os.fdopen(fd, "r+b") as handle:
-            if fcntl is not None:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                if fcntl is not None:
-                    fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

@@ -23,7 +23,16 @@ from habeas.domain.model import Person
 from habeas.domain.timeline import Timeline
 from habeas.domain.vocabulary import Custody
 from habeas.domain.whereabouts import derive_whereabouts
-from habeas.publish import AggregateRow, Publication, PublicationError, PublicationTable, build_publication
+from habeas.publish import (
+    AggregateRow,
+    DifferencingError,
+    Publication,
+    PublicationError,
+    PublicationTable,
+    check_out_dir,
+    prepare_publication,
+    write_publication,
+)
 from habeas.security.access import Action, Role, User, decide
 from habeas.security.audit import (
     AuditEntry,
@@ -31,6 +40,7 @@ from habeas.security.audit import (
     AuditLog,
     AuditSigner,
     Checkpoint,
+    CheckpointMarks,
     Problem,
     VerifyResult,
     iter_checkpoints_json,
@@ -40,7 +50,6 @@ from habeas.security.audit import (
     public_key_text,
     verify,
 )
-from habeas.security.audit_sinks import CheckpointMarks
 from habeas.security.crypto import KEY_ENV, DecryptionError, Keyring, KeyringError
 from habeas.security.files import SecretFileError
 from habeas.security.keyfiles import audit_key_file_path, key_file_path
@@ -49,6 +58,7 @@ from habeas.services import Context, NotFound, ServiceError, access, track
 from habeas.stats.disclosure import DEFAULT_THRESHOLD
 from habeas.store import backup as store_backup
 from habeas.store.db import head_revision
+from habeas.store.publications import earlier_publications, record_publication
 from habeas.store.rotation import key_usage, reencrypt_all
 from habeas.store.tables import AuditEntryRow, UserRow
 
@@ -479,15 +489,35 @@ UNCERTAIN_BAND = "uncertain"
 
 
 def publish(
-    ctx: Context, out: Path, threshold: int = DEFAULT_THRESHOLD, cohort: str | None = None, as_of: date | None = None
+    ctx: Context,
+    out: Path,
+    threshold: int = DEFAULT_THRESHOLD,
+    cohort: str | None = None,
+    as_of: date | None = None,
+    suppress_differences: bool = False,
 ) -> Publication:
-    """Aggregate tables for the public (CSV, JSON, a static page), with small and derivable counts suppressed."""
+    """Aggregate tables for the public (CSV, JSON, a static page), with small and derivable counts suppressed.
+
+    Every count shown is recorded in the database with the cohort and the day, in the same
+    transaction as the files are written; a count that would differ from an earlier
+    publication's by 1 to the threshold is refused, or with ``suppress_differences`` suppressed.
+    """
     access.require(ctx, Action.PUBLISH)
     day = as_of or date.today()
     timelines = track.timelines(ctx, cohort=cohort)
     tables = publication_tables(timelines, day, _flag_rules(ctx, timelines, day))
+    population = f"cohort:{cohort}" if cohort else "all"
     try:
-        published = build_publication(tables, out, threshold, generated_on=day)
+        check_out_dir(out)
+        with ctx.engine.begin() as connection:
+            earlier = earlier_publications(connection)
+            prepared = prepare_publication(tables, threshold, day, earlier, suppress_differences)
+            record_publication(connection, actor=ctx.actor.name, population=population, as_of=day,
+                               threshold=threshold, published_at=datetime.now(UTC), cells=prepared.cells)  # fmt: skip
+            published = write_publication(prepared, out)  # a failed write takes the record back with it
+    except DifferencingError as exc:
+        access.audit(ctx, "publish", "failed", [("cohort", cohort)] if cohort else [("publication", None)])
+        raise ServiceError(f"nothing was published: {exc} (--suppress-differences)") from exc
     except (PublicationError, ValueError) as exc:
         raise ServiceError(f"nothing was published: {exc}") from exc
     access.audit(ctx, "publish", records=[("cohort", cohort)] if cohort else [("publication", None)])

@@ -3,19 +3,26 @@
 A table is protected with its margins: the row totals, the column totals and the grand
 total are published counts too, so they follow the same rules as the cells.
 
-1. Primary suppression: every count from 1 to the threshold, and every group whose
+1. Primary suppression: every count from 1 to the threshold, every group whose
    members all share a sensitive value (publishing it would tell that value about each
-   of them).
+   of them), and the counts the caller withholds (those an earlier publication would
+   give away by difference, see ``habeas.publish.differencing``).
 2. Complementary suppression, until none of these holds:
    - a row or column (totals included) with exactly one suppressed count, which its
      total would give away;
    - a row or column whose published total shows that its suppressed cells together
-     hold from 1 to threshold people;
+     hold from 0 to threshold people;
    - a suppressed count that the published counts determine through any combination
      of row and column sums (checked exactly, by elimination over the rationals).
-   Zeros are never suppressed, so every suppressed count is positive; with a positive
-   solution, a count the equations do not determine can move both up and down, so
-   the bounds that non-negativity adds never pin it either.
+3. Revealing zeros: a row or column whose total is suppressed and whose people are
+   all in one (suppressed) cell would still say where that hidden group is, through
+   the zeros published beside it (3 people of one citizenship, all in US custody).
+   Those zeros are suppressed too, and step 2 runs again.
+   Other zeros are published: a zero beside counts that are shown, or beside two or
+   more hidden counts, says only that a category is empty. Complements are positive
+   counts, so every suppressed count but a revealing zero is positive; with a positive
+   solution, a count the equations do not determine can move both up and down, and a
+   suppressed zero can only move up, so the bounds non-negativity adds pin neither.
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ class Suppression(StrEnum):
     SMALL = "small"  # a count from 1 to the threshold
     HOMOGENEOUS = "homogeneous"  # every member shares a sensitive value
     COMPLEMENTARY = "complementary"  # suppressed so that others cannot be recovered
+    WITHHELD = "withheld"  # the caller's: an earlier publication would give it away by difference
+    REVEALING_ZERO = "revealing_zero"  # a zero that would pin a hidden group to the one cell beside it
 
 
 @dataclass(frozen=True)
@@ -91,13 +100,24 @@ def check_threshold(threshold: int) -> int:
     return threshold
 
 
-def protect(table: CountTable, threshold: int = DEFAULT_THRESHOLD) -> ProtectedTable:
-    """Suppress what must not be published in ``table``; see the module docstring for the rules."""
+def protect(table: CountTable, threshold: int = DEFAULT_THRESHOLD, withhold: Iterable[Cell] = ()) -> ProtectedTable:
+    """Suppress what must not be published in ``table``; see the module docstring for the rules.
+
+    ``withhold`` names cells (in the grid with margins, see :meth:`ProtectedTable.grid`) to
+    suppress as well.
+    """
     check_threshold(threshold)
     grid = _with_margins(table.counts)
     suppressed = _primary(grid, _sensitive_with_margins(table), threshold)
-    while (cell := _next_complement(grid, suppressed, threshold)) is not None:
-        suppressed[cell] = Suppression.COMPLEMENTARY
+    for cell in withhold:
+        suppressed.setdefault(cell, Suppression.WITHHELD)
+    while True:
+        while (cell := _next_complement(grid, suppressed, threshold)) is not None:
+            suppressed[cell] = Suppression.COMPLEMENTARY
+        zeros = _revealing_zeros(grid, suppressed)
+        if not zeros:
+            break
+        suppressed.update(dict.fromkeys(zeros, Suppression.REVEALING_ZERO))
     m, n = len(table.rows), len(table.columns)
     shown = [[None if (i, j) in suppressed else grid[i][j] for j in range(n + 1)] for i in range(m + 1)]
     return ProtectedTable(
@@ -159,6 +179,8 @@ def _next_complement(grid: list[list[int]], suppressed: Mapping[Cell, Suppressio
         if len(hidden) == 1 or _hidden_sum_is_small(grid, line, hidden, threshold):
             return _choose(grid, suppressed, line)
     determined = _determined(grid, lines, suppressed)
+    if not determined and any(grid[i][j] == 0 for i, j in suppressed):
+        determined = {cell} if (cell := _stuck(grid, suppressed)) is not None else set()
     if not determined:
         return None
     target = min(determined)
@@ -172,7 +194,19 @@ def _hidden_sum_is_small(grid: list[list[int]], line: list[Cell], hidden: list[C
     total_cell = line[-1]
     if not hidden or total_cell in hidden:
         return False
-    return 1 <= sum(grid[i][j] for i, j in hidden) <= threshold
+    # 0 only when every hidden cell is a revealing zero: the total would show them to be zeros.
+    return sum(grid[i][j] for i, j in hidden) <= threshold
+
+
+def _revealing_zeros(grid: list[list[int]], suppressed: Mapping[Cell, Suppression]) -> list[Cell]:
+    """Published zeros of a line whose total is hidden and whose people are all in its one hidden cell."""
+    zeros: list[Cell] = []
+    for line in _lines(grid):
+        *cells, total = line
+        occupied = [c for c in cells if grid[c[0]][c[1]] > 0]
+        if total in suppressed and len(occupied) == 1 and occupied[0] in suppressed:
+            zeros += [c for c in cells if grid[c[0]][c[1]] == 0 and c not in suppressed and c not in zeros]
+    return zeros
 
 
 def _choose(grid: list[list[int]], suppressed: Mapping[Cell, Suppression], line: list[Cell]) -> Cell | None:
@@ -191,6 +225,8 @@ def _choose(grid: list[list[int]], suppressed: Mapping[Cell, Suppression], line:
         return (int(lonely), int(is_total), grid[i][j], cell)
 
     candidates = [c for c in line if c not in suppressed and grid[c[0]][c[1]] > 0]
+    if not candidates:  # a line of zeros beside a revealing zero: hide another of them, or its total
+        candidates = [c for c in line if c not in suppressed]
     return min(candidates, key=cost) if candidates else None
 
 
@@ -216,6 +252,55 @@ def _determined(grid: list[list[int]], lines: list[list[Cell]], suppressed: Mapp
     pivots = _reduced_row_echelon(equations, len(unknowns))
     free = set(range(len(unknowns))) - set(pivots)
     return {unknowns[col] for col, row in pivots.items() if not any(equations[row][f] for f in free)}
+
+
+def _stuck(grid: list[list[int]], suppressed: Mapping[Cell, Suppression]) -> Cell | None:
+    """A suppressed count the published ones pin to one side, once suppressed zeros may not go below zero.
+
+    Linear algebra misses this: two suppressed zeros whose sum the published counts fix at
+    0 are each 0. A count can move when some closed path through suppressed cells lets it
+    move with every suppressed zero on the path moving up; a zero must be able to go up,
+    any other count both up and down.
+    """
+    for cell in sorted(suppressed):
+        directions = (1,) if grid[cell[0]][cell[1]] == 0 else (1, -1)
+        if not all(_can_move(grid, suppressed, cell, d) for d in directions):
+            return cell
+    return None
+
+
+def _can_move(grid: list[list[int]], suppressed: Mapping[Cell, Suppression], target: Cell, direction: int) -> bool:
+    """Whether ``target`` can move by ``direction`` along a cycle of suppressed cells, no suppressed zero going down.
+
+    With margins negated (a row's or column's total, but not the grand total), every row and
+    column sums to zero, so the ways counts can move together are cycles in the graph whose
+    nodes are rows and columns and whose edges are suppressed cells, signs alternating.
+    From the target's column the path leaves every column with the sign opposite to the
+    target's and every row with the target's own, and must come back to the target's row.
+    """
+    rows, cols = len(grid), len(grid[0])
+
+    def flip(cell: Cell) -> int:
+        return -1 if (cell[0] == rows - 1) != (cell[1] == cols - 1) else 1
+
+    sign = direction * flip(target)
+    allowed = [c for c in suppressed if c != target]
+    seen, frontier = {("column", target[1])}, [("column", target[1])]
+    while frontier:
+        kind, index = frontier.pop()
+        step = -sign if kind == "column" else sign
+        for cell in allowed:
+            if (cell[1] if kind == "column" else cell[0]) != index:
+                continue
+            if grid[cell[0]][cell[1]] == 0 and step * flip(cell) < 0:
+                continue  # this zero would have to go below zero
+            node = ("row", cell[0]) if kind == "column" else ("column", cell[1])
+            if node == ("row", target[0]):
+                return True
+            if node not in seen:
+                seen.add(node)
+                frontier.append(node)
+    return False
 
 
 def _reduced_row_echelon(matrix: list[list[Fraction]], width: int) -> dict[int, int]:
