@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from habeas.security.audit import GENESIS_HASH, AuditEntry, AuditSigner, Checkpoint, chain_hash, marks_path_beside
 from habeas.security.keyfiles import audit_key_file_path, load_audit_signer
-from habeas.services import Actor, Context, access, security, track
+from habeas.services import Actor, Context, ServiceError, access, security, track
 from habeas.settings import Settings
 
 OTHER_KEY = AuditSigner.generate()
@@ -299,3 +299,14 @@ def test_the_log_rechained_whole_with_its_checkpoints_deleted_stays_caught_after
     result = security.verify_audit(ctx).result
     assert (result.ok, result.problem) == (False, "rewritten"), result.message
     assert stored_log(ctx).checkpoints == [], "habeas signed nothing over the rewritten log"
+
+
+def test_a_damaged_marks_file_stops_signing_and_verify_says_which_file(ctx: Context) -> None:
+    marks = marks_path_beside(audit_key_file_path(ctx.settings))
+    marks.write_text("{not json")
+    signed = stored_log(ctx).checkpoints
+    for i in range(120):
+        access.audit(ctx, "read_person", records=[("person", f"p-after-{i}")])
+    assert stored_log(ctx).checkpoints == signed, "nothing signed while the mark cannot be read"
+    with pytest.raises(ServiceError, match="marks file"):
+        security.verify_audit(ctx)
