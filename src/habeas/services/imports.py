@@ -19,6 +19,8 @@ from habeas.services import Context, access
 from habeas.services.database import InvalidInput, repository, take_write_lock
 from habeas.store.repository import ConflictError, ImportSummary, Repository, StoredIds
 
+__all__ = ["ImportSummary", "InvalidInput", "import_casefile_data", "import_casefiles", "import_records"]
+
 
 def _file_record(name: str, content: Path | bytes) -> dict[str, str]:
     try:

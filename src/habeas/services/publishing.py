@@ -1,0 +1,157 @@
+"""Publishing: aggregate tables for the public, with small counts and differences between publications suppressed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from habeas.domain.dates import DayCount
+from habeas.domain.model import Person
+from habeas.domain.timeline import Timeline
+from habeas.domain.vocabulary import Custody
+from habeas.domain.whereabouts import derive_whereabouts
+from habeas.publish import (
+    AggregateRow,
+    DifferencingError,
+    Publication,
+    PublicationError,
+    PublicationTable,
+    check_out_dir,
+    prepare_publication,
+    write_publication,
+)
+from habeas.security.access import Action
+from habeas.services import Context, ServiceError, access, track
+from habeas.stats.disclosure import DEFAULT_THRESHOLD
+from habeas.store.publications import earlier_publications, record_publication
+
+IN_CUSTODY = (Custody.US_CUSTODY, Custody.FOREIGN_CUSTODY)
+DAY_BANDS = ((30, "0-30"), (90, "31-90"), (180, "91-180"), (365, "181-365"))
+NO_PROOF = "none on record"
+UNCERTAIN_BAND = "uncertain"
+
+
+def publish(
+    ctx: Context,
+    out: Path,
+    threshold: int = DEFAULT_THRESHOLD,
+    cohort: str | None = None,
+    as_of: date | None = None,
+    suppress_differences: bool = False,
+) -> Publication:
+    """Aggregate tables for the public (CSV, JSON, a static page), with small and derivable counts suppressed.
+
+    Every count shown is recorded in the database with the cohort and the day, in the same
+    transaction as the files are written; a count that would differ from an earlier
+    publication's by 1 to the threshold is refused, or with ``suppress_differences`` suppressed.
+    """
+    access.require(ctx, Action.PUBLISH)
+    day = as_of or date.today()
+    timelines = track.timelines(ctx, cohort=cohort)
+    tables = publication_tables(timelines, day, _flag_rules(ctx, timelines, day))
+    population = f"cohort:{cohort}" if cohort else "all"
+    try:
+        check_out_dir(out)
+        with ctx.engine.begin() as connection:
+            earlier = earlier_publications(connection)
+            prepared = prepare_publication(tables, threshold, day, earlier, suppress_differences)
+            record_publication(connection, actor=ctx.actor.name, population=population, as_of=day,
+                               threshold=threshold, published_at=datetime.now(UTC), cells=prepared.cells)  # fmt: skip
+            published = write_publication(prepared, out)  # a failed write takes the record back with it
+    except DifferencingError as exc:
+        access.audit(ctx, "publish", "failed", [("cohort", cohort)] if cohort else [("publication", None)])
+        raise ServiceError(f"nothing was published: {exc} (--suppress-differences)") from exc
+    except (PublicationError, ValueError) as exc:
+        raise ServiceError(f"nothing was published: {exc}") from exc
+    access.audit(ctx, "publish", records=[("cohort", cohort)] if cohort else [("publication", None)])
+    return published
+
+
+def _flag_rules(ctx: Context, timelines: Sequence[Timeline], day: date) -> dict[str, set[str]] | None:
+    """For each enabled rule, the people it flags; None when the rules are not part of this build."""
+    try:
+        from habeas.rules.engine import check_timeline
+        from habeas.rules.registry import RULES
+        from habeas.services import check
+    except ImportError:
+        return None
+    settings = check.rule_settings(ctx)
+    flagged: dict[str, set[str]] = {rule.id: set() for rule in RULES if settings.enabled(rule.id)}
+    for timeline in timelines:
+        for flag in check_timeline(timeline, day, settings):
+            flagged.setdefault(flag.rule, set()).add(flag.person)
+    return flagged
+
+
+def days_band(days: DayCount | None) -> str:
+    """The band of days without proof of life; a range that spans two bands is "uncertain", never guessed."""
+    if days is None:
+        return NO_PROOF
+    low, high = (next((label for limit, label in DAY_BANDS if n <= limit), "over 365") for n in (days.min, days.max))
+    return low if low == high else UNCERTAIN_BAND
+
+
+def _sensitive_values(person: Person) -> list[str]:
+    """Each sensitive value of a person as ``key=value``: used to withhold groups that all share one, never shown."""
+    values = []
+    for key, value in person.sensitive.items():
+        for item in value if isinstance(value, list | tuple) else [value]:
+            values.append(f"{key}={item}")
+    return values
+
+
+def _aggregate(cells: dict[tuple[str, str | None], list[Person]]) -> list[AggregateRow]:
+    rows = []
+    for (row, column), people in sorted(cells.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        shared: dict[str, int] = {}
+        for person in people:
+            for value in set(_sensitive_values(person)):
+                shared[value] = shared.get(value, 0) + 1
+        rows.append(AggregateRow(row=row, column=column, count=len(people), sensitive=shared))
+    return rows
+
+
+def publication_tables(
+    timelines: Sequence[Timeline], day: date, flagged: dict[str, set[str]] | None
+) -> list[PublicationTable]:
+    """The published tables: custody by citizenship, days without proof of life, flags by rule."""
+    by_custody: dict[tuple[str, str | None], list[Person]] = {}
+    by_days: dict[tuple[str, str | None], list[Person]] = {}
+    for timeline in timelines:
+        person, where = timeline.person, derive_whereabouts(timeline, day)
+        by_custody.setdefault((where.custody.value, person.citizenship or "unknown"), []).append(person)
+        if where.custody in IN_CUSTODY:
+            by_days.setdefault((days_band(where.days_without_proof_of_life), where.custody.value), []).append(person)
+    custody_order = [c.value for c in Custody if any(key[0] == c.value for key in by_custody)]
+    tables = [
+        PublicationTable(
+            "custody-by-citizenship", f"People by custody on {day.isoformat()} and citizenship", "custody",
+            _aggregate(by_custody) or [AggregateRow("unknown", 0, "unknown")], "citizenship",
+            description="Custody as derived from each person's sourced timeline.", row_order=custody_order or None,
+        )
+    ]  # fmt: skip
+    if by_days:
+        bands = [label for _, label in DAY_BANDS] + ["over 365", UNCERTAIN_BAND, NO_PROOF]
+        tables.append(
+            PublicationTable(
+                "days-without-proof-of-life", f"People in custody on {day.isoformat()}, by days without proof of life",
+                "days_without_proof_of_life", _aggregate(by_days), "custody",
+                description="Days since the latest event that needed the person there in body; a span that "
+                "uncertain dates leave across two bands is counted as uncertain.",
+                row_order=[b for b in bands if any(key[0] == b for key in by_days)],
+            )
+        )  # fmt: skip
+    if flagged:
+        people = {t.person.id: t.person for t in timelines}
+        cells: dict[tuple[str, str | None], list[Person]] = {
+            (rule, None): [people[p] for p in sorted(ids)] for rule, ids in flagged.items()
+        }
+        tables.append(
+            PublicationTable(
+                "flags-by-rule", f"People flagged on {day.isoformat()}, by due-process rule", "rule",
+                _aggregate(cells), description="Flags are prompts for review by counsel, not findings.",
+                row_order=list(flagged),
+            )
+        )  # fmt: skip
+    return tables
