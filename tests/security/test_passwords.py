@@ -95,3 +95,20 @@ def test_weak_passwords_are_refused_with_the_reason(password, problem):
 
 def test_a_long_passphrase_is_accepted():
     assert password_problems(PASSWORD) == []
+
+
+def test_a_server_short_of_memory_says_the_password_could_not_be_checked(monkeypatch) -> None:
+    """argon2 that cannot get its memory is neither a right nor a wrong password: no lockout is earned."""
+    from argon2.exceptions import VerificationError
+
+    from habeas.security import passwords
+
+    stored = passwords.hash_password("correct horse battery staple 7")
+
+    class Starved:
+        def verify(self, *_args: object) -> bool:
+            raise VerificationError("Memory allocation error")
+
+    monkeypatch.setattr(passwords, "_hasher", lambda _params: Starved())
+    with pytest.raises(passwords.PasswordCheckUnavailable):
+        passwords.verify_password(stored, "correct horse battery staple 7")

@@ -82,3 +82,22 @@ def test_an_api_import_that_runs_out_of_memory_answers_500_in_json_and_the_api_g
         assert failed.headers["cache-control"] == "no-store"  # the security headers wrap the 500 too
         assert held and held[0]() is None
         assert api.get("/api/v1/people/ahr").status_code == 200
+
+
+def test_a_password_that_cannot_be_checked_is_a_503_and_earns_no_lockout(
+    fresh_site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Short of memory, argon2 cannot check a password: the user is told so, and nothing counts against them."""
+
+    def starved(self: PasswordHasher, hash: str, password: str) -> bool:
+        raise VerificationError("Memory allocation error")
+
+    verify = PasswordHasher.verify
+    monkeypatch.setattr(PasswordHasher, "verify", starved)
+    with fresh_site.client() as client:
+        for _ in range(8):  # more than the password lockout allows
+            answer = sign_in(client, "editor")
+            assert answer.status_code == 503 and "Nothing was counted against you" in answer.text
+    monkeypatch.setattr(PasswordHasher, "verify", verify)
+    with fresh_site.client() as client:
+        assert sign_in(client, "editor").status_code == 303

@@ -237,7 +237,11 @@ def _too_large(name: str, size: int, max_bytes: int) -> Problem:
 
 
 # Where a case file holds what must never be echoed back (a terminal, a web page, an API body, a log).
-_SENSITIVE = re.compile(r"^/people/\d+/(name|aliases|identifiers|sensitive)(/|$)|^/events/\d+/(replacement/)?note$")
+# The containers count too: a whole person or event given in the wrong shape may hold any of it.
+_SENSITIVE = re.compile(
+    r"^/people(/\d+)?$|^/people/\d+/(name|aliases|identifiers|sensitive)(/|$)"
+    r"|^/events(/\d+)?$|^/events/\d+/replacement$|^/events/\d+/(replacement/)?note$"
+)
 
 
 def is_sensitive(pointer: str) -> bool:
@@ -246,7 +250,9 @@ def is_sensitive(pointer: str) -> bool:
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
-    if is_sensitive(_pointer(error.absolute_path)) and error.validator != "additionalProperties":
+    # These say which keys are missing or unknown, never a value.
+    names_only = error.validator in ("additionalProperties", "required", "oneOf")
+    if is_sensitive(_pointer(error.absolute_path)) and not names_only:
         return _redacted_message(error)
     v = error.validator
     if v == "additionalProperties":
@@ -271,7 +277,11 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
             return f"{error.instance!r} is not a SHA-256 hex digest (64 lowercase hex characters)"
         return f"{error.instance!r} is not a valid id (letters, digits, . _ : -; at most 128 characters)"
     if v == "type":
-        return f"{error.instance!r} should be {error.validator_value}"
+        # A whole value given where a mapping or a list belongs may be long and say anything: not quoted.
+        shown = repr(error.instance)
+        if isinstance(error.instance, dict | list) or len(shown) > 40:
+            return f"this value should be {error.validator_value}"
+        return f"{shown} should be {error.validator_value}"
     return str(error.message)
 
 

@@ -78,6 +78,10 @@ def hash_password(password: str, params: Argon2Parameters = DEFAULT_PARAMETERS) 
     return _hasher(params).hash(password)
 
 
+class PasswordCheckUnavailable(Exception):
+    """The password could not be checked (argon2 could not run, e.g. short of memory): neither right nor wrong."""
+
+
 def verify_password(stored_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches; ``stored_hash=None`` (an unknown user) takes as long and is False.
 
@@ -91,8 +95,13 @@ def verify_password(stored_hash: str | None, password: str) -> bool:
             _hasher(DEFAULT_PARAMETERS).verify(_dummy_hash(), password)
             return False
         return bool(_hasher(DEFAULT_PARAMETERS).verify(stored_hash, password))
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+    except (VerifyMismatchError, InvalidHashError):
         return False
+    except VerificationError as exc:
+        if "memory" not in str(exc).lower() and "thread" not in str(exc).lower():
+            return False  # a damaged hash ("Decoding failed") never verifies
+        # Out of resources is not a wrong password: answering "wrong" would count towards a lockout.
+        raise PasswordCheckUnavailable("the password could not be checked; try again in a minute") from exc
 
 
 @cache

@@ -6,6 +6,7 @@ where the command line and the web have always found them.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -16,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from habeas.domain.model import Event, Person
+from habeas.domain.schema import ID_PATTERN
 from habeas.domain.timeline import Timeline, build_timeline
 from habeas.domain.vocabulary import Custody
 from habeas.domain.whereabouts import Whereabouts, derive_whereabouts
@@ -92,7 +94,9 @@ def _reachable_person(ctx: Context, repo: Repository, person_id: str) -> Person:
     """
     cohorts = repo.person_cohorts(person_id)
     if cohorts is None:
-        access.audit(ctx, Action.READ_PERSON.value, Outcome.DENIED, [("person", person_id)])
+        # An id no record can have (a control character, 500 characters) is audited as no id at all.
+        named = person_id if re.fullmatch(ID_PATTERN, person_id) else None
+        access.audit(ctx, Action.READ_PERSON.value, Outcome.DENIED, [("person", named)])
         raise NotFound(access.not_found_message("person", person_id))
     access.require(ctx, Action.READ_PERSON, Resource.person(person_id, cohorts), hide=True)
     return _person(repo, person_id)

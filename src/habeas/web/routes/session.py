@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from habeas.security.audit import Outcome
-from habeas.security.passwords import MAX_PASSWORD_LENGTH, verify_password
+from habeas.security.passwords import MAX_PASSWORD_LENGTH, PasswordCheckUnavailable, verify_password
 from habeas.web.accounts import Account, Session
 from habeas.web.config import LANGUAGES
 from habeas.web.policy import Policy, Viewer, audit_as
@@ -82,7 +82,11 @@ def sign_in(viewer: Public) -> Response:
         return _refuse(viewer, next_path, "locked", 429, minutes)
     account = state.accounts.users.account(name) if name else None
     usable = account is not None and account.user.active
-    if not verify_password(account.password_hash if usable and account else None, password) or account is None:
+    try:
+        matches = verify_password(account.password_hash if usable and account else None, password)
+    except PasswordCheckUnavailable:
+        return _refuse(viewer, next_path, "unavailable", 503)
+    if not matches or account is None:
         locked = state.throttle.failed(name)
         audit_as(state.base, name if usable else "unknown-user", "sign_in", Outcome.DENIED, "user", None)
         if locked:
