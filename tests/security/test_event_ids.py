@@ -116,3 +116,20 @@ def test_events_stored_before_ids_were_keyed_are_found_again(tmp_path: Path, dat
         repo.session.commit()
     assert track.import_casefiles(ctx, [casefile]).nothing_new
     assert {i for i, k, _ in _stored(database_url) if k == "contact"} == {event_id_for(EVENT)}
+
+
+def test_the_identity_secret_outlives_rotation_and_is_written_to_the_key_file() -> None:
+    import json
+
+    from habeas.security.crypto import Keyring
+
+    first = Keyring.generate()
+    older_file = json.loads(first.to_json())
+    del older_file["identity"]  # a key file written before the secret existed
+    legacy = Keyring.from_json(json.dumps(older_file).encode())
+    mac = legacy.identity_mac("event-id", b"content")
+    rotated = legacy.with_new_primary()
+    retired = rotated.without([legacy.primary_id])
+    assert retired.key_ids == (rotated.primary_id,)
+    assert retired.identity_mac("event-id", b"content") == mac
+    assert Keyring.from_json(retired.to_json()).identity_mac("event-id", b"content") == mac
