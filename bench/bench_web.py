@@ -141,7 +141,7 @@ def make_app():  # type: ignore[no-untyped-def]
     import os
 
     from habeas.services import Actor, Context
-    from habeas.store.accounts import stored_accounts
+    from habeas.services.users import stored_accounts
     from habeas.web.app import create_app
 
     settings = bench_settings(os.environ["HABEAS_BENCH_URL"], int(os.environ["HABEAS_BENCH_PEOPLE"]))
@@ -152,7 +152,7 @@ def make_app():  # type: ignore[no-untyped-def]
 def stored_session(url: str, people: int, warm: bool) -> str:
     """A signed-in session of "bench" (the database's first admin), stored for the server's workers to find."""
     from habeas.services import Actor, Context
-    from habeas.store.accounts import stored_accounts
+    from habeas.services.users import stored_accounts
 
     ctx = Context(bench_settings(url, people), Actor("bench"))
     sessions = stored_accounts(ctx, bench_web_settings(warm)).sessions

@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 
 from habeas.security.access import Role
 from habeas.security.passwords import verify_password
-from habeas.services import Actor, access
+from habeas.services import Actor, users
 from habeas.store.accounts import SqlTokenStore, SqlUserStore
 from habeas.store.tables import UserRow
 
 
 def test_users_come_with_their_password_hash_role_and_encrypted_totp_secret(ctx) -> None:  # type: ignore[no-untyped-def]
-    access.add_user(ctx, "paralegal", Role.EDITOR, password="correct horse battery staple 7")
+    users.add_user(ctx, "paralegal", Role.EDITOR, password="correct horse battery staple 7")
     store = SqlUserStore(ctx)
     account = store.account("paralegal")
     assert account is not None and str(account.user.role) == "editor"

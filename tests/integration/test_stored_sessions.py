@@ -11,8 +11,9 @@ from alembic import command
 from fastapi.testclient import TestClient
 
 from habeas.security.access import Role
-from habeas.services import Context, access
-from habeas.store.accounts import SqlSessionStore, stored_accounts
+from habeas.services import Context, users
+from habeas.services.users import stored_accounts
+from habeas.store.accounts import SqlSessionStore
 from habeas.store.db import _alembic_config, current_revision, head_revision
 from habeas.store.tables import WebSessionRow
 from habeas.web.app import create_app
@@ -134,7 +135,7 @@ def _signed_in(client: TestClient, session_id: str) -> bool:
 
 
 def test_a_restart_keeps_people_signed_in_and_sign_out_anywhere_ends_it(ctx) -> None:  # type: ignore[no-untyped-def]
-    access.add_user(ctx, "desk", Role.EDITOR, password=PASSWORD)
+    users.add_user(ctx, "desk", Role.EDITOR, password=PASSWORD)
     with _app(ctx) as before:
         session_id = _sign_in(before)
         assert _signed_in(before, session_id)
@@ -148,7 +149,7 @@ def test_a_restart_keeps_people_signed_in_and_sign_out_anywhere_ends_it(ctx) -> 
 
 
 def test_signing_in_again_makes_a_new_session_id(ctx) -> None:  # type: ignore[no-untyped-def]
-    access.add_user(ctx, "desk", Role.EDITOR, password=PASSWORD)
+    users.add_user(ctx, "desk", Role.EDITOR, password=PASSWORD)
     with _app(ctx) as client:
         first = _sign_in(client)
         second = _sign_in(client)

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from habeas.cli import app
 from habeas.interop.pfif import pfif_problems
 from habeas.security.access import Role
-from habeas.services import Actor, Context, ServiceError, access, reports, track
+from habeas.services import Actor, Context, ServiceError, access, reports, track, users
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -70,7 +70,7 @@ def test_a_report_for_someone_unknown_is_a_clear_error(ctx: Context) -> None:
 
 
 def test_viewers_get_no_sensitive_attributes_and_no_exports(ctx: Context) -> None:
-    access.add_user(ctx, "volunteer", Role.VIEWER)
+    users.add_user(ctx, "volunteer", Role.VIEWER)
     access.define_group(ctx, "everyone", all_records=True)
     access.grant(ctx, "volunteer", "everyone")
     viewer = replace(ctx, actor=Actor("volunteer"))

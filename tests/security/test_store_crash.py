@@ -2,7 +2,7 @@
 
 Each kill lands inside the import's write transaction: the test waits until the
 importing process holds SQLite's write lock, then kills it after a random part of the
-time a full import holds that lock. The command runs through ``habeas.cli.main`` in a
+time a full import holds that lock. The command runs through ``habeas.main.main`` in a
 process forked from one that has already imported habeas, so that twenty kills do not
 pay twenty interpreter start-ups.
 """
@@ -33,7 +33,7 @@ KILLS = 20
 # command line with them, prints the child's pid, waits, and prints its wait status.
 ZYGOTE = """
 import json, os, sys
-from habeas.cli import main
+from habeas.main import main
 for line in sys.stdin:
     pid = os.fork()
     if pid == 0:

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 from web_helpers import build_site, csrf_of
 
-from habeas.cli import app as habeas_cli
-from habeas.cli.web import server_config
+from habeas.main import app as habeas_cli
 from habeas.web.protection import ForwardedFor
+from habeas.web.serve import server_config
 
 LIMIT = 3  # sign-in attempts per address in the window
 

@@ -8,8 +8,8 @@ import pyotp
 import pytest
 from web_helpers import ADMIN_TOTP, PASSWORD, Site, build_site, csrf_of, sign_in
 
+from habeas.security.accounts import MemoryUserStore
 from habeas.services import Actor, Context
-from habeas.web.accounts import MemoryUserStore
 
 
 def _session_cookie(response) -> str:  # type: ignore[no-untyped-def]

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from web_helpers import TODAY, csrf_of, make_database
 
 from habeas.security.access import Role
-from habeas.services import Actor, Context, access
-from habeas.store.accounts import stored_accounts
+from habeas.services import Actor, Context, access, users
+from habeas.services.users import stored_accounts
 from habeas.web.app import create_app
 from habeas.web.config import WebSettings
 
@@ -20,7 +20,7 @@ PASSWORD = "a long passphrase for the desk 42"
 def _site(tmp_path: Path) -> TestClient:
     settings = make_database(tmp_path)
     admin = Context(settings, Actor("admin"))
-    access.add_user(admin, "desk", Role.EDITOR, password=PASSWORD)
+    users.add_user(admin, "desk", Role.EDITOR, password=PASSWORD)
     access.define_group(admin, "desk-cases", cohorts=["cecot-2025-03"])
     access.grant(admin, "desk", "desk-cases")
     options = WebSettings(secure_cookies=False, today=lambda: TODAY, warm_summaries=False)  # type: ignore[call-arg]
@@ -50,7 +50,7 @@ def test_an_admin_enrols_a_second_factor_across_two_server_processes(tmp_path: P
     """The secret shown by one process is the one another checks: the pending secret lives in the session row."""
     settings = make_database(tmp_path)
     admin = Context(settings, Actor("admin"))
-    access.set_password(admin, "admin", PASSWORD)
+    users.set_password(admin, "admin", PASSWORD)
     options = WebSettings(secure_cookies=False, today=lambda: TODAY, warm_summaries=False)  # type: ignore[call-arg]
     shows, checks = (TestClient(create_app(settings, stored_accounts(admin, options), options)) for _ in range(2))
     data = {"username": "admin", "password": PASSWORD, "csrf": csrf_of(shows.get("/sign-in").text), "next": "/"}
@@ -71,7 +71,7 @@ def test_wrong_second_factor_codes_count_across_server_processes_and_a_restart(t
 
     settings = make_database(tmp_path)
     admin = Context(settings, Actor("admin"))
-    access.set_password(admin, "admin", PASSWORD)
+    users.set_password(admin, "admin", PASSWORD)
     secret = pyotp.random_base32()
     stored_accounts(admin).users.set_totp_secret("admin", secret)
     clock = Clock()

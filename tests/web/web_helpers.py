@@ -14,9 +14,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from habeas.security.access import AccessGroup
+from habeas.security.accounts import Accounts, MemoryUserStore, memory_accounts
 from habeas.services import Actor, Context, access, security, track
 from habeas.settings import Settings
-from habeas.web.accounts import Accounts, MemoryUserStore, memory_accounts
 from habeas.web.app import create_app
 from habeas.web.config import WebSettings
 

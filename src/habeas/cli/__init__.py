@@ -15,6 +15,4 @@ for _module in ("track", "check", "datasets", "security", "reports", "web"):
         if exc.name != f"habeas.cli.{_module}":
             raise
 
-
-def main() -> None:
-    app()
+__all__ = ["app"]  # the program itself (with `habeas serve` plugged in) is habeas.main

@@ -1,18 +1,19 @@
-"""`habeas serve`: the web app on this machine (127.0.0.1 unless told otherwise)."""
+"""`habeas serve`: the web app on this machine (127.0.0.1 unless told otherwise).
+
+The command line does not import the web app: the program's composition root (:mod:`habeas.main`)
+plugs a server in with :func:`plug_web_server`, and this command calls it.
+"""
 
 from __future__ import annotations
 
 import ipaddress
-import secrets
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Protocol
 
 import typer
 
 from habeas.cli.app import ConfigOption, DbOption, UserOption, app, console, context, fail, user_errors
 from habeas.services import Context
-
-if TYPE_CHECKING:
-    import uvicorn
 
 HostOption = Annotated[
     str,
@@ -47,29 +48,28 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def accounts_for_serve(ctx: Context):  # type: ignore[no-untyped-def]
-    """The users and tokens the server uses (from the database), and what to tell the operator.
+class WebServer(Protocol):
+    """What `habeas serve` calls to serve the web app (habeas.web.serve.serve is one)."""
 
-    Users sign in with the passwords that `habeas users add|passwd` set. When the user
-    starting the server has no password yet (the first admin of a new database), a
-    one-time password is set for them now and printed once; they enrol a TOTP
-    authenticator at the first sign-in.
-    """
-    from habeas.services import access
-    from habeas.store.accounts import stored_accounts
+    def __call__(
+        self,
+        ctx: Context,
+        *,
+        host: str,
+        port: int,
+        insecure_cookies: bool,
+        trusted_proxies: tuple[str, ...],
+        say: Callable[[str], None],
+    ) -> None: ...
 
-    user = access.acting_user(ctx)
-    accounts = stored_accounts(ctx)
-    account = accounts.users.account(user.name)
-    notes: list[str] = []
-    if account is not None and account.password_hash is None:
-        password = secrets.token_urlsafe(15)
-        access.set_password(ctx, user.name, password)
-        notes.append(f"Sign in as [bold]{user.name}[/] with the one-time password [bold]{password}[/]")
-        notes.append(f"(shown once; change it with `habeas users passwd {user.name}`)")
-    else:
-        notes.append(f"Sign in with your habeas user name and password (for example [bold]{user.name}[/]).")
-    return accounts, notes
+
+_web_server: Callable[[], WebServer] | None = None
+
+
+def plug_web_server(factory: Callable[[], WebServer]) -> None:
+    """Give `habeas serve` its server; ``factory`` is called only when the command runs (the web app loads then)."""
+    global _web_server
+    _web_server = factory
 
 
 @app.command("serve")
@@ -82,43 +82,25 @@ def serve(
     insecure_cookies: InsecureOption = False,
     trusted_proxy: TrustedProxyOption = None,
 ) -> None:
-    """Start the web app: search, person pages, timelines, cohorts, imports, the morning report and the JSON API."""
-    import uvicorn
+    """Start the web app: search, person pages, timelines, cohorts, imports, the morning report and the JSON API.
 
-    from habeas.web.app import create_app
-    from habeas.web.config import WebSettings
-    from habeas.web.protection import trusted_networks
-
+    [bold]Example[/]: habeas serve --port 8080  (then open http://127.0.0.1:8080 and sign in)
+    """
     if insecure_cookies and not _is_loopback(host):
         fail("--insecure-cookies is only allowed on a loopback address such as 127.0.0.1")
-    proxies = tuple(trusted_proxy or ())
-    try:
-        trusted_networks(proxies)
-    except ValueError as exc:
-        fail(f"--trusted-proxy: {exc}")
+    if _web_server is None:
+        fail("this program has no web app; run `habeas serve` with the installed `habeas` command")
+    server = _web_server()
     ctx = context(db, config, user)
     with user_errors():
-        accounts, notes = accounts_for_serve(ctx)  # fails early, with a clear message, on an unknown user
-    web = WebSettings(secure_cookies=not insecure_cookies, trusted_proxies=proxies)
-    web_app = create_app(ctx.settings, accounts, web)
-    scheme = "http" if insecure_cookies else "https (behind your TLS proxy)"
-    console.print(f"habeas is serving on [bold]http://{host}:{port}[/]  cookies: {scheme}", highlight=False)
-    for note in notes:
-        console.print(note, highlight=False)
-    uvicorn.Server(server_config(web_app, host, port)).run()
-
-
-def server_config(web_app: Any, host: str, port: int) -> uvicorn.Config:
-    """How uvicorn serves the app: no access log, no server header, and no forwarded headers of its own.
-
-    Left to itself uvicorn believes X-Forwarded-For from 127.0.0.1 (any process on the machine, or a
-    proxy passing on what the client wrote); the app reads the header itself, from the proxies given
-    with --trusted-proxy only (habeas.web.protection.ForwardedFor).
-    """
-    import uvicorn
-
-    # No access log: request lines carry search words and person ids.
-    return uvicorn.Config(
-        web_app, host=host, port=port, access_log=False, server_header=False, log_level="warning",
-        proxy_headers=False, forwarded_allow_ips=[],
-    )  # fmt: skip
+        try:
+            server(
+                ctx,
+                host=host,
+                port=port,
+                insecure_cookies=insecure_cookies,
+                trusted_proxies=tuple(trusted_proxy or ()),
+                say=lambda text: console.print(text, highlight=False),
+            )
+        except ValueError as exc:
+            fail(f"--trusted-proxy: {exc}")

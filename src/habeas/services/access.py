@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from habeas.security.access import SYSTEM, AccessGroup, Action, Resource, Role, Scope, User, decide, scope
+from habeas.security.access import SYSTEM, Action, Resource, Role, Scope, User, decide, scope
 from habeas.security.audit import Outcome
-from habeas.security.passwords import hash_password
 from habeas.services import Context, NotFound, ServiceError
+from habeas.store.accounts import load_user
 from habeas.store.audit import record_many
 from habeas.store.db import DatabaseError, ensure_current
 from habeas.store.tables import (
@@ -26,23 +26,6 @@ from habeas.store.tables import (
 
 class Forbidden(ServiceError):
     """The acting user may not do this. The denial is in the audit log."""
-
-
-def load_user(session: Session, name: str) -> User | None:
-    row = session.get(UserRow, name)
-    if row is None:
-        return None
-    groups = []
-    memberships = (
-        select(AccessGroupRow.name, AccessGroupRow.all_records)
-        .join(UserGroupRow, UserGroupRow.group_name == AccessGroupRow.name)
-        .where(UserGroupRow.user_name == name)
-    )
-    for group_name, all_records in session.execute(memberships).all():
-        people = session.scalars(select(GroupPersonRow.person_id).where(GroupPersonRow.group_name == group_name))
-        cohorts = session.scalars(select(GroupCohortRow.cohort_id).where(GroupCohortRow.group_name == group_name))
-        groups.append(AccessGroup(group_name, frozenset(people), frozenset(cohorts), all_records))
-    return User(name=row.name, role=Role(row.role), groups=tuple(groups), active=row.active)
 
 
 def acting_user(ctx: Context) -> User:
@@ -182,29 +165,6 @@ def ensure_first_admin(session: Session, name: str) -> bool:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def add_user(ctx: Context, name: str, role: Role, password: str | None = None) -> None:
-    require(ctx, Action.MANAGE_USERS)
-    with Session(ctx.engine) as session, session.begin():
-        if session.get(UserRow, name) is not None:
-            raise ServiceError(f"the user {name!r} already exists")
-        digest = hash_password(password) if password else None
-        session.add(UserRow(name=name, role=role.value, password_hash=digest, active=True, created_at=_now()))
-    audit(ctx, "add_user", records=[("user", name)])
-
-
-def set_password(ctx: Context, name: str, password: str) -> None:
-    if name != ctx.actor.name:
-        require(ctx, Action.MANAGE_USERS)
-    else:
-        acting_user(ctx)  # a deactivated user may not change even their own password
-    with Session(ctx.engine) as session, session.begin():
-        row = session.get(UserRow, name)
-        if row is None:
-            raise NotFound(f"no user {name!r}")
-        row.password_hash = hash_password(password)
-    audit(ctx, "set_password", records=[("user", name)])
 
 
 def list_users(ctx: Context) -> list[tuple[User, bool]]:

@@ -13,33 +13,69 @@ import hashlib
 import os
 import secrets
 from datetime import UTC, date, datetime, timedelta
+from typing import Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, delete, func, or_, select, update
 from sqlalchemy.orm import Session as DbSession
 
-from habeas.security.crypto import FieldContext
-from habeas.services import Context
-from habeas.services.access import load_user
-from habeas.store.audit import record_many
-from habeas.store.tables import ApiTokenRow, AuditEntryRow, UserRow, WebSessionRow
-from habeas.web.accounts import (
+from habeas.security.access import AccessGroup, Role, User
+from habeas.security.accounts import (
     TOKEN_PREFIX,
     Account,
-    Accounts,
     SecondFactorFailures,
     Session,
     TokenInfo,
     digest,
     utc_now,
 )
-from habeas.web.config import WebSettings
+from habeas.security.crypto import FieldContext, Keyring
+from habeas.store.audit import SqlAuditSink, record_many
+from habeas.store.tables import (
+    AccessGroupRow,
+    ApiTokenRow,
+    AuditEntryRow,
+    GroupCohortRow,
+    GroupPersonRow,
+    UserGroupRow,
+    UserRow,
+    WebSessionRow,
+)
 
 SIGN_IN = "web_sign_in"
 # Each second-factor code checked, right (allowed) or wrong (denied): the audit log is where the count
 # of wrong codes lives, so every server process and a restart see the same count, with no table of its own.
 SECOND_FACTOR = "web_second_factor"
+
+
+class Wiring(Protocol):
+    """What the stores are given (a service context has all three): the database, the keys, the audit log."""
+
+    @property
+    def engine(self) -> Engine: ...
+    @property
+    def keyring(self) -> Keyring: ...
+    @property
+    def audit_sink(self) -> SqlAuditSink: ...
+
+
+def load_user(session: DbSession, name: str) -> User | None:
+    """The user ``name`` as stored, with their groups and what each group reaches; None when there is none."""
+    row = session.get(UserRow, name)
+    if row is None:
+        return None
+    groups = []
+    memberships = (
+        select(AccessGroupRow.name, AccessGroupRow.all_records)
+        .join(UserGroupRow, UserGroupRow.group_name == AccessGroupRow.name)
+        .where(UserGroupRow.user_name == name)
+    )
+    for group_name, all_records in session.execute(memberships).all():
+        people = session.scalars(select(GroupPersonRow.person_id).where(GroupPersonRow.group_name == group_name))
+        cohorts = session.scalars(select(GroupCohortRow.cohort_id).where(GroupCohortRow.group_name == group_name))
+        groups.append(AccessGroup(group_name, frozenset(people), frozenset(cohorts), all_records))
+    return User(name=row.name, role=Role(row.role), groups=tuple(groups), active=row.active)
 
 
 def _audit_time(at: str) -> datetime:
@@ -49,7 +85,7 @@ def _audit_time(at: str) -> datetime:
 class SqlUserStore:
     reads_database = True  # an account it returns is the user as stored now, with role and groups
 
-    def __init__(self, ctx: Context):
+    def __init__(self, ctx: Wiring):
         self.ctx = ctx
 
     def _totp(self, row: UserRow) -> str | None:
@@ -111,7 +147,7 @@ class SqlUserStore:
 
 
 class SqlTokenStore:
-    def __init__(self, ctx: Context):
+    def __init__(self, ctx: Wiring):
         self.ctx = ctx
 
     def issue(self, user: str, label: str) -> tuple[TokenInfo, str]:
@@ -178,7 +214,7 @@ class SqlSessionStore:
     abandoned ones whenever someone signs in. Give it the limits the app runs with.
     """
 
-    def __init__(self, ctx: Context, idle: timedelta, lifetime: timedelta):
+    def __init__(self, ctx: Wiring, idle: timedelta, lifetime: timedelta):
         self.ctx = ctx
         self.idle, self.lifetime = idle, lifetime
 
@@ -245,10 +281,3 @@ class SqlSessionStore:
     def __len__(self) -> int:
         with DbSession(self.ctx.engine) as db:
             return db.scalar(select(func.count()).select_from(WebSessionRow)) or 0
-
-
-def stored_accounts(ctx: Context, web: WebSettings | None = None) -> Accounts:
-    """Users, sessions and tokens from the database; ``web`` gives the session limits (the defaults when None)."""
-    web = web or WebSettings()
-    sessions = SqlSessionStore(ctx, timedelta(minutes=web.session_idle_minutes), timedelta(hours=web.session_max_hours))
-    return Accounts(SqlUserStore(ctx), sessions, SqlTokenStore(ctx))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 import anyio
@@ -15,40 +14,26 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment
 from starlette.exceptions import HTTPException
 
+from habeas.security.accounts import Accounts, memory_accounts
 from habeas.services import Actor, Context, NotFound, ServiceError
 from habeas.services.track import InvalidInput
 from habeas.services.web_support import Directory
 from habeas.settings import Settings
-from habeas.web.accounts import Accounts, memory_accounts
 from habeas.web.config import WebSettings
 from habeas.web.forms import quiet
 from habeas.web.i18n import N_
-from habeas.web.jobs import ImportJobs, sweep_staged
+from habeas.web.jobs import sweep_staged
 from habeas.web.policy import Forbidden, SignInRequired, Viewer, flat_routes, language_of, policy_of, session_caller
 from habeas.web.protection import ContainFailures, ForwardedFor, SecurityHeaders, SignInThrottle
 from habeas.web.rendering import STATIC, make_environment, render
 from habeas.web.routes import api, cohorts, edit, imports, pages, session
 from habeas.web.second_factor import SecondFactorLock
+from habeas.web.state import AppState
 
 API_PREFIX = "/api/v1"
 WEB_ACTOR = Actor("habeas-web", "admin")  # reads the whole directory once; pages filter it by the user's reach
-
-
-@dataclass
-class AppState:
-    settings: Settings
-    web: WebSettings
-    accounts: Accounts
-    base: Context
-    directory: Directory
-    templates: Environment
-    throttle: SignInThrottle
-    second_factor: SecondFactorLock
-    used_codes: dict[str, int] = field(default_factory=dict)  # the last TOTP time step each user spent
-    imports: ImportJobs = field(default_factory=ImportJobs)  # dataset imports running in the background
 
 
 def create_app(settings: Settings, accounts: Accounts | None = None, web: WebSettings | None = None) -> FastAPI:

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
+from habeas.security.accounts import SESSION_IDLE_MINUTES, SESSION_MAX_HOURS
+
 LANGUAGES = ("en", "es")
 
 
@@ -17,8 +19,8 @@ def utc_now() -> datetime:
 class WebSettings:
     # Secure cookies are sent over HTTPS only. Turn off solely to test over http://127.0.0.1.
     secure_cookies: bool = True
-    session_idle_minutes: int = 30
-    session_max_hours: int = 12
+    session_idle_minutes: int = SESSION_IDLE_MINUTES
+    session_max_hours: int = SESSION_MAX_HOURS
     # Sign-in: failures per user name before a lockout, and how long the lockout lasts.
     lockout_failures: int = 5
     lockout_minutes: int = 15

@@ -20,8 +20,8 @@ from starlette.datastructures import FormData
 from habeas.domain.ids import content_id
 from habeas.domain.vocabulary import KIND_BY_NAME, FieldType
 from habeas.services import Context, track
+from habeas.services.imports import ImportSummary
 from habeas.services.track import InvalidInput
-from habeas.store.repository import ImportSummary
 
 SOURCE_FIELDS = ("id", "kind", "title", "publisher", "date", "url", "reliability")
 ENVELOPE = ("kind", "date", "reported", "note", "sources", "supersedes", "reason", "retract")

@@ -26,15 +26,15 @@ from starlette.formparsers import MultiPartException
 from starlette.routing import BaseRoute
 
 from habeas.security.access import ROLE_ACTIONS, SYSTEM, Action, Resource, Role, User, decide
+from habeas.security.accounts import Account, Session, utc_now
 from habeas.security.audit import Outcome
 from habeas.services import Context, access
 from habeas.services.web_support import acting
-from habeas.web.accounts import Account, Session, utc_now
 from habeas.web.i18n import Language, choose_language
 from habeas.web.uploads import MAX_MAPPING_BYTES, SealedStaging, UploadTooLarge, form_in_memory, form_sealed
 
 if TYPE_CHECKING:
-    from habeas.web.app import AppState
+    from habeas.web.state import AppState
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _AUDITABLE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from habeas.web.accounts import SecondFactorFailures, UserStore
+from habeas.security.accounts import SecondFactorFailures, UserStore
 from habeas.web.config import WebSettings
 
 

@@ -11,9 +11,9 @@ import pyotp
 from fastapi import APIRouter, Depends
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from habeas.security.accounts import Account, Session
 from habeas.security.audit import Outcome
 from habeas.security.passwords import MAX_PASSWORD_LENGTH, PasswordCheckUnavailable, verify_password
-from habeas.web.accounts import Account, Session
 from habeas.web.config import LANGUAGES
 from habeas.web.policy import Policy, Viewer, audit_as
 from habeas.web.rendering import render, safe_next

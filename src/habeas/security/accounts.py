@@ -1,4 +1,4 @@
-"""Where the web app finds users, sessions and API tokens: protocols, and in-memory versions.
+"""Users, sessions and API tokens as the faces use them: the types, the port the store implements, in-memory versions.
 
 The store implements these protocols over its tables; the in-memory versions serve
 tests and a server started before the store holds users. Session ids and token
@@ -17,6 +17,10 @@ from typing import Protocol
 
 from habeas.security.access import AccessGroup, Role, User
 from habeas.security.passwords import hash_password
+
+# How long a web session may sit idle, and live at most, unless the web's settings say otherwise.
+SESSION_IDLE_MINUTES = 30
+SESSION_MAX_HOURS = 12
 
 
 def digest(secret: str) -> str:

@@ -1,0 +1,81 @@
+"""Serving the web app on this machine: the accounts it signs people in with, and uvicorn's settings.
+
+The command line's `habeas serve` reaches this through the program's composition root
+(:mod:`habeas.main`), so the command line and the web app never import each other.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+import uvicorn
+
+from habeas.security.accounts import Accounts
+from habeas.services import Context, access, users
+from habeas.web.app import create_app
+from habeas.web.config import WebSettings
+from habeas.web.protection import trusted_networks
+
+
+def accounts_for_serve(ctx: Context) -> tuple[Accounts, list[str]]:
+    """The users and tokens the server uses (from the database), and what to tell the operator.
+
+    Users sign in with the passwords that `habeas users add|passwd` set. When the user
+    starting the server has no password yet (the first admin of a new database), a
+    one-time password is set for them now and printed once; they enrol a TOTP
+    authenticator at the first sign-in.
+    """
+    user = access.acting_user(ctx)
+    accounts = users.stored_accounts(ctx)
+    account = accounts.users.account(user.name)
+    notes: list[str] = []
+    if account is not None and account.password_hash is None:
+        password = secrets.token_urlsafe(15)
+        users.set_password(ctx, user.name, password)
+        notes.append(f"Sign in as [bold]{user.name}[/] with the one-time password [bold]{password}[/]")
+        notes.append(f"(shown once; change it with `habeas users passwd {user.name}`)")
+        notes.append("At the first sign-in you enrol an authenticator app: every sign-in after asks for its code.")
+    else:
+        notes.append(f"Sign in with your habeas user name and password (for example [bold]{user.name}[/]).")
+    return accounts, notes
+
+
+def serve(
+    ctx: Context,
+    *,
+    host: str,
+    port: int,
+    insecure_cookies: bool,
+    trusted_proxies: tuple[str, ...],
+    say: Callable[[str], None],
+) -> None:
+    """Start the web app over ``ctx``'s database and serve it until interrupted.
+
+    Raises ValueError for a trusted proxy that is not an address or a network, and a ServiceError
+    for an unknown user, before anything is served.
+    """
+    trusted_networks(trusted_proxies)
+    accounts, notes = accounts_for_serve(ctx)  # fails early, with a clear message, on an unknown user
+    web = WebSettings(secure_cookies=not insecure_cookies, trusted_proxies=trusted_proxies)
+    web_app = create_app(ctx.settings, accounts, web)
+    scheme = "http" if insecure_cookies else "https (behind your TLS proxy)"
+    say(f"habeas is serving on [bold]http://{host}:{port}[/]  cookies: {scheme}")
+    for note in notes:
+        say(note)
+    uvicorn.Server(server_config(web_app, host, port)).run()
+
+
+def server_config(web_app: Any, host: str, port: int) -> uvicorn.Config:
+    """How uvicorn serves the app: no access log, no server header, and no forwarded headers of its own.
+
+    Left to itself uvicorn believes X-Forwarded-For from 127.0.0.1 (any process on the machine, or a
+    proxy passing on what the client wrote); the app reads the header itself, from the proxies given
+    with --trusted-proxy only (habeas.web.protection.ForwardedFor).
+    """
+    # No access log: request lines carry search words and person ids.
+    return uvicorn.Config(
+        web_app, host=host, port=port, access_log=False, server_header=False, log_level="warning",
+        proxy_headers=False, forwarded_allow_ips=[],
+    )  # fmt: skip
