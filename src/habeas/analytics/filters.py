@@ -61,16 +61,8 @@ def condition_expr(condition: Condition, schema: pl.Schema) -> pl.Expr:
         shown = ", ".join(n for n in schema.names() if n not in HIDDEN)
         raise ConditionError(f"--where {condition}: no column {condition.column!r}; the columns are: {shown}")
     column, value = _operands(condition, schema[condition.column])
-    operator = condition.operator
-    if operator == "=":
-        return column == value
-    if operator == "!=":
-        return column != value
-    if operator == "<":
-        return column < value
-    if operator == "<=":
-        return column <= value
-    return column > value if operator == ">" else column >= value
+    compare = {"=": column.eq, "!=": column.ne, "<": column.lt, "<=": column.le, ">": column.gt, ">=": column.ge}
+    return compare[condition.operator](value)
 
 
 def conditions_expr(texts: Sequence[str], schema: pl.Schema) -> pl.Expr | None:

@@ -29,7 +29,7 @@ import polars as pl
 try:
     import fcntl
 except ImportError:  # Windows: no POSIX locks, so abandoned staging folders are left for the user
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # the module is absent on Windows; callers check for None
 
 from habeas.domain.dates import DateRange
 from habeas.domain.model import Source

@@ -34,7 +34,7 @@ from habeas.security.files import read_secret_file, write_secret_file
 try:
     import fcntl
 except ImportError:  # Windows: one signing process is assumed there
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # the module is absent on Windows; callers check for None
 
 GENESIS_HASH = "0" * 64
 ENTRY_FORMAT = "habeas-audit/1"

@@ -14,7 +14,7 @@ from habeas.security.audit import AuditEntry, AuditError, Checkpoint, SequenceCo
 try:
     import fcntl
 except ImportError:  # Windows: a single writer is assumed there
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # the module is absent on Windows; callers check for None
 
 
 class MemoryAuditSink:

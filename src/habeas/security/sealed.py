@@ -15,7 +15,7 @@ import secrets
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -58,7 +58,7 @@ def seal_stream(keyring: Keyring, source: BinaryIO, target: BinaryIO, chunk_byte
         index, chunk = index + 1, following
 
 
-def open_stream(keyring: Keyring, source: BinaryIO, target: BinaryIO) -> str:
+def open_stream(keyring: Keyring, source: BinaryIO, target: IO[bytes]) -> str:
     """Decrypt a sealed stream into ``target``; return the id of the key that sealed it.
 
     ``target`` may hold a prefix of the plaintext when this raises: write it somewhere

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
@@ -155,16 +155,12 @@ def reachable(ctx: Context, action: Action = Action.READ_PERSON) -> Scope:
     return scope(acting_user(ctx), action)
 
 
-def ensure_first_admin(session: Session, name: str) -> bool:
+def ensure_first_admin(session: Session, name: str, now: datetime) -> bool:
     """A new database gets one admin: whoever ran `habeas init`. Returns whether one was created."""
     if session.scalar(select(UserRow.name).limit(1)) is not None:
         return False
-    session.add(UserRow(name=name, role=Role.ADMIN.value, password_hash=None, active=True, created_at=_now()))
+    session.add(UserRow(name=name, role=Role.ADMIN.value, password_hash=None, active=True, created_at=now))
     return True
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def list_users(ctx: Context) -> list[tuple[User, bool]]:

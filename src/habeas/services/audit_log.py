@@ -8,7 +8,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -200,7 +200,7 @@ def export_checkpoints(ctx: Context, out: Path) -> Checkpoint:
         "habeas_audit_anchor": ANCHOR_FORMAT,
         "public_key": public_key_text(signer.public_key),
         "key_id": public_key_id(signer.public_key),
-        "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "exported_at": ctx.clock.now().isoformat(timespec="seconds"),
     }
     lines = [json.dumps(header), *(json.dumps(c.to_dict()) for c in checkpoints)]
     _write_text(out, "\n".join(lines) + "\n")

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -104,8 +104,8 @@ def import_dataset(
     if not path.is_file():
         raise DatasetImportError(f"{path}: no such file")
     sha = file_sha256(path)
-    if list_mapping is not None:
-        sha = hashlib.sha256((sha + file_sha256(mapping)).encode()).hexdigest()  # type: ignore[arg-type]
+    if list_mapping is not None and mapping is not None:  # a list's release is its file and its mapping together
+        sha = hashlib.sha256((sha + file_sha256(mapping)).encode()).hexdigest()
     rid = _release_id(ctx, fmt, sha, list_mapping)
     report = ImportReport(rid, fmt.name, path.name, sha, dry_run, time_zone=fmt.time_zone)
     existing = find_release(ctx.settings.datasets_dir, rid)
@@ -135,7 +135,7 @@ def import_dataset(
             if writer is not None:
                 if list_mapping is not None:
                     report.stored = _store_list(ctx, source, list_mapping, collected, path, sha)
-                manifest = _manifest(report, source, reading)
+                manifest = _manifest(report, source, reading, ctx.clock.now())
                 if list_mapping is not None:
                     manifest = _sealed_manifest(ctx, manifest)
                 writer.commit(manifest, empty={"rows": _empty_rows(reading)})
@@ -269,14 +269,14 @@ def _source(
     )
 
 
-def _manifest(report: ImportReport, source: Source, reading: DatasetReading) -> dict[str, Any]:
+def _manifest(report: ImportReport, source: Source, reading: DatasetReading, now: datetime) -> dict[str, Any]:
     tally = reading.tally
     return {
         "release": report.release,
         "format": report.format,
         "file": report.file,
         "sha256": report.sha256,
-        "imported_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "imported_at": now.isoformat(timespec="seconds"),
         "header_row": report.header_row,
         "sheet": report.sheet,
         "rows_read": tally.rows_read,
@@ -538,7 +538,7 @@ def population_figures(
     found = _detentions(ctx, release_name)
     rows = _matching(_with_places(ctx, found.scan()), where)
     _check_by(rows, by)
-    daily = daily_population(rows, found.last_observed or date.today(), by, start, end)
+    daily = daily_population(rows, found.last_observed or ctx.clock.today(), by, start, end)
     key = by or "all"
     method = (
         "A person counts on a day when booked in at or before 00:00 and not yet booked out; "
@@ -559,7 +559,7 @@ def stay_figures(ctx: Context, release_name: str | None = None, by: str | None =
     from habeas.analytics.stays import stays
 
     found = _detentions(ctx, release_name)
-    frame = _matching(_with_places(ctx, stays(found.scan(), found.last_observed or date.today())), where)
+    frame = _matching(_with_places(ctx, stays(found.scan(), found.last_observed or ctx.clock.today())), where)
     _check_by(frame, by)
     table = distribution(frame, "length_days", by)
     key = by or "all"
@@ -613,7 +613,8 @@ def share_figures(
             matches = conditions_expr(conditions, frame.collect_schema())
         except ConditionError as exc:
             raise ServiceError(str(exc)) from exc
-        frame = frame.with_columns(matches.alias("matches"))  # type: ignore[union-attr]
+        assert matches is not None  # conditions are not empty when no share is named (refused above)
+        frame = frame.with_columns(matches.alias("matches"))
         flag, described, among = "matches", f"with {' and '.join(conditions)}", ""
     else:
         frame = _matching(frame, conditions)
@@ -633,7 +634,7 @@ def _share_frame(ctx: Context, found: Release, what: str | None) -> tuple[pl.Laz
     from habeas.analytics.stays import no_conviction_on_record, people, stays
 
     if found.format == "ice_detentions":
-        last = found.last_observed or date.today()
+        last = found.last_observed or ctx.clock.today()
         unit = SHARES[what][0] if what in SHARES else "stays"
         frame = people(found.scan(), last) if unit == "people" else stays(found.scan(), last)
     elif what in (None, "no_conviction"):
@@ -664,7 +665,7 @@ def summary_figures(
 
         # The stays of the rows kept: a stay counts when one of its placements meets the conditions.
         kept = rows.select("person", "stay_book_in").unique()
-        stay_rows = _with_places(ctx, stays(found.scan(), found.last_observed or date.today()))
+        stay_rows = _with_places(ctx, stays(found.scan(), found.last_observed or ctx.clock.today()))
         stay_rows = stay_rows.join(kept, on=["person", "stay_book_in"], how="semi") if _conditions(where) else stay_rows
         if by is None or by in stay_rows.collect_schema().names():
             lengths = distribution(stay_rows, "length_days", by).select(

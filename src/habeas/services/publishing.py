@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from habeas.domain.dates import DayCount
@@ -47,7 +47,7 @@ def publish(
     publication's by 1 to the threshold is refused, or with ``suppress_differences`` suppressed.
     """
     access.require(ctx, Action.PUBLISH)
-    day = as_of or date.today()
+    day = as_of or ctx.clock.today()
     timelines = track.timelines(ctx, cohort=cohort)
     tables = publication_tables(timelines, day, _flag_rules(ctx, timelines, day))
     population = f"cohort:{cohort}" if cohort else "all"
@@ -57,7 +57,7 @@ def publish(
             earlier = earlier_publications(connection)
             prepared = prepare_publication(tables, threshold, day, earlier, suppress_differences)
             record_publication(connection, actor=ctx.actor.name, population=population, as_of=day,
-                               threshold=threshold, published_at=datetime.now(UTC), cells=prepared.cells)  # fmt: skip
+                               threshold=threshold, published_at=ctx.clock.now(), cells=prepared.cells)  # fmt: skip
             published = write_publication(prepared, out)  # a failed write takes the record back with it
     except DifferencingError as exc:
         access.audit(ctx, "publish", "failed", [("cohort", cohort)] if cohort else [("publication", None)])

@@ -54,7 +54,7 @@ def init_database(ctx: Context) -> InitResult:
         raise ServiceError(f"cannot initialise the database: {exc}") from exc
     created = _ensure_keys(ctx)
     with Session(ctx.engine) as session, session.begin():
-        admin = ctx.actor.name if access.ensure_first_admin(session, ctx.actor.name) else None
+        admin = ctx.actor.name if access.ensure_first_admin(session, ctx.actor.name, ctx.clock.now()) else None
         # Databases made before import file names were sealed kept them in clear: sealed on upgrade.
         Repository(session, ctx.keyring).seal_import_files()
     if admin:

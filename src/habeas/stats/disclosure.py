@@ -112,8 +112,8 @@ def protect(table: CountTable, threshold: int = DEFAULT_THRESHOLD, withhold: Ite
     for cell in withhold:
         suppressed.setdefault(cell, Suppression.WITHHELD)
     while True:
-        while (cell := _next_complement(grid, suppressed, threshold)) is not None:
-            suppressed[cell] = Suppression.COMPLEMENTARY
+        while (complement := _next_complement(grid, suppressed, threshold)) is not None:
+            suppressed[complement] = Suppression.COMPLEMENTARY
         zeros = _revealing_zeros(grid, suppressed)
         if not zeros:
             break

@@ -13,11 +13,11 @@ import hashlib
 import os
 import secrets
 from datetime import UTC, date, datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import ColumnElement, Engine, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Engine, delete, func, or_, select, update
 from sqlalchemy.orm import Session as DbSession
 
 from habeas.security.access import AccessGroup, Role, User
@@ -172,8 +172,11 @@ class SqlTokenStore:
 
     def revoke(self, user: str, token_id: str) -> bool:
         with DbSession(self.ctx.engine) as session, session.begin():
-            result = session.execute(
-                delete(ApiTokenRow).where(ApiTokenRow.user_name == user, ApiTokenRow.digest.startswith(token_id))
+            result = cast(
+                CursorResult[Any],  # a DELETE gives a cursor result, which has the count of rows it removed
+                session.execute(
+                    delete(ApiTokenRow).where(ApiTokenRow.user_name == user, ApiTokenRow.digest.startswith(token_id))
+                ),
             )
         if result.rowcount:
             record_many(self.ctx.audit_sink, user, "revoke_token", "allowed", [("token", token_id)])

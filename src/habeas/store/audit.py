@@ -19,18 +19,22 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 try:
     import fcntl
 except ImportError:  # Windows: SQLite's own lock orders the processes
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # the module is absent on Windows; callers check for None
 
-from sqlalchemy import Connection, Engine, select, text
+from sqlalchemy import Connection, Engine, Table, select, text
 from sqlalchemy.exc import IntegrityError
 
 from habeas.security.audit import AuditEntry, Checkpoint, SequenceConflict, next_entry
 from habeas.store.tables import AuditCheckpointRow, AuditEntryRow
+
+# The tables behind the rows, for bulk inserts (an ORM class's __table__ is typed as any FROM clause).
+_ENTRIES = cast(Table, AuditEntryRow.__table__)
+_CHECKPOINTS = cast(Table, AuditCheckpointRow.__table__)
 
 Records = Sequence[tuple[str | None, str | None]]
 # The key of the PostgreSQL advisory lock that orders audit writers (any fixed number: "habeas" in ASCII).
@@ -105,7 +109,7 @@ class SqlAuditSink:
                 connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": POSTGRES_AUDIT_LOCK})
             previous = self.last_entry(connection)
             rows = _chain(batch, previous)
-            connection.execute(AuditEntryRow.__table__.insert(), [asdict(e) for e in rows])
+            connection.execute(_ENTRIES.insert(), [asdict(e) for e in rows])
         _finish(batch)
 
     def _write_sqlite(self, batch: list[_Request]) -> None:
@@ -172,7 +176,7 @@ class SqlAuditSink:
         last_seq = last.scalar() or 0
         if entries and entries[0].seq != last_seq + 1:
             raise SequenceConflict(f"expected audit entry {last_seq + 1}, got {entries[0].seq}")
-        connection.execute(AuditEntryRow.__table__.insert(), [asdict(e) for e in entries])
+        connection.execute(_ENTRIES.insert(), [asdict(e) for e in entries])
 
     # -- checkpoints ---------------------------------------------------------------------------
 
@@ -190,7 +194,7 @@ class SqlAuditSink:
     def append_checkpoint(self, checkpoint: Checkpoint) -> None:
         try:
             with self.engine.begin() as connection:
-                connection.execute(AuditCheckpointRow.__table__.insert(), [asdict(checkpoint)])
+                connection.execute(_CHECKPOINTS.insert(), [asdict(checkpoint)])
         except IntegrityError:
             pass  # another process signed the same entry first: the chain is already vouched for
         self.note_signed(checkpoint.seq)

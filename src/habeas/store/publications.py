@@ -64,7 +64,9 @@ def record_publication(
             published_at=published_at, as_of=as_of, population=population, threshold=threshold, actor=actor
         )
     )
-    (pid,) = result.inserted_primary_key or (None,)
+    if not result.inserted_primary_key:
+        raise RuntimeError("the database gave no id for the new publication")
+    (pid,) = result.inserted_primary_key
     rows = [
         {"publication_id": pid, "table_id": c.table, "row_label": c.row, "column_label": c.column, "value": c.value}
         for c in cells

@@ -64,7 +64,7 @@ def create_app(settings: Settings, accounts: Accounts | None = None, web: WebSet
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handle_errors(app)
-    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
     app.add_middleware(ContainFailures, api_prefix=API_PREFIX + "/")
     app.add_middleware(SecurityHeaders, hsts=web.secure_cookies)  # outside: the 500 above gets the headers too
     if web.trusted_proxies:

@@ -29,7 +29,8 @@ STATIC = HERE / "static"
 
 @pass_context
 def _gettext(context: TemplateContext, message: str) -> str:
-    return context["lang"].gettext(message)
+    lang: Language = context["lang"]
+    return lang.gettext(message)
 
 
 @lru_cache(maxsize=8192)
@@ -48,12 +49,14 @@ def _page_gettext(context: TemplateContext, message: str, **variables: Any) -> M
 
 @pass_context
 def _ngettext(context: TemplateContext, singular: str, plural: str, n: int) -> str:
-    return context["lang"].ngettext(singular, plural, n)
+    lang: Language = context["lang"]
+    return lang.ngettext(singular, plural, n)
 
 
 @pass_context
 def _label(context: TemplateContext, name: object, group: str) -> str:
-    return context["lang"].gettext(label(group, name))
+    lang: Language = context["lang"]
+    return lang.gettext(label(group, name))
 
 
 @pass_context
@@ -99,7 +102,7 @@ def make_environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,  # templates ship with the package; checking their files on every page costs time
     )
-    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]  # added to the environment by jinja2.ext.i18n
     env.globals["gettext"] = env.globals["_"] = _page_gettext  # the same result as new-style gettext, faster
     env.filters["label"] = _label
     env.globals["static_url"] = static_url

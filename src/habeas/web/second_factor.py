@@ -19,7 +19,7 @@ def lock_delay(web: WebSettings, count: int) -> timedelta:
     if count < web.second_factor_failures:
         return timedelta(0)
     doublings = min(count - web.second_factor_failures, 32)  # 2**32 first locks is past any longest lock
-    delay = timedelta(minutes=web.second_factor_lock_minutes) * 2**doublings
+    delay = timedelta(minutes=web.second_factor_lock_minutes) * (1 << doublings)
     return min(delay, timedelta(hours=web.second_factor_max_lock_hours))
 
 

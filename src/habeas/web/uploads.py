@@ -18,7 +18,7 @@ from collections.abc import AsyncGenerator, Callable
 from pathlib import Path
 from typing import IO, Any
 
-from starlette.datastructures import FormData, Headers
+from starlette.datastructures import FormData, Headers, UploadFile
 from starlette.formparsers import MultiPartParser
 
 from habeas.security.crypto import Keyring
@@ -105,7 +105,7 @@ class UploadParser(MultiPartParser):
         if upload is not None and self.open_file is not None:
             spooled = upload.file
             upload.file = self.open_file(self._current_part.field_name)
-            self._files_to_close_on_error[-1] = upload.file
+            self._files_to_close_on_error[-1] = upload.file  # type: ignore[call-overload]  # typed as spooled files; it only closes them
             spooled.close()
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
@@ -121,6 +121,13 @@ class UploadParser(MultiPartParser):
 async def form_in_memory(headers: Headers, stream: AsyncGenerator[bytes, None], limit: int) -> FormData:
     """A form whose file (at most ``limit`` bytes, or UploadTooLarge) is held in memory only."""
     return await UploadParser(headers, stream, limits={"file": limit}).parse()
+
+
+def sealed_path(upload: UploadFile) -> Path:
+    """Where a file part of a form read with :func:`form_sealed` was sealed."""
+    if not isinstance(upload.file, SealingWriter):
+        raise TypeError("this upload was not sealed as it arrived")
+    return upload.file.path
 
 
 class SealedStaging:

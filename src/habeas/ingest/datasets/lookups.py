@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
+from typing import Any, TypeGuard
 
 import pycountry
 
@@ -39,7 +39,7 @@ def lookup_table(fmt: DatasetFormat, lookup: str, values: Iterable[str]) -> dict
     return out
 
 
-def _ambiguous(entry: Any) -> bool:
+def _ambiguous(entry: object) -> TypeGuard[dict[str, list[str]]]:
     return isinstance(entry, dict) and "ambiguous" in entry
 
 

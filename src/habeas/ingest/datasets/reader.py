@@ -20,10 +20,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
 from habeas.ingest.datasets.metadata import DatasetError, normalize_header
+
+if TYPE_CHECKING:
+    import fastexcel  # loaded only when a workbook is read
 
 SNIFF_ROWS = 64
 SNIFF_BYTES = 1 << 20
@@ -213,10 +217,10 @@ def _sniff_xlsx(path: Path, index: dict[str, str], wanted: set[str], sheet: str 
     )
 
 
-def _sheet_hint(workbook: object, names: list[str], index: dict[str, str], wanted: set[str]) -> str:
+def _sheet_hint(workbook: fastexcel.ExcelReader, names: list[str], index: dict[str, str], wanted: set[str]) -> str:
     found = []
     for name in names:
-        top = workbook.load_sheet(name, header_row=None, n_rows=SNIFF_ROWS, dtypes="string").to_polars()  # type: ignore[attr-defined]
+        top = workbook.load_sheet(name, header_row=None, n_rows=SNIFF_ROWS, dtypes="string").to_polars()
         rows = [["" if v is None else str(v) for v in row] for row in top.iter_rows()]
         if find_header(rows, index, wanted):
             found.append(name)

@@ -20,6 +20,7 @@ from habeas.web.i18n import N_, Language
 from habeas.web.jobs import DatasetOptions, ImportJob, JobState, StagedUpload, safe_filename
 from habeas.web.policy import Policy, Viewer, discard_staging
 from habeas.web.rendering import render
+from habeas.web.uploads import sealed_path
 
 router = APIRouter(include_in_schema=False)
 
@@ -96,8 +97,8 @@ def upload_dataset(viewer: DatasetUploader) -> Response:
         if problems or data is None or staging is None:
             return _dataset_form(viewer, choice, problems or [N_("No file was chosen.")], 400)
         staged = StagedUpload(
-            staging.folder, data.file.path, safe_filename(data.filename or ""),
-            mapping.file.path if mapping is not None else None,
+            staging.folder, sealed_path(data), safe_filename(data.filename or ""),
+            sealed_path(mapping) if mapping is not None else None,
         )  # fmt: skip
         job = state.imports.start(viewer.ctx, staged, choice.options, on_stored=state.directory.changed)
         viewer.extra.pop("staging")  # the job owns the files now, and removes them when it ends
