@@ -1,8 +1,9 @@
 """The vocabulary of habeas: event kinds, their fields, custody states, as data.
 
-Everything that names a kind of fact lives here, with a description. The case-file
-JSON Schema, the docs and the validators are generated from these tables; no other
-module spells out the list of kinds or their fields.
+Everything that names a kind of fact lives here, with its English label and a
+description. The case-file JSON Schema, the docs, the validators and the web's labels
+are generated from these tables; no other module spells out the list of kinds or their
+fields.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class FieldSpec:
 @dataclass(frozen=True)
 class KindSpec:
     name: str
+    label: str  # how the kind reads on a page, in English: the catalogue id its translations hang on
     description: str
     fields: tuple[FieldSpec, ...]
     # Proof that the person was alive on the event's date: always, or only when
@@ -142,6 +144,7 @@ CLAIMS = ("asylum", "withholding", "cat", "tps", "parole", "other")
 KINDS: tuple[KindSpec, ...] = (
     KindSpec(
         Kind.APPREHENDED,
+        "Apprehended",
         "arrested or encountered by an enforcement agency",
         (_f("agency", _T, "the agency"), _f("place", _T, "where"), _f("country", _C, _COUNTRY)),
         proves_alive=True,
@@ -149,6 +152,7 @@ KINDS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         Kind.BOOKED_IN,
+        "Booked into detention",
         "entered a detention facility",
         (
             _f("facility", _T, "facility name"),
@@ -160,6 +164,7 @@ KINDS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         Kind.TRANSFERRED,
+        "Transferred",
         "moved to another facility",
         (
             _f("facility", _T, "the facility moved to"),
@@ -172,6 +177,7 @@ KINDS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         Kind.RELEASED,
+        "Released",
         "left custody without removal",
         (
             _f(
@@ -193,6 +199,7 @@ KINDS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         Kind.REMOVED,
+        "Removed",
         "taken out of the United States",
         (
             _f("destination", _C, "country of destination, " + _COUNTRY),
@@ -204,6 +211,7 @@ KINDS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         Kind.HANDED_OVER,
+        "Handed over",
         "custody passed to another state or authority",
         (_f("to", _T, "the authority"), _f("facility", _T, "facility"), _f("country", _C, _COUNTRY)),
         proves_alive=True,
@@ -211,15 +219,23 @@ KINDS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         Kind.RETURNED,
+        "Returned to the US",
         "brought back to the United States",
         (_f("country", _C, _COUNTRY + " (US unless named)"), _f("reason", _T, "why")),
         proves_alive=True,
         rank=85,
     ),
-    KindSpec(Kind.DIED, "death", (_f("place", _T, "where"), _f("country", _C, _COUNTRY)), rank=99),
-    KindSpec(Kind.CLAIM_FILED, "relief sought", (_f("claim", _E, "the relief", *CLAIMS, required=True),), rank=40),
+    KindSpec(Kind.DIED, "Died", "death", (_f("place", _T, "where"), _f("country", _C, _COUNTRY)), rank=99),
+    KindSpec(
+        Kind.CLAIM_FILED,
+        "Claim filed",
+        "relief sought",
+        (_f("claim", _E, "the relief", *CLAIMS, required=True),),
+        rank=40,
+    ),
     KindSpec(
         Kind.HEARING_SCHEDULED,
+        "Hearing scheduled",
         "a hearing set",
         (
             _f("scheduled_for", _D, "the date the hearing is set for", required=True),
@@ -230,6 +246,7 @@ KINDS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         Kind.HEARING_HELD,
+        "Hearing held",
         "a hearing took place",
         (
             _f("court", _T, "court or office"),
@@ -241,6 +258,7 @@ KINDS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         Kind.DECISION,
+        "Decision",
         "a decision in proceedings",
         (
             _f(
@@ -268,6 +286,7 @@ KINDS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         Kind.PETITION_FILED,
+        "Petition filed",
         "appeal, habeas petition, petition for review",
         (
             _f("court", _T, "court"),
@@ -278,6 +297,7 @@ KINDS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         Kind.CONTACT,
+        "Contact",
         "communication with the person",
         (
             _f("party", _E, "who", "attorney", "family", "official", "journalist", "other"),
@@ -289,6 +309,7 @@ KINDS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         Kind.PROOF_OF_LIFE,
+        "Proof of life",
         "evidence the person was alive on a date",
         (
             _f(
@@ -310,6 +331,7 @@ KINDS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         Kind.INQUIRY,
+        "Inquiry",
         "a request to an authority about the person",
         (
             _f("by", _E, "who asked", "attorney", "congress", "consulate", "family", "journalist", "other"),
@@ -319,6 +341,7 @@ KINDS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         Kind.INQUIRY_ANSWERED,
+        "Inquiry answered",
         "the authority's answer",
         (
             _f("outcome", _E, "the answer", "answered", "denied", "no_response", required=True),
@@ -328,12 +351,14 @@ KINDS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         Kind.ACCESS_DENIED,
+        "Access denied",
         "someone was refused access to the person",
         (_f("who", _T, "who was refused"), _f("where", _T, "where")),
         rank=57,
     ),
     KindSpec(
         Kind.ALLEGATION,
+        "Allegation",
         "a claim made against the person",
         (
             _f("claim", _T, "what is alleged, e.g. gang_membership"),
@@ -356,6 +381,7 @@ KINDS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         Kind.RECORD_CHECK,
+        "Criminal-record check",
         "a search for criminal records",
         (
             _f("jurisdiction", _T, "where records were searched"),
@@ -365,6 +391,7 @@ KINDS: tuple[KindSpec, ...] = (
     ),
     KindSpec(
         Kind.CORRECTION,
+        "Correction",
         "replaces or retracts an earlier event",
         (
             _f("supersedes", _R, "id of the event corrected", required=True),

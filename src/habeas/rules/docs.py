@@ -94,6 +94,23 @@ def index_page(rules: Sequence[Rule] = RULES) -> str:
             lines.append("")
     lines += ["[rules.conflicting_accounts]", "enabled = false", "```", ""]
     lines += [
+        "## Adding a rule",
+        "",
+        "A new rule is three files:",
+        "",
+        "1. **Its module**: a `Rule(...)` in the `RULES` of a family module under `src/habeas/rules/families/`",
+        "   (or a new module there defining `RULES`). The registry finds every family module; the rule's",
+        "   `position` places it in the catalogue. Its id, title and description are written only there.",
+        "2. **Its tests**: its cases beside its family's under `tests/unit/rules/`, and its id at its place",
+        "   in `STABLE_IDS` (`tests/unit/rules/test_registry.py`).",
+        "3. **Its page**: `.venv/bin/python -m habeas.rules.docs docs/rules` writes `docs/rules/ID.md` and",
+        "   this index; `tests/unit/rules/test_rule_docs.py` fails until the pages are current.",
+        "",
+        "And one catalogue step: `make i18n` takes the title into the web app's catalogs (see",
+        '[web.md](../web.md), "Translations"); translate its entry in',
+        "`src/habeas/web/locales/es/LC_MESSAGES/messages.po`. `tests/web/test_catalogue_generated.py` fails",
+        "until every rule title and kind label has its Spanish.",
+        "",
         "## The morning report",
         "",
         "`habeas alerts --since DATE` compares the check as of today, with what is known today, against the",

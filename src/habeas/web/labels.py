@@ -1,37 +1,24 @@
 """Words shown for the vocabulary's names (event kinds, fields, values, custody states, rules), for the catalogs.
 
-The vocabulary stays the one place that defines names; this module only says how each
-reads on a page, marked with N_ so Babel extracts them. A test fails when the
-vocabulary or the rule catalogue gains a name without a label here.
+The vocabulary stays the one place that defines names. An event kind's label and a
+rule's title are the core's own words (``KindSpec.label``, ``Rule.title``), taken here
+from the vocabulary and the rule registry; ``extract`` hands them to ``pybabel extract``
+(see babel.cfg). The other names are given their words here, marked with N_ so Babel
+extracts them. A test fails when the vocabulary gains a name without a label here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator, Mapping
+from typing import IO, Any
+
+from babel.messages.extract import extract_python
+
+from habeas.domain import vocabulary
+from habeas.rules.registry import RULES
 from habeas.web.i18n import N_
 
-KINDS = {
-    "apprehended": N_("Apprehended"),
-    "booked_in": N_("Booked into detention"),
-    "transferred": N_("Transferred"),
-    "released": N_("Released"),
-    "removed": N_("Removed"),
-    "handed_over": N_("Handed over"),
-    "returned": N_("Returned to the US"),
-    "died": N_("Died"),
-    "claim_filed": N_("Claim filed"),
-    "hearing_scheduled": N_("Hearing scheduled"),
-    "hearing_held": N_("Hearing held"),
-    "decision": N_("Decision"),
-    "petition_filed": N_("Petition filed"),
-    "contact": N_("Contact"),
-    "proof_of_life": N_("Proof of life"),
-    "inquiry": N_("Inquiry"),
-    "inquiry_answered": N_("Inquiry answered"),
-    "access_denied": N_("Access denied"),
-    "allegation": N_("Allegation"),
-    "record_check": N_("Criminal-record check"),
-    "correction": N_("Correction"),
-}
+KINDS = {spec.name: spec.label for spec in vocabulary.KINDS}
 
 CUSTODY = {
     "us_custody": N_("In US custody"),
@@ -134,20 +121,7 @@ SEVERITY = {"critical": N_("critical"), "warning": N_("warning"), "info": N_("in
 CERTAINTY = {"certain": N_("certain"), "possible": N_("possible")}
 CHANGES = {"new": N_("new"), "more_severe": N_("more severe"), "now_certain": N_("now certain")}
 
-RULE_TITLES = {
-    "removed_with_pending_proceedings": N_("Removed while proceedings were pending"),
-    "removed_despite_protection": N_("Removed to a country a decision protects the person from"),
-    "third_country_removal": N_("Removed to a country that is not the person's own"),
-    "decided_after_removal": N_("Decided after the person was removed"),
-    "foreign_custody": N_("Handed into another state's custody"),
-    "no_proof_of_life": N_("No proof of life"),
-    "access_denied": N_("Access to the person refused"),
-    "inquiry_unanswered": N_("Inquiry about the person denied or unanswered"),
-    "allegation_without_record": N_("Allegation with no criminal record behind it"),
-    "prolonged_detention": N_("Prolonged detention"),
-    "conflicting_accounts": N_("Sources disagree about custody"),
-    "enforced_disappearance_indicators": N_("Marks of an enforced disappearance"),
-}
+RULE_TITLES = {rule.id: rule.title for rule in RULES}
 
 SOURCE_KINDS = {
     "article": N_("article"),
@@ -185,8 +159,25 @@ GROUPS = {
     "status": STATUS,
 }
 
+# The words taken from the core, by the group they are shown in: ``extract`` gives them to the catalogs.
+FROM_THE_CORE = {"kind": KINDS, "rule": RULE_TITLES}
+
 
 def label(group: str, name: object) -> str:
     """The English label of a name (to be translated where shown); unknown names read with spaces."""
     text = str(name)
     return GROUPS[group].get(text, text.replace("_", " "))
+
+
+def extract(
+    fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str], options: Any
+) -> Iterator[tuple[Any, ...]]:
+    """Babel's extraction method for this module: its N_() words, then every kind label and rule title.
+
+    Each result is an extraction method's (line, function, message, comments); Babel's own type hints
+    mistake extract_python's results for those of ``extract`` (line, message, comments, context).
+    """
+    yield from extract_python(fileobj, keywords, comment_tags, options)
+    for group, words in FROM_THE_CORE.items():
+        for name, text in words.items():
+            yield 0, None, text, [f"{group}: {name}"]
