@@ -8,6 +8,7 @@ fields.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -47,6 +48,10 @@ class Kind(StrEnum):
     ALLEGATION = "allegation"
     RECORD_CHECK = "record_check"
     CORRECTION = "correction"
+    # Kinds habeas adds to the case file, version 1 (docs/casefile.md).
+    BOND_DECISION = "bond_decision"
+    REPRESENTATION = "representation"
+    LOCATOR_CHECK = "locator_check"
 
 
 @dataclass(frozen=True)
@@ -140,6 +145,14 @@ _T, _D, _C, _B, _E, _L, _R = (
 )
 
 CLAIMS = ("asylum", "withholding", "cat", "tps", "parole", "other")
+# A petition's kinds: `reopen` and `reconsider` are motions (8 U.S.C. 1229a(c)(6)-(7)), habeas extensions.
+PETITIONS = ("appeal", "habeas", "review", "stay", "reopen", "reconsider", "other")
+MOTIONS = ("reopen", "reconsider")
+TRIBUNALS = ("immigration_judge", "bia", "federal_court", "dhs", "other")
+STAY_TYPES = ("automatic", "administrative", "judicial")
+STAY_REQUESTS = ("requested", "granted", "denied")
+STAY_OUTCOMES = ("granted", "denied", "lifted")
+ATTESTERS = ("detaining_authority", "other_government", "counsel", "family", "journalist", "independent", "other")
 
 KINDS: tuple[KindSpec, ...] = (
     KindSpec(
@@ -205,6 +218,7 @@ KINDS: tuple[KindSpec, ...] = (
             _f("destination", _C, "country of destination, " + _COUNTRY),
             _f("removal_type", _T, "e.g. expedited_removal, reinstatement, aea"),
             _f("flight", _T, "flight number or description"),
+            _f("destination_disclosed", _B, "false when the authorities would not say where the person was taken"),
         ),
         proves_alive=True,
         rank=70,
@@ -252,6 +266,8 @@ KINDS: tuple[KindSpec, ...] = (
             _f("court", _T, "court or office"),
             _f("outcome", _T, "what came of it"),
             _f("attended", _B, "whether the person was present in body or by video"),
+            _f("represented", _B, "whether counsel appeared for the person (habeas extension)"),
+            _f("hearing", _R, "the id of the hearing_scheduled this holds (habeas extension)"),
         ),
         alive_if="attended",
         rank=42,
@@ -273,6 +289,7 @@ KINDS: tuple[KindSpec, ...] = (
                 "withholding_granted",
                 "cat_granted",
                 "stay_granted",
+                "remanded",
                 "other",
                 required=True,
             ),
@@ -281,6 +298,10 @@ KINDS: tuple[KindSpec, ...] = (
             _f("protects_against", _C, "country the person may not be sent to, " + _COUNTRY),
             _f("decides", _R, "the id of the claim or petition this decides (habeas extension)"),
             _f("court", _T, "court or office"),
+            _f("decided_by", _E, "who decided (habeas extension)", *TRIBUNALS),
+            _f("appeal_waived", _B, "the person waived appeal, which makes a removal order final (8 CFR 1241.1(b))"),
+            _f("stay", _E, "what the decision did to a stay of removal (habeas extension)", *STAY_OUTCOMES),
+            _f("stay_type", _E, "which stay (habeas extension)", *STAY_TYPES),
         ),
         rank=45,
     ),
@@ -291,7 +312,9 @@ KINDS: tuple[KindSpec, ...] = (
         (
             _f("court", _T, "court"),
             _f("case_number", _T, "docket number"),
-            _f("petition", _E, "kind of petition", "appeal", "habeas", "review", "stay", "other"),
+            _f("petition", _E, "kind of petition", *PETITIONS),
+            _f("stay", _E, "a stay of removal asked for or granted with it (habeas extension)", *STAY_REQUESTS),
+            _f("stay_type", _E, "which stay (habeas extension)", *STAY_TYPES),
         ),
         rank=43,
     ),
@@ -325,6 +348,7 @@ KINDS: tuple[KindSpec, ...] = (
                 "other",
             ),
             _f("by", _T, "who obtained it"),
+            _f("attested_by", _E, "who vouches for it (habeas extension)", *ATTESTERS),
         ),
         proves_alive=True,
         rank=51,
@@ -386,6 +410,8 @@ KINDS: tuple[KindSpec, ...] = (
         (
             _f("jurisdiction", _T, "where records were searched"),
             _f("result", _E, "what was found", "record_found", "none_found", required=True),
+            _f("found", _T, "what the record found is, e.g. traffic_offense (habeas extension)"),
+            _f("bears_on_allegation", _B, "whether what was found supports the allegation (habeas extension)"),
         ),
         rank=61,
     ),
@@ -401,10 +427,59 @@ KINDS: tuple[KindSpec, ...] = (
         ),
         rank=0,
     ),
+    KindSpec(
+        Kind.BOND_DECISION,
+        "Bond decision",
+        "a decision on release on bond (habeas extension); it decides custody, not a claim",
+        (
+            _f("outcome", _E, "the decision", "granted", "denied", "no_jurisdiction", required=True),
+            _f("amount", _T, "the bond set, e.g. USD 5000"),
+            _f("court", _T, "court or office"),
+            _f("decided_by", _E, "who decided", *TRIBUNALS),
+        ),
+        rank=46,
+    ),
+    KindSpec(
+        Kind.REPRESENTATION,
+        "Representation",
+        "counsel entered or withdrew an appearance for the person (habeas extension)",
+        (
+            _f("action", _E, "what happened", "entered", "withdrawn", required=True),
+            _f("by", _T, "the attorney or organisation"),
+            _f("form", _E, "the notice of appearance", "eoir_28", "eoir_27", "eoir_26", "g_28", "other"),
+            _f("court", _T, "court or office"),
+        ),
+        rank=44,
+    ),
+    KindSpec(
+        Kind.LOCATOR_CHECK,
+        "Locator check",
+        "what an official look-up (such as ICE's Online Detainee Locator) showed (habeas extension); "
+        "never proof of life",
+        (
+            _f("result", _E, "what it showed", "found", "no_record", required=True),
+            _f("facility", _T, "the facility shown"),
+            _f("facility_code", _T, "ICE facility code (DETLOC) shown"),
+            _f("by", _T, "who looked"),
+        ),
+        rank=58,
+    ),
 )
 
 KIND_BY_NAME: dict[str, KindSpec] = {k.name: k for k in KINDS}
 assert set(KIND_BY_NAME) == set(Kind), "every kind has its spec, and every spec its name in Kind"
+
+
+class Matter(StrEnum):
+    """What an open matter is, as the posture reads it."""
+
+    CLAIM = "claim"  # relief sought, not yet decided
+    HEARING = "hearing"  # a hearing set, not yet held
+    APPEAL = "appeal"  # an appeal to the BIA: stays removal while pending (8 CFR 1003.6(a))
+    PETITION = "petition"  # a petition for review or for habeas corpus: no stay of its own
+    MOTION = "motion"  # a motion to reopen or reconsider: no stay of its own
+    STAY = "stay"  # a request for a stay of removal, not yet decided
+    INQUIRY = "inquiry"  # a question to an authority about the person, not yet answered
 
 
 @dataclass(frozen=True)
@@ -412,17 +487,44 @@ class PendingSpec:
     """A kind of event that opens a matter, which stays pending until an event of a closing kind ends it."""
 
     opened_by: str  # the kind that opens the matter
+    matter: Matter
     shown: str  # the field named beside the pending matter (the claim, the day of the hearing ...)
-    closed_by: str  # the kind whose events may close it (how, by outcome, is domain.proceedings's table)
+    closed_by: tuple[str, ...]  # the kinds whose events may close it (how is domain.proceedings's table)
     lapses_after: str | None = None  # a date field after which the matter is over by itself
+    when: tuple[str, tuple[str, ...]] | None = None  # (field, values): only such events open it
+
+    def opens(self, attrs: Mapping[str, object]) -> bool:
+        if self.when is None:
+            return True
+        name, values = self.when
+        return attrs.get(name) in values
 
 
-# What each kind opens and what closes it: the one table that pending matters are derived from.
+_DECIDED = (Kind.DECISION,)
+# What each kind opens and what closes it: the one table that pending matters are derived from. A kind with
+# several rows opens the first whose `when` its event meets (a petition: an appeal, a motion, a stay, the rest).
 PENDING_MATTERS: tuple[PendingSpec, ...] = (
-    PendingSpec(Kind.CLAIM_FILED, "claim", closed_by=Kind.DECISION),
-    PendingSpec(Kind.HEARING_SCHEDULED, "scheduled_for", closed_by=Kind.DECISION, lapses_after="scheduled_for"),
-    PendingSpec(Kind.PETITION_FILED, "petition", closed_by=Kind.DECISION),
-    PendingSpec(Kind.INQUIRY, "by", closed_by=Kind.INQUIRY_ANSWERED),
+    PendingSpec(Kind.CLAIM_FILED, Matter.CLAIM, "claim", _DECIDED),
+    PendingSpec(
+        Kind.HEARING_SCHEDULED,
+        Matter.HEARING,
+        "scheduled_for",
+        (Kind.DECISION, Kind.HEARING_HELD, Kind.BOND_DECISION),
+        lapses_after="scheduled_for",
+    ),
+    PendingSpec(Kind.PETITION_FILED, Matter.APPEAL, "petition", _DECIDED, when=("petition", ("appeal",))),
+    PendingSpec(Kind.PETITION_FILED, Matter.MOTION, "petition", _DECIDED, when=("petition", MOTIONS)),
+    PendingSpec(Kind.PETITION_FILED, Matter.STAY, "petition", _DECIDED, when=("petition", ("stay",))),
+    PendingSpec(Kind.PETITION_FILED, Matter.PETITION, "petition", _DECIDED),
+    PendingSpec(Kind.INQUIRY, Matter.INQUIRY, "by", (Kind.INQUIRY_ANSWERED,)),
 )
-PENDING_BY_KIND: dict[str, PendingSpec] = {spec.opened_by: spec for spec in PENDING_MATTERS}
+PENDING_BY_KIND: dict[str, tuple[PendingSpec, ...]] = {
+    kind: tuple(spec for spec in PENDING_MATTERS if spec.opened_by == kind)
+    for kind in dict.fromkeys(spec.opened_by for spec in PENDING_MATTERS)
+}
 PENDING_KINDS = tuple(PENDING_BY_KIND)
+
+
+def pending_spec(kind: str, attrs: Mapping[str, object]) -> PendingSpec | None:
+    """The matter an event of ``kind`` with these fields opens, if any."""
+    return next((spec for spec in PENDING_BY_KIND.get(kind, ()) if spec.opens(attrs)), None)
