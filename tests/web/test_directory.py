@@ -10,10 +10,11 @@ import yaml
 from web_helpers import TODAY, make_database
 
 from habeas.domain.whereabouts import derive_whereabouts
+from habeas.rules.alerts import by_person, changes
 from habeas.rules.engine import check_timeline
 from habeas.security.access import Scope
-from habeas.services import Actor, Context, check, track
-from habeas.services.web_support import Directory
+from habeas.services import Actor, Context, check, people, track
+from habeas.services.directory import Directory
 
 EVERYONE = Scope(all_records=True)
 
@@ -61,31 +62,33 @@ def test_the_warm_up_summarises_everyone_and_stops_when_asked(tmp_path: Path) ->
 
 def test_an_import_elsewhere_is_noticed(tmp_path: Path) -> None:
     directory, ctx = _directory(tmp_path, freshness=0)
-    assert [m.card.id for m in directory.index().search("Nueva Persona", EVERYONE)] == []
+    assert [m.card.id for m in directory.search(EVERYONE, "Nueva Persona")] == []
     more = tmp_path / "more.yaml"
     more.write_text(yaml.safe_dump({"habeas": 1, "people": [{"id": "new-p", "name": "Nueva Persona Sintética"}]}))
     track.import_casefiles(ctx, [more])
-    assert [m.card.id for m in directory.index().search("Nueva Persona", EVERYONE)] == ["new-p"]
+    assert [m.card.id for m in directory.search(EVERYONE, "Nueva Persona")] == ["new-p"]
 
 
 def test_a_write_refreshes_that_person_without_rebuilding_the_index(tmp_path: Path) -> None:
     directory, ctx = _directory(tmp_path)
-    index = directory.index()
-    before = directory.summaries([directory.card("ahr")], TODAY)[0]  # type: ignore[list-item]
+    index = directory._index()
+    before = directory.summaries(EVERYONE, ["ahr"], TODAY)[0]
     event = tmp_path / "event.yaml"
     event.write_text(yaml.safe_dump({"habeas": 1, "events": [
         {"person": "ahr", "kind": "proof_of_life", "date": "2025-05-31", "evidence": "call"}]}))  # fmt: skip
     track.import_casefiles(ctx, [event])
     directory.changed("ahr")
-    after = directory.summaries([directory.card("ahr")], TODAY)[0]  # type: ignore[list-item]
+    after = directory.summaries(EVERYONE, ["ahr"], TODAY)[0]
     assert before.days_without_proof_of_life == 77 and after.days_without_proof_of_life == 1
-    assert directory.index() is index
+    assert directory._index() is index
 
 
 def test_the_morning_alerts_equal_what_the_check_service_reports(tmp_path: Path) -> None:
     directory, ctx = _directory(tmp_path)
     since = date(2025, 4, 1)
-    ours = directory.alerts(EVERYONE, since, TODAY).as_json()
-    theirs = check.alerts(ctx, since, TODAY).as_json()
+    ours = people.alerts(ctx, since, TODAY, directory).as_json()
+    # What the check service reports, person by person: the check as known then, and as known today.
+    before = check.check(ctx, as_of=since, known_on=since)
+    theirs = by_person(since, TODAY, changes(before, check.check(ctx, as_of=TODAY, known_on=TODAY))).as_json()
     assert ours == theirs
     assert ours["people"]  # something changed in those two months, so the comparison means something

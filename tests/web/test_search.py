@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from habeas.security.access import Scope
-from habeas.services.web_support import NameIndex, PersonCard, within_one_edit
+from habeas.services.name_index import NameIndex, PersonCard, within_one_edit
 
 PEOPLE = [
     PersonCard("p1", "José Andrés Núñez Peña", ("Pepe Núñez",), ("c-north",), "VE"),

@@ -37,6 +37,7 @@ from habeas.rules.registry import RULE_BY_ID
 from habeas.rules.timing import number
 from habeas.services import ServiceError
 from habeas.services import check as checks
+from habeas.services import people as lists
 from habeas.settings import default_config_path
 
 SEVERITY_STYLE = {"critical": "bold white on red", "warning": "bold yellow", "info": "cyan"}
@@ -276,7 +277,7 @@ def alerts_command(
     today = day_option(as_of, "--as-of")
     assert earlier is not None and today is not None
     with _user_errors():
-        result = checks.alerts(ctx, earlier, today)
+        result = lists.alerts(ctx, earlier, today)
     if fmt == OutputFormat.json:
         print_json(result.as_json())
         return

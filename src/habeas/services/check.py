@@ -1,4 +1,8 @@
-"""Check: run the due-process rules over people's timelines; the rule catalogue; the morning alerts."""
+"""Check: run the due-process rules over people's timelines; the rule catalogue.
+
+The morning alerts (flags new or graver since a day) are in :mod:`habeas.services.people`,
+which the web pages, the API and `habeas alerts` share.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from habeas.rules.alerts import Alerts, by_person, changes
 from habeas.rules.engine import at_least, check_timeline, most_severe_first
 from habeas.rules.flag import Flag, Severity
 from habeas.rules.registry import RULES
@@ -74,19 +77,6 @@ def check(
 def flags_for(ctx: Context, person_id: str, as_of: date, known_on: date | None = None) -> list[Flag]:
     """One person's flags on ``as_of`` (for the whereabouts view)."""
     return check_timeline(track.timeline(ctx, person_id, known_on), as_of, rule_settings(ctx))
-
-
-def alerts(ctx: Context, since: date, today: date) -> Alerts:
-    """Flags new or graver today than on ``since``: the check as known today minus the check as known then.
-
-    The earlier check is run as of ``since`` with what was known on ``since``, so a clock that crossed
-    a threshold in between (days without proof of life) shows up as well as newly reported events.
-    """
-    if since > today:
-        raise ServiceError(f"--since {since} is after the day reported on ({today})")
-    before = check(ctx, as_of=since, known_on=since)
-    now = check(ctx, as_of=today, known_on=today)
-    return by_person(since, today, changes(before, now))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from habeas.domain.timeline import Timeline, build_timeline, event_order
 from habeas.security.access import Scope
 from habeas.security.audit import Outcome
 from habeas.services import Context, NotFound, access, track
-from habeas.services.web_support import Directory, PersonCard, Summary, in_reach, shown
+from habeas.services.directory import Directory, PersonCard, Summary, in_reach, shown
 from habeas.store.repository import Repository
 
 
@@ -77,7 +77,7 @@ def cohort_view(ctx: Context, directory: Directory, cohort_id: str, today: date)
     with track.repository(ctx) as repo:
         cohort = repo.cohort(cohort_id) or Cohort(cohort_id)
         timelines = _timelines(repo, cohort_id, cards, reach)
-    members = directory.summaries(cards, today)
+    members = directory.summaries(reach, [c.id for c in cards], today)
     shown(ctx, (s.card.id for s in members))
     events = {e.id: e for t in timelines for e in t.events if e.cohort == cohort_id}
     return CohortView(cohort, members, timelines, sorted(events.values(), key=event_order))

@@ -18,8 +18,8 @@ from starlette.exceptions import HTTPException
 
 from habeas.security.accounts import Accounts, memory_accounts
 from habeas.services import Actor, Context, NotFound, ServiceError
+from habeas.services.directory import Directory
 from habeas.services.track import InvalidInput
-from habeas.services.web_support import Directory
 from habeas.settings import Settings
 from habeas.web.config import WebSettings
 from habeas.web.forms import quiet

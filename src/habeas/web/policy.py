@@ -29,7 +29,7 @@ from habeas.security.access import ROLE_ACTIONS, SYSTEM, Action, Resource, Role,
 from habeas.security.accounts import Account, Session, utc_now
 from habeas.security.audit import Outcome
 from habeas.services import Context, access
-from habeas.services.web_support import acting
+from habeas.services.directory import acting
 from habeas.web.i18n import Language, choose_language
 from habeas.web.uploads import MAX_MAPPING_BYTES, SealedStaging, UploadTooLarge, form_in_memory, form_sealed
 

@@ -11,7 +11,9 @@ from pydantic import BaseModel, Field
 from habeas.domain.timeline import Timeline
 from habeas.security.access import Action
 from habeas.services import ServiceError
-from habeas.services.web_support import PersonView, Summary, in_reach, reachable_person, shown
+from habeas.services.directory import PersonView, Summary
+from habeas.services.people import PeopleQuery, people_list
+from habeas.services.people import alerts as alerts_since
 from habeas.web.forms import import_document
 from habeas.web.policy import Policy, Viewer
 from habeas.web.routes.pages import day_param, viewed_person
@@ -139,26 +141,9 @@ def people(
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> PeoplePage:
     state, today = viewer.state, viewer.state.web.today()
-    assert viewer.user is not None
-    reach = in_reach(viewer.ctx)
-    cards = [m.card for m in state.directory.index().search(q, reach)] if q.strip() else state.directory.cards(reach)
-    if cohort:
-        cards = [c for c in cards if cohort in c.cohorts]
-    if custody or flag:
-        by_id = {s.card.id: s for s in state.directory.all_summaries(reach, today)}
-        rows = [by_id[c.id] for c in cards if c.id in by_id]
-        rows = [
-            s
-            for s in rows
-            if (not custody or s.whereabouts.custody.value == custody)
-            and (not flag or any(f.rule == flag for f in s.flags))
-        ]
-        total, rows_shown = len(rows), rows[(page - 1) * per_page : page * per_page]
-    else:
-        total = len(cards)
-        rows_shown = state.directory.summaries(cards[(page - 1) * per_page : page * per_page], today)
-    shown(viewer.ctx, (s.card.id for s in rows_shown))
-    return PeoplePage(total=total, page=page, per_page=per_page, people=[_summary_out(s) for s in rows_shown])
+    query = PeopleQuery(q, custody, cohort=cohort, flag=flag)
+    found = people_list(viewer.ctx, state.directory, query, today, page, per_page)
+    return PeoplePage(total=found.total, page=page, per_page=per_page, people=[_summary_out(s) for s in found.rows])
 
 
 def _given(name: str, day: str | None) -> str | None:
@@ -222,7 +207,7 @@ def flags(viewer: Reader, person_id: str, as_of: AsOf = None, known_on: KnownOn 
 )
 def add_event(viewer: Writer, person_id: str, body: EventIn) -> ImportOut:
     assert viewer.user is not None
-    card = reachable_person(viewer.ctx, viewer.state.directory, viewer.user, Action.WRITE_EVENT, person_id)
+    card = viewer.state.directory.reachable(viewer.ctx, viewer.user, Action.WRITE_EVENT, person_id)
     event = {**body.event, "person": card.id}
     event.pop("cohort", None)
     summary = import_document(viewer.ctx, {"habeas": 1, "sources": body.sources, "events": [event]}, "request.json")
@@ -257,6 +242,4 @@ def alerts(viewer: Reader, since: Since = None) -> dict[str, Any]:
     assert viewer.user is not None
     today = viewer.state.web.today()
     start = min(day_param("since", _given("since", since), today - timedelta(days=1), today), today)
-    found = viewer.state.directory.alerts(in_reach(viewer.ctx), start, today)
-    shown(viewer.ctx, (p.person for p in found.people))
-    return found.as_json()
+    return alerts_since(viewer.ctx, start, today, viewer.state.directory).as_json()

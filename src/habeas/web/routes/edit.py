@@ -13,7 +13,6 @@ from habeas.security.access import Action
 from habeas.security.audit import Outcome
 from habeas.services import access
 from habeas.services.track import InvalidInput
-from habeas.services.web_support import reachable_person
 from habeas.web.forms import EventForm, casefile_document, import_document, import_upload, place_problems, quiet
 from habeas.web.policy import Policy, Viewer
 from habeas.web.rendering import render
@@ -31,7 +30,7 @@ UserManager = Annotated[Viewer, Depends(Policy.allows(Action.MANAGE_USERS))]
 def add_event(viewer: Writer, person_id: str) -> Response:
     state = viewer.state
     assert viewer.user is not None
-    card = reachable_person(viewer.ctx, state.directory, viewer.user, Action.WRITE_EVENT, person_id)
+    card = state.directory.reachable(viewer.ctx, viewer.user, Action.WRITE_EVENT, person_id)
     form = EventForm.read(viewer.extra["form"])
     document = casefile_document(form, card.id, state.web.today())
     try:

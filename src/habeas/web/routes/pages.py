@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from datetime import date, timedelta
 from typing import Annotated
 
@@ -15,7 +14,8 @@ from habeas.domain.schema import ID_PATTERN
 from habeas.domain.vocabulary import SOURCE_KINDS, Custody
 from habeas.security.access import Action
 from habeas.services import NotFound, ServiceError, access, security
-from habeas.services.web_support import PersonView, Summary, in_reach, person_view, shown
+from habeas.services.directory import PersonView
+from habeas.services.people import SORTS, PeopleQuery, morning_report, people_list
 from habeas.web.forms import EventForm
 from habeas.web.policy import Policy, Viewer
 from habeas.web.rendering import KINDS_SHOWN, kind_fields, render
@@ -25,9 +25,7 @@ router = APIRouter(include_in_schema=False)
 
 Reader = Annotated[Viewer, Depends(Policy.allows(Action.READ_PERSON))]
 SignedIn = Annotated[Viewer, Depends(Policy.signed_in())]
-SORTS = ("name", "days", "custody", "since", "id")
 _ID = re.compile(ID_PATTERN)
-DERIVED_SORTS = ("days", "custody", "since")
 
 
 # The days a page or the API answers for. Wider than any record, and narrow enough that the timeline's
@@ -76,27 +74,6 @@ def home(viewer: SignedIn) -> RedirectResponse:
     return RedirectResponse("/morning" if viewer.may_at_all(Action.READ_PERSON) else "/rules", status_code=303)
 
 
-def _sorted(rows: list[Summary], sort: str) -> list[Summary]:
-    if sort == "days":
-        return sorted(rows, key=lambda s: (s.days_without_proof_of_life is None, -(s.days_without_proof_of_life or 0)))
-    if sort == "custody":
-        return sorted(rows, key=lambda s: (s.whereabouts.custody.value, s.card.sort_name))
-    if sort == "since":
-        return sorted(rows, key=lambda s: (s.whereabouts.since is None, s.whereabouts.since or date.min))
-    if sort == "id":
-        return sorted(rows, key=lambda s: s.card.id)
-    return rows
-
-
-def _matches(summary: Summary, custody: str | None, country: str | None, flag: str | None) -> bool:
-    where = summary.whereabouts
-    return (
-        (not custody or where.custody.value == custody)
-        and (not country or (where.country or "") == country)
-        and (not flag or any(f.rule == flag for f in summary.flags))
-    )
-
-
 @router.get("/people", response_class=HTMLResponse)
 def people(
     viewer: Reader,
@@ -110,42 +87,22 @@ def people(
     fragment: str = "",
 ) -> HTMLResponse:
     state, today = viewer.state, viewer.state.web.today()
-    directory = state.directory
-    assert viewer.user is not None
-    reach = in_reach(viewer.ctx)
     q = q.strip()[:200]
-    cards = [m.card for m in directory.index().search(q, reach)] if q else directory.cards(reach)
-    cohorts = sorted({c for card in cards for c in card.cohorts})
-    if cohort:
-        cards = [c for c in cards if cohort in c.cohorts]
-    derived = bool(custody or country or flag or sort in DERIVED_SORTS or len(directory.index()) <= 5000)
-    if derived:
-        by_id = {s.card.id: s for s in directory.all_summaries(reach, today)}
-        rows = [by_id[c.id] for c in cards if c.id in by_id]
-        countries = sorted({s.whereabouts.country for s in rows if s.whereabouts.country})
-        rows = _sorted([s for s in rows if _matches(s, custody, country, flag)], sort)
-        total = len(rows)
-        shown_rows = rows[(page - 1) * state.web.page_size : page * state.web.page_size]
-    else:
-        countries = []
-        if sort == "id":
-            cards = sorted(cards, key=lambda c: c.id)
-        total = len(cards)
-        shown_rows = directory.summaries(cards[(page - 1) * state.web.page_size : page * state.web.page_size], today)
-    shown(viewer.ctx, (row.card.id for row in shown_rows))
+    query = PeopleQuery(q, custody, country, cohort, flag, sort)
+    found = people_list(viewer.ctx, state.directory, query, today, page, state.web.page_size)
     args = {"q": q, "custody": custody, "country": country, "cohort": cohort, "flag": flag, "sort": sort}
     return render(
         viewer,
         "people_results.html" if fragment else "people.html",
-        rows=shown_rows,
-        total=total,
+        rows=found.rows,
+        total=found.total,
         page=page,
-        pages=max(1, -(-total // state.web.page_size)),
+        pages=max(1, -(-found.total // state.web.page_size)),
         args=args,
-        cohorts=cohorts,
-        countries=countries,
+        cohorts=found.cohorts,
+        countries=found.countries,
         custody_states=[c.value for c in Custody],
-        rules=directory.rules()[1],
+        rules=state.directory.rules()[1],
         clock_limits=clock_thresholds(viewer),
         today=today,
     )
@@ -176,7 +133,7 @@ def viewed_person(
     today = viewer.state.web.today()
     day = day_param("as_of", as_of, today, today)
     known = day_param("known_on", known_on, today, today) if known_on else None
-    view = person_view(viewer.ctx, viewer.state.directory, viewer.user, person_id, day, known)
+    view = viewer.state.directory.view(viewer.ctx, viewer.user, person_id, day, known)
     return view, day, known
 
 
@@ -251,21 +208,16 @@ def morning(viewer: Reader, since: str | None = None) -> HTMLResponse:
     today = state.web.today()
     previous = viewer.session.previous_visit if viewer.session else None
     start = day_param("since", since, previous if previous and previous < today else today - timedelta(days=1), today)
-    reach = in_reach(viewer.ctx)
-    alerts = state.directory.alerts(reach, min(start, today), today)
-    summaries = state.directory.all_summaries(reach, today)
-    silent = _sorted([s for s in summaries if s.days_without_proof_of_life is not None], "days")
-    shown(viewer.ctx, [p.person for p in alerts.people] + [s.card.id for s in silent[:25]])
-    counts = Counter(s.whereabouts.custody.value for s in summaries)
+    report = morning_report(viewer.ctx, min(start, today), today, state.directory)
     return render(
         viewer,
         "morning.html",
-        alerts=alerts,
-        cards={p.person: state.directory.card(p.person) for p in alerts.people},
-        silent=silent[:25],
+        alerts=report.alerts,
+        cards=report.cards,
+        silent=report.silent,
         clock_limits=clock_thresholds(viewer),
-        counts=[(c.value, counts.get(c.value, 0)) for c in Custody],
-        total=len(summaries),
+        counts=report.counts,
+        total=report.total,
         since=min(start, today),
         today=today,
     )

@@ -1,0 +1,318 @@
+"""The directory: who is in the database, as each caller may see them: cards, summaries, one person's view.
+
+The web app keeps one directory for its whole life, filled by the app's own built-in
+admin context (``WEB_ACTOR``) so that one name index and one day's summaries serve every
+user instead of one copy per user. That memory holds people no particular user may see,
+and it is safe because nothing leaves it unfiltered: every public method that returns or
+counts people takes the caller's :class:`~habeas.security.access.Scope` (or their context
+and :class:`~habeas.security.access.User`) and filters by it first, and a person out of
+reach is answered exactly as a missing one (``None``, or ``NotFound`` with
+:func:`habeas.services.access.not_found_message`). The helpers that read the memory
+unfiltered are private (their names start with ``_``) and only ever feed those methods.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import date
+
+from habeas.domain.timeline import Timeline, build_timeline
+from habeas.domain.whereabouts import Whereabouts, derive_whereabouts
+from habeas.rules.engine import check_timeline
+from habeas.rules.flag import Flag, Severity
+from habeas.rules.settings import RuleSettings
+from habeas.security.access import Action, Resource, Scope, User, decide
+from habeas.security.audit import Outcome
+from habeas.services import Actor, Context, NotFound, ServiceError, access, check, track
+from habeas.services.check import CatalogueEntry
+from habeas.services.name_index import Match, NameIndex, PersonCard
+
+__all__ = ["Directory", "PersonCard", "PersonView", "Summary", "acting", "in_reach", "shown"]
+
+WARM_CHUNK = 500  # people whose events are read in one query when summaries are computed in bulk
+
+
+def acting(base: Context, name: str) -> Context:
+    """A context acting as ``name`` that shares ``base``'s engine, keys and audit sink (one of each per web app).
+
+    Sharing them is what makes a request cheap: one connection pool and its compiled statements,
+    one audit writer per process (whose appends are committed together), keys read once.
+    """
+    ctx = Context(base.settings, Actor(name))
+    # cached_property storage: made once on the base, reused by every request's context.
+    ctx.__dict__["engine"] = base.engine
+    ctx.__dict__["audit_sink"] = base.audit_sink
+    with suppress(ServiceError):  # no key yet (`habeas init` makes one): the request says so if it needs it
+        ctx.__dict__["keyring"] = base.keyring
+    return ctx
+
+
+def in_reach(ctx: Context) -> Scope:
+    """The people the acting user may read, as the access service says (the filter of every list)."""
+    return access.reachable(ctx, Action.READ_PERSON)
+
+
+def shown(ctx: Context, person_ids: Iterable[str]) -> None:
+    """Audit that a list or a search showed these people (with their whereabouts) to the acting user."""
+    ids = list(dict.fromkeys(person_ids))
+    if ids:
+        access.audit(ctx, "list_people", records=[("person", pid) for pid in ids])
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What lists show of a person on one day: the card, the whereabouts and the flags."""
+
+    card: PersonCard
+    whereabouts: Whereabouts
+    flags: tuple[Flag, ...]
+
+    @property
+    def gravest(self) -> Severity | None:
+        return max((f.severity for f in self.flags), key=lambda s: s.rank, default=None)
+
+    @property
+    def days_without_proof_of_life(self) -> int | None:
+        days = self.whereabouts.days_without_proof_of_life
+        return days.max if days is not None else None
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """The person page's data, as the acting user may see it."""
+
+    timeline: Timeline
+    whereabouts: Whereabouts
+    flags: tuple[Flag, ...]
+    may_write: bool
+    may_read_sensitive: bool
+
+
+@dataclass
+class _Cache:
+    index: NameIndex | None = None
+    as_of: date | None = None
+    summaries: dict[str, Summary] = field(default_factory=dict)
+    stamp: tuple[int, int] | None = None
+    checked_at: float = 0.0
+    before: dict[date, dict[str, tuple[Flag, ...]]] = field(default_factory=dict)
+
+
+class Directory:
+    """The memory of who is in the database: the name index and summaries for one day, shown by scope.
+
+    It notices changes made elsewhere (an import from the command line) by comparing
+    record counts at most every ``freshness_seconds``; the web app's own writes call
+    :meth:`changed`. See the module's docstring for why one privileged memory is safe.
+    """
+
+    def __init__(self, base: Context, freshness_seconds: float = 5.0):
+        self.base = base
+        self.freshness_seconds = freshness_seconds
+        self._lock = threading.Lock()
+        self._cache = _Cache()
+        self._rules: tuple[int | None, RuleSettings, list[CatalogueEntry]] | None = None
+
+    # -- what anyone may ask: the rules, and news of a write ---------------------------
+
+    def rules(self) -> tuple[RuleSettings, list[CatalogueEntry]]:
+        """The rule settings and the catalogue (no person in them), read again only when the settings file changes."""
+        path = self.base.settings.config_path
+        stamp = path.stat().st_mtime_ns if path.exists() else None
+        known = self._rules
+        if known is None or known[0] != stamp:
+            known = (stamp, check.rule_settings(self.base), check.rule_catalogue(self.base))
+            self._rules = known
+        return known[1], known[2]
+
+    def changed(self, person_id: str | None = None) -> None:
+        """Forget what a write made stale: one person's summary (an event added), or everything (an import)."""
+        stamp = self._stamp()
+        with self._lock:
+            if person_id is None:
+                self._cache = _Cache(stamp=stamp, checked_at=time.monotonic())
+            else:
+                self._cache.summaries.pop(person_id, None)
+                for flags in self._cache.before.values():
+                    flags.pop(person_id, None)
+                self._cache.stamp = stamp  # our own write: not a reason to rebuild the index
+
+    # -- people, always through the caller's scope -------------------------------------
+
+    def search(self, reach: Scope, query: str) -> list[Match]:
+        """The people in reach whose names, aliases or id match ``query``, best first."""
+        return self._index().search(query, reach)
+
+    def cards(self, reach: Scope) -> list[PersonCard]:
+        """Every person in reach, by name."""
+        ordered = self._index().ordered
+        return list(ordered) if reach.all_records else [c for c in ordered if reach.covers(c.resource)]
+
+    def card(self, reach: Scope, person_id: str) -> PersonCard | None:
+        """The person's card when they are in reach; ``None`` for one out of reach, as for one who does not exist."""
+        card = self._index().cards.get(person_id)
+        return card if card is not None and reach.covers(card.resource) else None
+
+    def summaries(self, reach: Scope, person_ids: Iterable[str], as_of: date) -> list[Summary]:
+        """Summaries of the given people in reach (a page of a list), in the order given; the missing ones together.
+
+        Ids out of reach are left out as unknown ones are: access is decided on the directory's
+        own card of each person, never on a card or cohorts the caller hands in.
+        """
+        cards = [c for pid in person_ids if (c := self.card(reach, pid)) is not None]
+        cache = self._fresh()
+        self._day(cache, as_of)
+        missing = [c for c in cards if c.id not in cache.summaries]
+        if missing:
+            self._store(cache, as_of, self._compute(missing, as_of))
+        return [s for c in cards if (s := cache.summaries.get(c.id)) is not None]
+
+    def all_summaries(self, reach: Scope, as_of: date) -> list[Summary]:
+        """Summaries of everyone in reach, by name (for filters, sorting by derived values, the morning report)."""
+        cards = self.cards(reach)
+        cache = self._fresh()
+        self._day(cache, as_of)
+        missing = [c for c in cards if c.id not in cache.summaries]
+        for chunk in range(0, len(missing), WARM_CHUNK):
+            self._store(cache, as_of, self._compute(missing[chunk : chunk + WARM_CHUNK], as_of))
+        if len(missing) > WARM_CHUNK:
+            _settle()
+        return [s for c in cards if (s := cache.summaries.get(c.id)) is not None]
+
+    def flags_known_on(self, reach: Scope, day: date) -> dict[str, tuple[Flag, ...]]:
+        """Each person in reach's flags as of ``day`` with what was known on ``day`` (the morning report's "before").
+
+        Kept once per day asked about, so the morning report of every user shares one computation.
+        """
+        cards = self.cards(reach)
+        cache = self._fresh()
+        with self._lock:
+            before = cache.before.setdefault(day, {})
+        missing = [c for c in cards if c.id not in before]
+        for chunk in range(0, len(missing), WARM_CHUNK):
+            computed = self._flags_then(missing[chunk : chunk + WARM_CHUNK], day)
+            with self._lock:
+                before.update(computed)
+        return {c.id: before[c.id] for c in cards if c.id in before}
+
+    def reachable(self, ctx: Context, user: User, action: Action, person_id: str) -> PersonCard:
+        """The person's card when ``user`` may take ``action`` on them; NotFound (the denial audited) otherwise."""
+        card = self._index().cards.get(person_id)  # unfiltered for the audit entry only, which admins alone read
+        if card is None or not decide(user, action, card.resource):
+            access.audit(ctx, action.value, Outcome.DENIED, [("person", card.id if card else None)])
+            raise NotFound(access.not_found_message("person", person_id))
+        return card
+
+    def view(self, ctx: Context, user: User, person_id: str, as_of: date, known_on: date | None = None) -> PersonView:
+        """The person page's data; the track service decides access, audits the read, leaves out what is sensitive."""
+        timeline = track.timeline(ctx, person_id, known_on)
+        resource = Resource.person(timeline.person.id, timeline.person.cohorts)
+        return PersonView(
+            timeline=timeline,
+            whereabouts=derive_whereabouts(timeline, as_of),
+            flags=tuple(check_timeline(timeline, as_of, self.rules()[0])),
+            may_write=bool(decide(user, Action.WRITE_EVENT, resource)),
+            may_read_sensitive=bool(decide(user, Action.READ_SENSITIVE, resource)),
+        )
+
+    def warm(self, today: Callable[[], date], stop: threading.Event) -> None:
+        """Keep today's summary of everyone in memory, so lists, filters and searches need not compute them.
+
+        Run in a background thread; it starts again after an import or a new day empties the cache.
+        It shows nothing to anyone: what it computes leaves only through the scoped methods above.
+        """
+        while not stop.is_set():
+            try:
+                cache, as_of = self._fresh(), today()
+                self._day(cache, as_of)
+                missing = [c for c in self._index().ordered if c.id not in cache.summaries]
+                for chunk in range(0, len(missing), WARM_CHUNK):
+                    if stop.is_set() or self._cache is not cache:
+                        break
+                    self._store(cache, as_of, self._compute(missing[chunk : chunk + WARM_CHUNK], as_of))
+                if missing:
+                    _settle()
+            except ServiceError:
+                pass  # the database is being upgraded or is not there yet; try again later
+            stop.wait(self.freshness_seconds)
+
+    # -- the unfiltered memory, for the methods above only -----------------------------
+
+    def _stamp(self) -> tuple[int, int]:
+        with track.repository(self.base) as repo:
+            counts = repo.counts()
+        return counts["people"], counts["events"]
+
+    def _fresh(self) -> _Cache:
+        now = time.monotonic()
+        cache = self._cache
+        if now - cache.checked_at < self.freshness_seconds and cache.index is not None:
+            return cache
+        stamp = self._stamp()
+        with self._lock:
+            if stamp != self._cache.stamp:
+                self._cache = _Cache(stamp=stamp)
+            self._cache.checked_at = now
+            return self._cache
+
+    def _index(self) -> NameIndex:
+        """Everybody's cards, unfiltered."""
+        cache = self._fresh()
+        if cache.index is None:
+            with track.repository(self.base) as repo:
+                index = NameIndex(PersonCard.of(p) for p in repo.people())
+            with self._lock:
+                cache.index = cache.index or index
+            _settle()
+        assert cache.index is not None
+        return cache.index
+
+    def _day(self, cache: _Cache, as_of: date) -> None:
+        with self._lock:
+            if cache.as_of != as_of:
+                cache.as_of, cache.summaries = as_of, {}
+
+    def _timelines(self, cards: Sequence[PersonCard], known_on: date | None = None) -> list[Timeline]:
+        """Timelines of a chunk of people, their own and their cohorts' events read in one query."""
+        with track.repository(self.base) as repo:
+            people = [p for c in cards if (p := repo.person(c.id)) is not None]
+            events = repo.events([p.id for p in people], {c for p in people for c in p.cohorts})
+            sources = repo.sources(track.cited_sources(events))
+        concerning = track.events_by_person(events)
+        return [build_timeline(person, concerning(person), sources, known_on) for person in people]
+
+    def _compute(self, cards: Sequence[PersonCard], as_of: date) -> dict[str, Summary]:
+        settings = self.rules()[0]
+        computed = {}
+        for timeline in self._timelines(cards):
+            flags = tuple(check_timeline(timeline, as_of, settings))
+            computed[timeline.person.id] = Summary(
+                PersonCard.of(timeline.person), derive_whereabouts(timeline, as_of), flags
+            )
+        return computed
+
+    def _flags_then(self, cards: Sequence[PersonCard], since: date) -> dict[str, tuple[Flag, ...]]:
+        settings = self.rules()[0]
+        return {t.person.id: tuple(check_timeline(t, since, settings)) for t in self._timelines(cards, since)}
+
+    def _store(self, cache: _Cache, as_of: date, computed: dict[str, Summary]) -> None:
+        with self._lock:
+            if cache.as_of == as_of:
+                cache.summaries.update(computed)
+
+
+def _settle() -> None:
+    """Let Python's cycle collector skip what the directory now holds.
+
+    The name index and the summaries are millions of long-lived objects. Left in the
+    collector's care, every full collection walks them all, and the pages being served
+    wait hundreds of milliseconds for it. Frozen, they are still freed by reference
+    counting when the directory lets them go; only cycles among them would stay.
+    """
+    gc.collect()
+    gc.freeze()
