@@ -20,7 +20,7 @@ from habeas.web.protection import SignInThrottle
 from habeas.web.second_factor import SecondFactorLock
 
 if TYPE_CHECKING:
-    from habeas.services.web_support import Directory
+    from habeas.services.directory import Directory
 
 
 @dataclass
