@@ -32,6 +32,12 @@ class Cohort:
 
 @dataclass(frozen=True)
 class Person:
+    """A person; ``citizenship`` is the first of ``citizenships`` (every country listed, in order).
+
+    Either may be given: ``Person(id, citizenship="VE")`` has ``citizenships == ("VE",)``, and
+    ``Person(id, citizenships=("US", "MX"))`` has ``citizenship == "US"``.
+    """
+
     id: str
     name: str | None = None
     aliases: tuple[str, ...] = ()
@@ -41,6 +47,19 @@ class Person:
     cohorts: tuple[str, ...] = ()
     identifiers: Mapping[str, str] = field(default_factory=dict)
     sensitive: Mapping[str, Any] = field(default_factory=dict)
+    citizenships: tuple[str, ...] = ()
+    birth_date: DateRange | None = None  # identifies the person: sealed at rest like the name
+    unaccompanied: bool | None = None  # an unaccompanied alien child (6 U.S.C. 279(g)(2)); None: not recorded
+
+    def __post_init__(self) -> None:
+        listed = tuple(self.citizenships)
+        if not listed and self.citizenship is not None:
+            listed = (self.citizenship,)
+        if listed and self.citizenship is None:
+            object.__setattr__(self, "citizenship", listed[0])
+        elif listed and self.citizenship != listed[0]:
+            raise ValueError(f"person {self.id!r}: citizenship must be the first of citizenships")
+        object.__setattr__(self, "citizenships", listed)
 
 
 @dataclass(frozen=True)

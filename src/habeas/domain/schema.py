@@ -18,6 +18,17 @@ _ID = {"type": "string", "pattern": ID_PATTERN}
 _DATE = {"type": ["string", "integer"], "description": "EDTF date, e.g. 2025-03-15, 2025-03, 2025-03-15/2025-03-16"}
 _COUNTRY = {"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2"}
 _TEXT = {"type": "string"}
+# One code, or a list of codes for a person with several nationalities (the first is `citizenship`).
+# Flat rather than anyOf, so that an error names the bad code itself, not "valid under none of".
+_CITIZENSHIP = {
+    "type": ["string", "array", "null"],
+    "pattern": _COUNTRY["pattern"],
+    "items": _COUNTRY,
+    "minItems": 1,
+    "uniqueItems": True,
+    "description": "ISO 3166-1 alpha-2, or a list of them for a person with several nationalities",
+}
+BIRTH_YEARS = (1880, 2100)  # the years a birth_year (and a birth date) may name
 
 
 def _field_schema(spec: FieldSpec) -> dict[str, Any]:
@@ -112,8 +123,17 @@ def casefile_schema() -> dict[str, Any]:
             "id": _ID,
             "name": _TEXT,
             "aliases": {"type": "array", "items": _TEXT},
-            "citizenship": {**_COUNTRY, "type": ["string", "null"]},
-            "birth_year": {"type": ["integer", "null"], "minimum": 1880, "maximum": 2100},
+            "citizenship": _CITIZENSHIP,
+            "birth_year": {"type": ["integer", "null"], "minimum": BIRTH_YEARS[0], "maximum": BIRTH_YEARS[1]},
+            "birth_date": {
+                **_DATE,
+                "type": ["string", "integer", "null"],
+                "description": "date of birth (EDTF: 2009-04-12, 2009-04, 2009~ or an interval); sensitive",
+            },
+            "unaccompanied": {
+                "type": ["boolean", "null"],
+                "description": "an unaccompanied alien child, as 6 U.S.C. 279(g)(2) defines it; absent: not recorded",
+            },
             "gender": {"type": ["string", "null"]},
             "cohorts": {"type": "array", "items": _ID},
             "identifiers": {"type": "object", "additionalProperties": {"type": ["string", "integer"]}},

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -21,8 +22,10 @@ from habeas.domain.codec import event_from_written, event_id_for, event_to_writt
 from habeas.domain.dates import DateError, parse_date
 from habeas.domain.ids import canonical_json
 from habeas.domain.model import Cohort, Event, Person, Source
-from habeas.domain.schema import casefile_schema
-from habeas.domain.vocabulary import KIND_BY_NAME, FieldType
+from habeas.domain.proceedings import open_matters
+from habeas.domain.schema import BIRTH_YEARS, casefile_schema
+from habeas.domain.timeline import build_timeline, replacement_event
+from habeas.domain.vocabulary import KIND_BY_NAME, FieldType, Kind
 
 MAX_BYTES = 16 * 1024 * 1024
 # A case file written by hand nests five levels deep (events/0/replacement/sources/0); anything far
@@ -239,7 +242,7 @@ def _too_large(name: str, size: int, max_bytes: int) -> Problem:
 # Where a case file holds what must never be echoed back (a terminal, a web page, an API body, a log).
 # The containers count too: a whole person or event given in the wrong shape may hold any of it.
 _SENSITIVE = re.compile(
-    r"^/people(/\d+)?$|^/people/\d+/(name|aliases|identifiers|sensitive)(/|$)"
+    r"^/people(/\d+)?$|^/people/\d+/(name|aliases|identifiers|sensitive|birth_date)(/|$)"
     r"|^/events(/\d+)?$|^/events/\d+/replacement$|^/events/\d+/(replacement/)?note$"
 )
 
@@ -276,6 +279,10 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         if "0-9a-f" in str(error.validator_value):
             return f"{error.instance!r} is not a SHA-256 hex digest (64 lowercase hex characters)"
         return f"{error.instance!r} is not a valid id (letters, digits, . _ : -; at most 128 characters)"
+    if v == "minItems" and list(error.path)[-1:] == ["citizenship"]:
+        return "an empty list of countries; list at least one code, or leave `citizenship` out"
+    if v == "uniqueItems":
+        return f"a {'country' if list(error.path)[-1:] == ['citizenship'] else 'value'} is listed twice; list each once"
     if v == "type":
         # A whole value given where a mapping or a list belongs may be long and say anything: not quoted.
         shown = repr(error.instance)
@@ -404,11 +411,50 @@ def _value_problems(name: str, data: Mapping[str, Any], lines: Mapping[str, int]
         if "date" in source and (msg := _date_problem(source["date"])):
             found.append((f"/sources/{i}/date", msg))
     for i, person in enumerate(data.get("people") or []):
-        if (msg := _check_country(person.get("citizenship"))) is not None:
-            found.append((f"/people/{i}/citizenship", msg))
+        citizenship = person.get("citizenship")
+        codes = citizenship if isinstance(citizenship, list) else [citizenship]
+        for j, code in enumerate(codes):
+            at = f"/people/{i}/citizenship" + (f"/{j}" if isinstance(citizenship, list) else "")
+            if (msg := _check_country(code)) is not None:
+                found.append((at, msg))
+        found.extend(_birth_date_problems(person, f"/people/{i}"))
     for i, event in enumerate(data.get("events") or []):
         found.extend(_event_value_problems(event, f"/events/{i}"))
     return [Problem(name, p, m, _line(lines, p)) for p, m in found]
+
+
+_SENSITIVE_NOTE = " (the value is not shown: it is sensitive)"
+# What was wrong with a birth date that cannot be read, by a phrase of the reader's message: said
+# without the date, which the reader's own messages quote.
+_UNREADABLE_DATE = (
+    ("open-ended", "open-ended or unknown intervals are not accepted; give both ends"),
+    ("before it starts", "the range ends before it starts"),
+    ("years 1 to 9999", "dates must fall within the years 1 to 9999, uncertainty included"),
+)
+
+
+def _birth_date_problems(person: Mapping[str, Any], base: str) -> list[tuple[str, str]]:
+    """A birth date that cannot be read, lies outside the years of birth, or disagrees with ``birth_year``.
+
+    Each is said without the date: a birth date identifies a person, like a name.
+    """
+    written = person.get("birth_date")
+    if written is None:
+        return []
+    at = f"{base}/birth_date"
+    try:
+        birth = parse_date(written)
+    except DateError as exc:
+        why = next((said for phrase, said in _UNREADABLE_DATE if phrase in str(exc)), None)
+        why = why or "not a valid EDTF date (examples: 2009-04-12, 2009-04, 2009, 2009~, 2009-04-01/2009-04-30)"
+        return [(at, why + _SENSITIVE_NOTE)]
+    low, high = BIRTH_YEARS
+    if birth.earliest.year < low or birth.latest.year > high:
+        return [(at, f"a birth date must lie within the years {low} to {high}, as a birth_year must" + _SENSITIVE_NOTE)]
+    year = person.get("birth_year")
+    if isinstance(year, int) and not birth.earliest.year <= year <= birth.latest.year:
+        return [(at, "birth_year is not a year this birth date may lie in; correct one or the other" + _SENSITIVE_NOTE)]
+    return []
 
 
 # Keyed digests of an event's canonical content (hex, the current key's first): the ids of events
@@ -525,13 +571,17 @@ def _to_records(data: Mapping[str, Any], events: list[dict[str, Any]], into: Cas
     for c in data.get("cohorts") or []:
         into.cohorts.append(Cohort(id=c["id"], name=c.get("name"), description=c.get("description")))
     for p in data.get("people") or []:
+        citizenship = p.get("citizenship")
         into.people.append(
             Person(
                 id=p["id"],
                 name=p.get("name"),
                 aliases=tuple(p.get("aliases") or ()),
-                citizenship=p.get("citizenship"),
+                citizenships=tuple(citizenship) if isinstance(citizenship, list) else (),
+                citizenship=citizenship[0] if isinstance(citizenship, list) else citizenship,
                 birth_year=p.get("birth_year"),
+                birth_date=parse_date(p["birth_date"]) if p.get("birth_date") is not None else None,
+                unaccompanied=p.get("unaccompanied"),
                 gender=p.get("gender"),
                 cohorts=tuple(p.get("cohorts") or ()),
                 identifiers={k: str(v) for k, v in (p.get("identifiers") or {}).items()},
@@ -595,14 +645,18 @@ def parse_documents(
     result = CaseFile(files=[name for name, *_ in loaded])
     for _name, data, _lines, events in loaded:
         _to_records(data, events, result)
+    _refuse_unnamed_answers(batch, loaded, result)
     return result
 
 
 def _normalise(data: dict[str, Any]) -> None:
-    """Years written as bare numbers (``date: 2024``) become text, as EDTF is text."""
+    """Years written as bare numbers (``date: 2024``, ``birth_date: 2009``) become text, as EDTF is text."""
     for source in data.get("sources") or []:
         if isinstance(source.get("date"), int):
             source["date"] = str(source["date"])
+    for person in data.get("people") or []:
+        if isinstance(person.get("birth_date"), int):
+            person["birth_date"] = str(person["birth_date"])
     for event in data.get("events") or []:
         _normalise_event(event)
 
@@ -638,8 +692,11 @@ def casefile_document(casefile: CaseFile) -> dict[str, Any]:
             "id": p.id,
             "name": p.name,
             "aliases": list(p.aliases),
-            "citizenship": p.citizenship,
+            # One country as a code, several as a list (a list of one comes back as its code: the same meaning).
+            "citizenship": list(p.citizenships) if len(p.citizenships) > 1 else p.citizenship,
             "birth_year": p.birth_year,
+            "birth_date": (p.birth_date.text or str(p.birth_date)) if p.birth_date else None,
+            "unaccompanied": p.unaccompanied,
             "gender": p.gender,
             "cohorts": list(p.cohorts),
             "identifiers": dict(p.identifiers),
@@ -657,3 +714,116 @@ def casefile_document(casefile: CaseFile) -> dict[str, Any]:
         "people": [person(p) for p in casefile.people],
         "events": [event_to_written(e) for e in casefile.events],
     }
+
+
+# -- an answer names its inquiry -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnnamedAnswer:
+    """An ``inquiry_answered`` that names no inquiry while several are open: which one it answers is not guessed."""
+
+    event: str
+    subject: str  # "person 'p-1'" or "cohort 'c-1'": whose open inquiries
+    open_inquiries: tuple[str, ...]
+
+    def __str__(self) -> str:
+        ids = ", ".join(repr(i) for i in self.open_inquiries)
+        return (
+            f"inquiry_answered {self.event!r} names no inquiry while {len(self.open_inquiries)} inquiries about "
+            f"{self.subject} are open ({ids}); name the inquiry it answers with `inquiry: ID`"
+        )
+
+
+def unnamed_answer_events(events: Iterable[Event], stored: Callable[[str], bool]) -> list[Event]:
+    """The answers among ``events`` not yet stored (a correction's replacement too) that name no inquiry.
+
+    A replacement that names no person or cohort is about those of its correction.
+    """
+    found = []
+    for event in events:
+        replacement = event.get("replacement") if event.kind == Kind.CORRECTION else None
+        if isinstance(replacement, Event):
+            replacement = replacement_event(event, event)
+        unnamed = [e for e in (event, replacement) if isinstance(e, Event) and _names_no_inquiry(e)]
+        if unnamed and not stored(event.id):  # asked only of answers: a lookup may cost a query
+            found += unnamed
+    return found
+
+
+def _names_no_inquiry(event: Event) -> bool:
+    return event.kind == Kind.INQUIRY_ANSWERED and not event.get("inquiry")
+
+
+def unnamed_answers(
+    subjects: Iterable[tuple[str, Person]], events: Sequence[Event], new: Collection[str]
+) -> list[UnnamedAnswer]:
+    """The answers among ``new`` that name no inquiry while more than one is open on a subject's timeline.
+
+    Each subject is a label and the person whose timeline is walked (a cohort's own events are walked
+    as a person with no id and that one cohort). An inquiry is open until an answer or a denial names
+    it, or is given while it is the only one open: as ``domain.proceedings`` derives pending matters.
+    """
+    found: dict[str, UnnamedAnswer] = {}
+    for label, person in subjects:
+        timeline = build_timeline(person, events, {}).events
+        for i, event in enumerate(timeline):
+            if event.id not in new or event.id in found or not _names_no_inquiry(event):
+                continue
+            ledger = open_matters(timeline[:i], date.max)
+            inquiries = tuple(e.id for e in ledger.open.values() if e.kind == Kind.INQUIRY)
+            if len(inquiries) > 1:
+                found[event.id] = UnnamedAnswer(event.id, label, inquiries)
+    return list(found.values())
+
+
+def person_subject(person: str, cohorts: Iterable[str]) -> tuple[str, Person]:
+    """A person's timeline: their own events and those of their cohorts."""
+    return f"person {person!r}", Person(person, cohorts=tuple(sorted(set(cohorts))))
+
+
+def cohort_subject(cohort: str) -> tuple[str, Person]:
+    """A cohort's own events, walked as a timeline of their own."""
+    return f"cohort {cohort!r}", Person(id="", cohorts=(cohort,))
+
+
+def _refuse_unnamed_answers(batch: _Batch, loaded: Sequence[Any], result: CaseFile) -> None:
+    """Refuse answers that name no inquiry where the files alone show several open."""
+    answers = unnamed_answer_events(result.events, lambda ident: batch.known.has("events", ident))
+    refused = unnamed_answers(_file_subjects(batch, answers, result), result.events, {a.id for a in answers})
+    if not refused:
+        return
+    where = {e["id"]: (name, e["_pointer"], lines) for name, _data, lines, events in loaded for e in events}
+    for event in result.events:
+        replacement = event.get("replacement")
+        if isinstance(replacement, Event) and event.id in where:
+            name, pointer, lines = where[event.id]
+            where[replacement.id] = (name, f"{pointer}/replacement", lines)
+    for problem in refused:
+        name, pointer, lines = where.get(problem.event, (result.files[0], "", {}))
+        batch.problems.append(Problem(name, pointer, str(problem), _line(lines, pointer)))
+    raise CaseFileError(batch.problems)
+
+
+def _file_subjects(batch: _Batch, answers: Iterable[Event], result: CaseFile) -> list[tuple[str, Person]]:
+    """The timelines the files hold whole (no stored person or cohort in them), for the answers' people and cohorts.
+
+    The others are for the store to walk, with what it holds (services.imports).
+    """
+    cohorts_of: dict[str, set[str]] = {}
+    for person in result.people:
+        cohorts_of.setdefault(person.id, set()).update(person.cohorts)
+
+    def whole(pid: str) -> bool:
+        stored = [("people", pid), *(("cohorts", c) for c in cohorts_of.get(pid, ()))]
+        return not any(batch.known.has(section, ident) for section, ident in stored)
+
+    subjects: dict[str, Person] = {}
+    for answer in answers:
+        if answer.person is not None and whole(answer.person):
+            subjects.update([person_subject(answer.person, cohorts_of.get(answer.person, ()))])
+        elif answer.cohort is not None and not batch.known.has("cohorts", answer.cohort):
+            members = [pid for pid, cohorts in cohorts_of.items() if answer.cohort in cohorts]
+            if all(whole(pid) for pid in members):
+                subjects.update([cohort_subject(answer.cohort), *(person_subject(m, cohorts_of[m]) for m in members)])
+    return list(subjects.items())

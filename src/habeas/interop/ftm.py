@@ -1,11 +1,12 @@
 """FollowTheMoney entities (people, events, sources, flags) for Aleph-family tools, as JSON lines.
 
-Mapping: a person is a ``Person``; every event (hearings, removals, corrections and the
-events corrections put in their place) is an ``Event`` whose ``involved`` are the people
-it happened to and whose ``proof`` are its sources; a published source is an ``Article``,
-any other a ``Document``; ``Documentation`` links each source to each person it documents;
-a flag is a ``Note`` on the person. Entity ids are derived from habeas ids, so the same
-records always give the same entities.
+Mapping: a person is a ``Person`` (every country of citizenship as both ``citizenship`` and
+``nationality``; the day of birth only with the sensitive fields, the year otherwise); every
+event (hearings, removals, corrections and the events corrections put in their place) is an
+``Event`` whose ``involved`` are the people it happened to and whose ``proof`` are its
+sources; a published source is an ``Article``, any other a ``Document``; ``Documentation``
+links each source to each person it documents; a flag is a ``Note`` on the person. Entity
+ids are derived from habeas ids, so the same records always give the same entities.
 """
 
 from __future__ import annotations
@@ -67,15 +68,32 @@ def person_entity(person: Person, include_sensitive: bool) -> EntityProxy:
     entity = _entity("Person", "person", person.id)
     _add(entity, "name", person.name or person.id)
     _add(entity, "alias", list(person.aliases))
-    _add(entity, "citizenship", person.citizenship)
+    _add(entity, "citizenship", list(person.citizenships))
+    _add(entity, "nationality", list(person.citizenships))
     _add(entity, "gender", person.gender)
-    _add(entity, "birthDate", str(person.birth_year) if person.birth_year else None)
+    _add(entity, "birthDate", _birth_date(person, include_sensitive))
     _add(entity, "keywords", list(person.cohorts))
     if include_sensitive:
         _add(entity, "idNumber", [str(v) for v in person.identifiers.values()])
         notes = [f"{value_words(k)}: {value_words(v)}" for k, v in sorted(person.sensitive.items())]
         _add(entity, "notes", notes)
     return entity
+
+
+def _birth_date(person: Person, include_sensitive: bool) -> str | None:
+    """The day of birth when it is known to the day (with the sensitive fields only); else the year of birth.
+
+    A birth date says who a person is, as a name does: its day leaves with what only counsel sees,
+    and the year (what ``birth_year`` already says) otherwise.
+    """
+    birth = person.birth_date
+    if birth is not None and birth.exact and include_sensitive:
+        return birth.earliest.isoformat()
+    if person.birth_year:
+        return str(person.birth_year)
+    if birth is not None and birth.earliest.year == birth.latest.year:
+        return str(birth.earliest.year)
+    return None  # a range over several years is left out, not guessed
 
 
 def source_entity(source: Source) -> EntityProxy:

@@ -7,7 +7,8 @@ shows: ``believed_alive`` for an event that needed the person there in body,
 ``believed_dead`` for a death, ``information_sought`` for an inquiry. PFIF has no field
 for habeas's structured facts, so the last line of each note (and of the person's
 description) carries them as JSON after ``habeas-event:`` / ``habeas-person:``; habeas
-reads them back, other systems show them as text.
+reads them back, other systems show them as text. A person's ``date_of_birth`` is finer than
+the year only in an export with the sensitive fields.
 
 Import: PFIF from any repository. A note becomes an event only where a habeas event kind
 says the same thing: a note written by the person (``is_note_author``) is a proof of life;
@@ -98,9 +99,18 @@ def _person_record(person: Person, cohorts: Mapping[str, Cohort], ctx: _Export) 
     extra: dict[str, Any] = {"id": person.id}
     if person.citizenship:
         extra["citizenship"] = person.citizenship
+    if len(person.citizenships) > 1:
+        extra["citizenships"] = list(person.citizenships)
+    if person.unaccompanied is not None:
+        extra["unaccompanied"] = person.unaccompanied
     if person.cohorts:
         extra["cohorts"] = [{"id": c, "name": cohorts[c].name} if c in cohorts else {"id": c} for c in person.cohorts]
-    described = [f"Citizenship: {country_name(person.citizenship)}."] if person.citizenship else []
+    countries = ", ".join(country_name(code) for code in person.citizenships)
+    described = [f"Citizenship: {countries}."] if countries else []
+    if person.unaccompanied:
+        described.append("Recorded as an unaccompanied child (6 U.S.C. 279(g)(2)).")
+    if ctx.include_sensitive and person.birth_date is not None:
+        extra["birth_date"] = person.birth_date.text or str(person.birth_date)
     if ctx.include_sensitive and (person.identifiers or person.sensitive):
         extra.update(identifiers=dict(person.identifiers), sensitive=dict(person.sensitive))
         described += [f"{value_words(k).capitalize()}: {value_words(v)}." for k, v in sorted(person.sensitive.items())]
@@ -114,8 +124,27 @@ def _person_record(person: Person, cohorts: Mapping[str, Cohort], ctx: _Export) 
         "alternate_names": "\n".join(person.aliases),
         "description": "\n".join([*described, _trailer(PERSON_TRAILER, extra)]),
         "sex": person.gender if person.gender in SEXES else "",
-        "date_of_birth": str(person.birth_year) if person.birth_year else "",
+        "date_of_birth": _date_of_birth(person, ctx.include_sensitive),
     }
+
+
+def _date_of_birth(person: Person, include_sensitive: bool) -> str:
+    """PFIF's YYYY-MM-DD, YYYY-MM or YYYY: the narrowest that holds every day the birth date may be.
+
+    Finer than the year only with the sensitive fields (a birth date says who a person is, as a
+    name does); a birth date that may fall in several years gives the birth year, if any.
+    """
+    birth = person.birth_date
+    year_only = str(person.birth_year) if person.birth_year else ""
+    if birth is None or birth.earliest.year != birth.latest.year:
+        return year_only
+    if not include_sensitive:
+        return year_only or str(birth.earliest.year)
+    if birth.exact:
+        return birth.earliest.isoformat()
+    if birth.earliest.month == birth.latest.month:
+        return birth.earliest.strftime("%Y-%m")
+    return str(birth.earliest.year)
 
 
 def _status(event: Event) -> str:

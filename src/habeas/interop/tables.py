@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -82,8 +82,13 @@ def table_columns(include_sensitive: bool = False) -> dict[str, tuple[Column, ..
             Column("id", _S, "the person's habeas id"),
             Column("name", _S, "full name"),
             Column("aliases", _LIST, "other names"),
-            Column("citizenship", _S, "ISO 3166-1 alpha-2 country code"),
+            Column("citizenship", _S, "ISO 3166-1 alpha-2 country code (the first listed)"),
+            Column("citizenships", _LIST, "every country of citizenship (ISO 3166-1 alpha-2), in the order listed"),
             Column("birth_year", pa.int32(), "year of birth"),
+            *(replace(c, sensitive=True) for c in _range_columns("birth_date", "the date of birth")),
+            Column(
+                "unaccompanied", pa.bool_(), "an unaccompanied alien child (6 U.S.C. 279(g)(2)); empty: not recorded"
+            ),
             Column("gender", _S, "gender as recorded"),
             Column("cohorts", _LIST, "ids of the cohorts the person belongs to"),
             Column("identifiers", _S, "A-numbers and dataset ids, as a JSON object", sensitive=True),
@@ -180,7 +185,10 @@ def _rows(
             "name": p.name,
             "aliases": list(p.aliases),
             "citizenship": p.citizenship,
+            "citizenships": list(p.citizenships),
             "birth_year": p.birth_year,
+            **dict(zip(("birth_date", "birth_date_earliest", "birth_date_latest"), _range(p.birth_date), strict=True)),
+            "unaccompanied": p.unaccompanied,
             "gender": p.gender,
             "cohorts": list(p.cohorts),
             "identifiers": json.dumps(dict(p.identifiers), ensure_ascii=False, sort_keys=True),
@@ -292,7 +300,10 @@ def dictionary_markdown(include_sensitive: bool = False) -> str:
         "Parquet files carry the types below.",
     ]
     if not include_sensitive:
-        lines += ["", "Sensitive columns (identifiers, sensitive attributes, notes) are left out of this export."]
+        lines += [
+            "",
+            "Sensitive columns (birth dates, identifiers, sensitive attributes, notes) are left out of this export.",
+        ]
     for table, columns in data_dictionary(include_sensitive)["tables"].items():
         lines += [
             "",

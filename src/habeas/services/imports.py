@@ -12,7 +12,18 @@ import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from habeas.ingest.casefile import CaseFile, CaseFileError, casefile_document, parse_casefile_data, parse_documents
+from habeas.domain.model import Event, Person
+from habeas.ingest.casefile import (
+    CaseFile,
+    CaseFileError,
+    casefile_document,
+    cohort_subject,
+    parse_casefile_data,
+    parse_documents,
+    person_subject,
+    unnamed_answer_events,
+    unnamed_answers,
+)
 from habeas.security.access import Action
 from habeas.security.audit import Outcome
 from habeas.services import Context, access
@@ -50,6 +61,7 @@ def _import(ctx: Context, files: Sequence[tuple[str, Path | bytes]]) -> ImportSu
         except CaseFileError as exc:
             raise InvalidInput(exc.problems) from exc
         _refuse_out_of_reach(ctx, repo, ids, casefile)
+        _refuse_unnamed_answers(repo, ids, casefile)
         return _store(repo, ctx, casefile, [_file_record(name, content) for name, content in files])
 
 
@@ -65,6 +77,7 @@ def import_records(ctx: Context, casefile: CaseFile, name: str, sha256: str) -> 
         except CaseFileError as exc:
             raise InvalidInput(exc.problems) from exc
         _refuse_out_of_reach(ctx, repo, ids, checked)
+        _refuse_unnamed_answers(repo, ids, checked)
         return _store(repo, ctx, checked, [{"name": Path(name).name, "sha256": sha256}])
 
 
@@ -95,6 +108,46 @@ def _refuse_out_of_reach(ctx: Context, repo: Repository, ids: StoredIds, casefil
     raise InvalidInput(
         [f"{what} id {ident!r} is already taken in this database; choose another id" for what, ident in refused]
     )
+
+
+def _refuse_unnamed_answers(repo: Repository, ids: StoredIds, casefile: CaseFile) -> None:
+    """Refuse a new answer that names no inquiry while several are open, counting the stored events too.
+
+    The reader refused those whose timelines the files hold whole; here the timelines are the
+    stored events of the people and cohorts concerned with the files' events laid over them.
+    """
+    answers = unnamed_answer_events(casefile.events, lambda ident: ids.taken("events", ident))
+    if not answers:
+        return
+    subjects = _answer_subjects(repo, answers, casefile.people)
+    people = [p.id for p in subjects.values() if p.id]
+    stored = repo.events(people, {c for p in subjects.values() for c in p.cohorts})
+    events = {e.id: e for e in stored} | {e.id: e for e in casefile.events}
+    refused = unnamed_answers(subjects.items(), list(events.values()), {a.id for a in answers})
+    if refused:
+        raise InvalidInput(refused)
+
+
+def _answer_subjects(repo: Repository, answers: Sequence[Event], declared: Sequence[Person]) -> dict[str, Person]:
+    """The timelines an answer may close an inquiry on: its person's, or its cohort's and every member's."""
+    in_files: dict[str, set[str]] = {}
+    for person in declared:
+        in_files.setdefault(person.id, set()).update(person.cohorts)
+
+    def cohorts_of(person_id: str) -> set[str]:
+        return in_files.get(person_id, set()) | set(repo.person_cohorts(person_id) or ())
+
+    subjects: dict[str, Person] = {}
+    for answer in answers:
+        if answer.person is not None:
+            subjects.update([person_subject(answer.person, cohorts_of(answer.person))])
+        elif answer.cohort is not None:
+            members = {pid for pid, cohorts in in_files.items() if answer.cohort in cohorts}
+            members |= set(repo.member_ids(answer.cohort))
+            subjects.update(
+                [cohort_subject(answer.cohort), *(person_subject(m, cohorts_of(m)) for m in sorted(members))]
+            )
+    return subjects
 
 
 def _store(repo: Repository, ctx: Context, casefile: CaseFile, files: list[dict[str, str]]) -> ImportSummary:

@@ -18,7 +18,7 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from habeas.domain.codec import event_from_written, event_to_written
-from habeas.domain.dates import DateRange
+from habeas.domain.dates import DateRange, parse_date
 from habeas.domain.ids import canonical_json
 from habeas.domain.model import Cohort, Event, Person, Source
 from habeas.ingest.casefile import CaseFile
@@ -206,8 +206,10 @@ def _merge(kind: str, ident: str, row: Any, values: dict[str, Any], problems: li
             setattr(row, name, new)
             changed = True
         elif isinstance(old, list):
-            setattr(row, name, old + [v for v in new if v not in old])
-            changed = True
+            added = [v for v in new if v not in old]
+            if added:
+                setattr(row, name, old + added)
+                changed = True
         elif isinstance(old, dict):
             clash = [k for k in new if k in old and old[k] != new[k]]
             if clash:
@@ -299,7 +301,11 @@ class Repository:
             summary.added["people"] += 1
             return "added"
         current = _PersonView(**self._person_values_of(row))
-        if _merge("person", person.id, current, values, problems):
+        merged = _merge_citizenships(person.id, current, values.pop("citizenships"), problems)
+        values.pop("citizenship")
+        if current.birth_date and values["birth_date"] and _same_days(current.birth_date, values["birth_date"]):
+            values["birth_date"] = current.birth_date  # the same days written another way: kept as first written
+        if _merge("person", person.id, current, values, problems) or merged:
             self._write_person(row, current.__dict__)
             summary.updated["people"] += 1
             return "updated"
@@ -312,15 +318,21 @@ class Repository:
             "aliases": self._open("people", "aliases", row.id, row.aliases_enc, []),
             "identifiers": self._open("people", "identifiers", row.id, row.identifiers_enc, {}),
             "sensitive": self._open("people", "sensitive", row.id, row.sensitive_enc, {}),
+            "birth_date": self._open("people", "birth_date", row.id, row.birth_date_enc),
             "citizenship": row.citizenship,
+            "citizenships": list(row.citizenships or ([row.citizenship] if row.citizenship else [])),
             "birth_year": row.birth_year,
+            "unaccompanied": row.unaccompanied,
             "gender": row.gender,
         }
 
     def _write_person(self, row: PersonRow, values: dict[str, Any]) -> None:
-        for column in ("name", "aliases", "identifiers", "sensitive"):
+        for column in _SEALED_PERSON_FIELDS:
             setattr(row, f"{column}_enc", self._seal("people", column, row.id, values.get(column)))
-        row.citizenship, row.birth_year, row.gender = values["citizenship"], values["birth_year"], values["gender"]
+        countries = list(values["citizenships"])
+        row.citizenship = countries[0] if countries else None
+        row.citizenships = countries if len(countries) > 1 else None
+        row.birth_year, row.unaccompanied, row.gender = values["birth_year"], values["unaccompanied"], values["gender"]
         self.session.flush()
         self._index_person(row.id, values)
 
@@ -398,6 +410,11 @@ class Repository:
         query = select(MembershipRow.cohort_id).where(MembershipRow.person_id == person_id)
         return tuple(self.session.scalars(query.order_by(MembershipRow.cohort_id)))
 
+    def member_ids(self, cohort_id: str) -> list[str]:
+        """The ids of a cohort's stored members, read without decrypting anything."""
+        query = select(MembershipRow.person_id).where(MembershipRow.cohort_id == cohort_id)
+        return list(self.session.scalars(query.order_by(MembershipRow.person_id)))
+
     def seal_import_files(self) -> int:
         """Seal the file names and digests that databases made before they were sealed kept in clear."""
         sealed = 0
@@ -431,7 +448,10 @@ class Repository:
             name=values["name"],
             aliases=tuple(values["aliases"]),
             citizenship=row.citizenship,
+            citizenships=tuple(values["citizenships"]),
             birth_year=row.birth_year,
+            birth_date=parse_date(values["birth_date"]) if values["birth_date"] else None,
+            unaccompanied=row.unaccompanied,
             gender=row.gender,
             cohorts=tuple(cohorts),
             identifiers=dict(values["identifiers"]),
@@ -513,16 +533,47 @@ def _source_values(source: Source) -> dict[str, Any]:
     }
 
 
+# A person's fields kept as envelopes (``<field>_enc``): what says who the person is, or what only counsel reads.
+_SEALED_PERSON_FIELDS = ("name", "aliases", "birth_date", "identifiers", "sensitive")
+
+
 def _person_values(person: Person) -> dict[str, Any]:
     return {
         "name": person.name,
         "aliases": list(person.aliases),
         "citizenship": person.citizenship,
+        "citizenships": list(person.citizenships),
         "birth_year": person.birth_year,
+        "birth_date": (person.birth_date.text or str(person.birth_date)) if person.birth_date else None,
+        "unaccompanied": person.unaccompanied,
         "gender": person.gender,
         "identifiers": dict(person.identifiers),
         "sensitive": dict(person.sensitive),
     }
+
+
+def _merge_citizenships(ident: str, current: _PersonView, new: list[str], problems: list[str]) -> bool:
+    """Countries a later file lists are added after the stored ones; a file that lists none of them contradicts.
+
+    So one code against another differs, as it always did, while `[VE, CO]` adds CO to a person
+    stored as VE, and `MX` for a person stored as `[US, MX]` adds nothing.
+    """
+    old = current.citizenships
+    if old and new and not set(old) & set(new):
+        problems.append(f"person {ident!r}: `citizenship` differs from the stored record")
+        return False
+    added = [code for code in new if code not in old]
+    if not added:
+        return False
+    current.citizenships = old + added
+    current.citizenship = current.citizenships[0]
+    return True
+
+
+def _same_days(old: str, new: str) -> bool:
+    """Whether two written dates denote the same days (2009-04 and 2009-04-01/2009-04-30)."""
+    first, second = parse_date(old), parse_date(new)
+    return (first.earliest, first.latest) == (second.earliest, second.latest)
 
 
 @dataclass
@@ -533,6 +584,9 @@ class _PersonView:
     aliases: list[str]
     identifiers: dict[str, str]
     sensitive: dict[str, Any]
+    birth_date: str | None  # as written (EDTF)
     citizenship: str | None
+    citizenships: list[str]
     birth_year: int | None
+    unaccompanied: bool | None
     gender: str | None

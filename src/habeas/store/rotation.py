@@ -38,7 +38,7 @@ class EnvelopeColumns:
 
 # Every encrypted column in the schema; a test checks that no `*_enc` column is missing.
 ENVELOPES: tuple[EnvelopeColumns, ...] = (
-    EnvelopeColumns("people", "id", ("name_enc", "aliases_enc", "identifiers_enc", "sensitive_enc")),
+    EnvelopeColumns("people", "id", ("name_enc", "aliases_enc", "birth_date_enc", "identifiers_enc", "sensitive_enc")),
     EnvelopeColumns("events", "id", ("notes_enc",)),
     EnvelopeColumns("users", "name", ("totp_secret_enc",)),
 )

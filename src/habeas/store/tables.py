@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -50,7 +50,7 @@ class CohortRow(Base):
 
 
 class PersonRow(Base):
-    """A person. Name, aliases, identifiers and sensitive attributes are AES-GCM envelopes (``*_enc``)."""
+    """A person. Name, aliases, birth date, identifiers and sensitive attributes are AES-GCM envelopes (``*_enc``)."""
 
     __tablename__ = "people"
 
@@ -59,8 +59,12 @@ class PersonRow(Base):
     aliases_enc: Mapped[str | None] = mapped_column(Text)
     identifiers_enc: Mapped[str | None] = mapped_column(Text)
     sensitive_enc: Mapped[str | None] = mapped_column(Text)
-    citizenship: Mapped[str | None] = mapped_column(String(2))
+    citizenship: Mapped[str | None] = mapped_column(String(2))  # the first country listed
+    # Every country, in order, when more than one is listed; NULL for one or none (then `citizenship` says it).
+    citizenships: Mapped[list[str] | None] = mapped_column(JSON(none_as_null=True))
     birth_year: Mapped[int | None] = mapped_column(Integer)
+    birth_date_enc: Mapped[str | None] = mapped_column(Text)  # the EDTF text as written
+    unaccompanied: Mapped[bool | None] = mapped_column(Boolean)
     gender: Mapped[str | None] = mapped_column(String(40))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
 
