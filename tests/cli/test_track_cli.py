@@ -169,3 +169,17 @@ def test_partner_formats_export_and_pfif_imports_back(db: str, tmp_path: Path) -
     assert code == 0, out
     code, out = run("people", "--format", "json", "--db", other)
     assert len(json.loads(out)) == 3
+
+
+def test_an_export_without_sensitive_fields_keeps_the_birth_year_not_the_birth_date(db: str, tmp_path: Path) -> None:
+    case = tmp_path / "child.yaml"
+    case.write_text(
+        "habeas: 1\npeople:\n  - {id: bd-child, name: Fictional Child, birth_date: 2011-07-23, birth_year: 2011}\n",
+        encoding="utf-8",
+    )
+    assert run("import", str(case), "--db", db)[0] == 0
+    code, plain = run("export", "--format", "json", "--db", db)
+    person = {p["id"]: p for p in json.loads(plain)["people"]}["bd-child"]
+    assert code == 0 and "birth_date" not in person and person["birth_year"] == 2011
+    code, full = run("export", "--format", "json", "--include-sensitive", "--db", db)
+    assert {p["id"]: p for p in json.loads(full)["people"]}["bd-child"]["birth_date"] == "2011-07-23"

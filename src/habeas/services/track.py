@@ -251,7 +251,10 @@ def database_counts(ctx: Context) -> dict[str, int]:
 
 
 def without_sensitive(casefile: CaseFile) -> CaseFile:
-    """The same records less what only counsel should see: sensitive attributes, identifiers, notes."""
+    """The same records less what only counsel should see: sensitive attributes, identifiers, notes, birth dates.
+
+    A full birth date identifies a person across lists; the year (``birth_year``) stays.
+    """
 
     def plain(event: Event) -> Event:
         replacement = event.attrs.get("replacement")
@@ -262,6 +265,6 @@ def without_sensitive(casefile: CaseFile) -> CaseFile:
 
     return replace(
         casefile,
-        people=[replace(p, sensitive={}, identifiers={}) for p in casefile.people],
+        people=[replace(p, sensitive={}, identifiers={}, birth_date=None) for p in casefile.people],
         events=[plain(e) for e in casefile.events],
     )
