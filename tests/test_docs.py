@@ -43,3 +43,15 @@ def test_the_examples_are_valid_case_files() -> None:
     assert len(examples) >= 2
     parsed = parse_casefiles(examples)
     assert {p.id for p in parsed.people} >= {"ahr"}
+
+
+def test_the_case_file_extensions_page_lists_what_the_vocabulary_adds() -> None:
+    from habeas.domain.docs import regenerate
+
+    page = ROOT / "docs" / "casefile.md"
+    text = page.read_text(encoding="utf-8")
+    assert text == regenerate(text), (
+        "docs/casefile.md is stale: run `.venv/bin/python -m habeas.domain.docs docs/casefile.md`"
+    )
+    for kind in ("bond_decision", "representation", "locator_check"):
+        assert f"### `{kind}` (a new kind)" in text
