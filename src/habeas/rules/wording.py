@@ -17,6 +17,8 @@ _PETITIONS = {
     "habeas": "a habeas petition",
     "review": "a petition for review",
     "stay": "a motion for a stay of removal",
+    "reopen": "a motion to reopen",
+    "reconsider": "a motion to reconsider",
 }
 _PARTIES = {
     "attorney": "an attorney",
@@ -131,3 +133,15 @@ def proof_of_life(event: Event) -> str:
     if event.kind == Kind.HEARING_HELD:
         return f"an appearance at a hearing on {event.date}"
     return custody_noun(event)
+
+
+def countries(codes: tuple[str, ...] | list[str]) -> str:
+    """Country codes in a phrase: 'VE', 'US and MX', 'CO, VE and ES'."""
+    if len(codes) <= 1:
+        return "".join(codes)
+    return ", ".join(codes[:-1]) + " and " + codes[-1]
+
+
+def removal_order(event: Event) -> str:
+    """'the removal order of 2025-02-03' (in absentia when it was)."""
+    return f"the removal order of {event.date}" + (" (in absentia)" if event.get("in_absentia") else "")
