@@ -61,7 +61,13 @@ def _apply_decision(ledger: _Ledger, decision: Event) -> None:
         for e in [e for e in ledger.open.values() if e.kind == Kind.CLAIM_FILED and e.get("claim") == claim]:
             ledger.close(e.id, decision.id)
         return
+    if decision.get("stay") and outcome == "other":
+        return  # a ruling on a stay alone (lifted, denied) decides no petition and no claim
     petitions = [e for e in ledger.open.values() if e.kind == Kind.PETITION_FILED]
+    if outcome == "removal_order" and decision.get("decided_by") != "bia":
+        # An order of removal decides the case before the judge, not a petition to another body (a petition
+        # for review or a habeas petition filed the same day stays open); the BIA's order decides an appeal.
+        petitions = [e for e in petitions if e.get("petition") in ("reopen", "reconsider")]
     if petitions:
         ledger.close(petitions[-1].id, decision.id)
         return

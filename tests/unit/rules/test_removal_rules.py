@@ -339,3 +339,21 @@ def test_a_third_country_removal_after_withholding_says_the_notice_question_is_c
 )  # fmt: skip
 def test_decided_after_removal_raises_adverse_decisions_only(events, expected) -> None:  # type: ignore[no-untyped-def]
     assert outcome(run("decided_after_removal", events, "2025-06-01")) == expected
+
+
+@pytest.mark.parametrize(
+    ("events", "expected"),
+    [
+        pytest.param([ev("decision", "2025-02-10", "ord", outcome="removal_order"),
+                      ev("petition_filed", "2025-02-10", "pfr", petition="review"),
+                      ev("removed", "2025-03-20", "rm2", destination="SV")], WARNING,
+                     id="an order dated the day a petition for review is filed does not decide that petition"),
+        pytest.param([ev("decision", "2025-01-02", "ord", outcome="removal_order"),
+                      ev("petition_filed", "2025-02-10", "pfr", petition="review", stay="granted"),
+                      ev("decision", "2025-02-20", "lift", outcome="other", stay="lifted"),
+                      ev("removed", "2025-03-20", "rm2", destination="SV")], WARNING,
+                     id="a stay lifted leaves the petition for review pending (warning, not silence)"),
+    ],
+)  # fmt: skip
+def test_a_ruling_on_an_order_or_a_stay_decides_no_petition(events, expected) -> None:  # type: ignore[no-untyped-def]
+    assert outcome(run("removed_with_pending_proceedings", events, "2025-04-01")) == expected
