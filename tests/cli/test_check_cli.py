@@ -265,10 +265,11 @@ def test_flags_for_gives_one_persons_flags_for_the_whereabouts_view(db: str) -> 
 
 # What the reporting on the examples supports, person by person: (rule, severity, certainty).
 EXPECTED_FROM_THE_EXAMPLES = {
-    # 1 July 2025: in CECOT since 16 March, no proof of life, a congressional inquiry refused and a visit
-    # refused; removed to El Salvador (a Venezuelan) while his asylum claim was pending; the claim was
-    # dismissed in May; the gang allegation rested on tattoos and counsel found no record. The hearing
-    # set for 28 May may have been scheduled after the removal, but the pending claim makes the flag certain.
+    # 1 July 2025: in CECOT since 16 March, no proof of life, a congressional inquiry refused, another to the
+    # ambassador unanswered and a visit refused; removed to El Salvador (a Venezuelan) while his asylum claim
+    # was pending; the claim was dismissed in May; the gang allegation rested on tattoos (and DHS's word on his
+    # social media) and counsel found no record. The hearing set for 28 May may have been scheduled after the
+    # removal, but the pending claim makes the flag certain.
     ("ahr", "2025-07-01"): {
         ("removed_with_pending_proceedings", "critical", "certain"),
         ("no_proof_of_life", "critical", "certain"),
@@ -279,8 +280,10 @@ EXPECTED_FROM_THE_EXAMPLES = {
         ("access_denied", "warning", "certain"),
         ("inquiry_unanswered", "warning", "certain"),
         ("allegation_without_record", "warning", "certain"),
+        ("allegation_on_appearance", "warning", "certain"),  # the allegation rests on appearance alone
     },
-    # 20 July 2025: released to Venezuela on 18 July; the record of what was done stays, the silence ends.
+    # 20 July 2025: handed to Venezuelan authorities at Maiquetía on 18 July and released by the 23rd; the record
+    # of what was done stays, the silence ends.
     ("ahr", "2025-07-20"): {
         ("removed_with_pending_proceedings", "critical", "certain"),
         ("third_country_removal", "warning", "certain"),
@@ -289,6 +292,7 @@ EXPECTED_FROM_THE_EXAMPLES = {
         ("access_denied", "warning", "certain"),
         ("inquiry_unanswered", "warning", "certain"),
         ("allegation_without_record", "warning", "certain"),
+        ("allegation_on_appearance", "warning", "certain"),
     },
     # Fictional: a Honduran flown to Mexico in April, nothing since (the attorney visit was retracted).
     ("demo-a", "2025-07-01"): {

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from habeas.domain.dates import DateRange
+from habeas.domain.model import Event
 from habeas.domain.proceedings import open_matters
 from habeas.domain.vocabulary import Custody, Kind
+from habeas.domain.whereabouts import CustodyState, custody_on, last_proof_of_life
 from habeas.rules import wording
 from habeas.rules.families.custody import proof_of_life_gap, whereabouts_words
 from habeas.rules.flag import Certainty, Finding, Severity
 from habeas.rules.rule import Citation, Facts, Rule, Threshold
-from habeas.rules.timing import number, past, span
+from habeas.rules.timing import before, number, past, span
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,7 @@ class Refusal:
     text: str
     certainty: Certainty
     evidence: tuple[str, ...]
+    when: DateRange  # when it began: the refusal of access, the denial, or the inquiry met with silence
 
 
 def access_refusals(facts: Facts) -> list[Refusal]:
@@ -27,16 +31,30 @@ def access_refusals(facts: Facts) -> list[Refusal]:
     for event in facts.of_kind(Kind.ACCESS_DENIED):
         who = event.get("who") or "someone"
         where = f" at {event.get('where')}" if event.get("where") else ""
-        refusals.append(
-            Refusal(f"access was refused to {who}{where} on {event.date}", facts.by_as_of(event), (event.id,))
-        )
+        text = f"access was refused to {who}{where} on {event.date}"
+        refusals.append(Refusal(text, facts.by_as_of(event), (event.id,), event.date))
     return refusals
 
 
+def _silences(facts: Facts, inquiry: Event, open_inquiries: int) -> list[str]:
+    """The no_response records about an inquiry: those naming it, or naming none when it is the only one open."""
+    return [
+        e.id
+        for e in facts.of_kind(Kind.INQUIRY_ANSWERED)
+        if e.get("outcome") == "no_response"
+        and (e.get("inquiry") == inquiry.id or (not e.get("inquiry") and open_inquiries == 1))
+    ]
+
+
 def unanswered_inquiries(facts: Facts) -> list[Refusal]:
-    """Inquiries denied, or open with no answer for more than the inquiry_unanswered threshold."""
+    """Inquiries denied, or open with no answer for more than the inquiry_unanswered threshold.
+
+    An answer closes the inquiry it names, or the only one open when it names none (domain.proceedings):
+    an answer to one inquiry never silences another.
+    """
     limit = facts.threshold("inquiry_unanswered", "days")
     ledger = open_matters(facts.events, facts.as_of)
+    still_open = sum(1 for e in ledger.open.values() if e.kind == Kind.INQUIRY)
     refusals = []
     for inquiry in facts.of_kind(Kind.INQUIRY):
         if inquiry.id in ledger.open:
@@ -44,19 +62,15 @@ def unanswered_inquiries(facts: Facts) -> list[Refusal]:
             overdue = past(waited, limit)
             if overdue is None:
                 continue
-            silent = [
-                e.id
-                for e in facts.of_kind(Kind.INQUIRY_ANSWERED)
-                if e.get("outcome") == "no_response" and e.get("inquiry") == inquiry.id
-            ]
             text = f"{wording.matter(inquiry)} has had no answer for {waited} days, more than {number(limit)}"
-            refusals.append(Refusal(text, overdue, (inquiry.id, *silent)))
+            silent = _silences(facts, inquiry, still_open)
+            refusals.append(Refusal(text, overdue, (inquiry.id, *silent), inquiry.date))
             continue
         answer_id = ledger.closed_by.get(inquiry.id)
         answer = facts.timeline.by_id(answer_id) if answer_id else None
         if answer is not None and answer.get("outcome") == "denied":
             text = f"{wording.matter(inquiry)} was refused an answer on {answer.date}"
-            refusals.append(Refusal(text, facts.by_as_of(answer), (inquiry.id, answer.id)))
+            refusals.append(Refusal(text, facts.by_as_of(answer), (inquiry.id, answer.id), answer.date))
     return refusals
 
 
@@ -79,36 +93,164 @@ def inquiry_unanswered(facts: Facts) -> list[Finding]:
     )
 
 
-def enforced_disappearance_indicators(facts: Facts) -> list[Finding]:
-    gap = proof_of_life_gap(facts)
-    if gap is None or gap.state.custody not in (Custody.US_CUSTODY, Custody.FOREIGN_CUSTODY):
+@dataclass(frozen=True)
+class Element:
+    """One element of the definition of enforced disappearance, and what on the record shows it (or why not)."""
+
+    shown: Certainty | None
+    words: str
+    evidence: tuple[str, ...] = ()
+
+
+_ELEMENTS = (
+    "deprivation of liberty by agents of a state or with its authorization, support or acquiescence",
+    "a refusal to acknowledge it, or concealment of the person's fate or whereabouts",
+    "placement outside the protection of the law",
+)
+
+
+def _undisclosed(removal: Event) -> bool:
+    return removal.get("destination_disclosed") is False or not removal.get("destination")
+
+
+def _deprivation(facts: Facts, state: CustodyState) -> Element | None:
+    """Element 1, when the record shows it: held by a state on ``as_of``, or removed to a place no one names."""
+    event = facts.timeline.by_id(state.event) if state.event else None
+    if event is None:
+        return None
+    if state.custody is Custody.US_CUSTODY:
+        return Element(facts.by_as_of(event), f"the person {whereabouts_words(state)}", (event.id,))
+    if state.custody is Custody.FOREIGN_CUSTODY:
+        words = (
+            f"the person {whereabouts_words(state)}, after a hand-over (whether the state that handed them over "
+            "still answers for the custody is contested)"
+        )
+        return Element(facts.by_as_of(event), words, (event.id,))
+    if state.custody is Custody.REMOVED and _undisclosed(event):
+        reported = f" (reported to be {event.get('destination')})" if event.get("destination") else ""
+        words = f"the person was removed on {event.date} in the custody of US agents, to no disclosed destination"
+        return Element(facts.by_as_of(event), words + reported, (event.id,))
+    return None  # removed to a named country with no custody since, released, or dead: no deprivation continues
+
+
+def _standing(refusal: Refusal, alive: Event | None) -> Refusal | None:
+    """A refusal still in effect: one that no later sign of life has answered (possibly, when dates overlap)."""
+    if alive is None:
+        return refusal
+    order = before(alive.date, refusal.when)
+    if order is None:
+        return None  # the person was certainly seen alive after it
+    return Refusal(refusal.text, Certainty.of(order, refusal.certainty), refusal.evidence, refusal.when)
+
+
+def _still_standing(refusals: list[Refusal], alive: Event | None) -> list[Refusal]:
+    return [s for s in (_standing(r, alive) for r in refusals) if s is not None]
+
+
+def _locator_silence(facts: Facts, state: CustodyState) -> list[Refusal]:
+    """The latest official locator check showing no record of a person the record puts in US custody."""
+    checks = facts.of_kind(Kind.LOCATOR_CHECK)
+    if state.custody is not Custody.US_CUSTODY or not checks or checks[-1].get("result") != "no_record":
         return []
-    limit = facts.threshold("no_proof_of_life", "critical_days")
-    silent_for = past(gap.days, limit)
-    refusals = unanswered_inquiries(facts) + access_refusals(facts)
-    if silent_for is None or not refusals:
-        return []
-    refused = Certainty.CERTAIN if any(r.certainty is Certainty.CERTAIN for r in refusals) else Certainty.POSSIBLE
-    marks = [
-        f"the person {whereabouts_words(gap.state)}",
-        *(r.text for r in refusals),
-        f"there has been no proof of life for {gap.days} days, more than {number(limit)} (the last: "
-        f"{wording.proof_of_life(gap.last)})",
-    ]
-    explanation = (
-        f"The marks of an enforced disappearance are all on the record as of {facts.as_of}: {wording.join(marks)}. "
-        "Custody by agents of a state, a refusal to account for the person, and no sign of life: act now."
+    check = checks[-1]
+    text = (
+        f"an official locator look-up on {check.date} found no record of the person, though no release or "
+        "removal is recorded (locators can lag a transfer by days: look again and ask the field office)"
     )
-    evidence = [e for e in (gap.state.event, gap.last.id) if e] + [i for r in refusals for i in r.evidence]
-    return [Finding(Severity.CRITICAL, Certainty.of(silent_for, refused), explanation, tuple(dict.fromkeys(evidence)))]
+    return [Refusal(text, facts.by_as_of(check), (check.id,), check.date)]
 
 
-_DECLARATION = "UN Declaration on the Protection of All Persons from Enforced Disappearance, G.A. Res. 47/133 (1992)"
-_CONVENTION = "International Convention for the Protection of All Persons from Enforced Disappearance"
+def _concealment(facts: Facts, state: CustodyState, alive: Event | None) -> Element | None:
+    """Element 2, when the record shows it. A refusal of access is not one: it acknowledges where the person is."""
+    standing = _still_standing(unanswered_inquiries(facts) + _locator_silence(facts, state), alive)
+    if not standing:
+        return None
+    words = wording.join([s.text for s in standing])
+    if state.custody is Custody.REMOVED:
+        words = f"no one has said where the person was taken, and {words}"
+    return Element(_any_certain(standing), words, tuple(i for s in standing for i in s.evidence))
+
+
+def _outside_the_law(facts: Facts, alive: Event | None) -> Element:
+    """Element 3: access refused since the last sign of life, or silence past the critical threshold."""
+    refused = _still_standing(access_refusals(facts), alive)
+    marks = list(refused)
+    gap = proof_of_life_gap(facts)
+    limit = facts.threshold("no_proof_of_life", "critical_days")
+    silent = past(gap.days, limit) if gap else None
+    if gap and silent:
+        text = (
+            f"there has been no proof of life for {gap.days} days, more than {number(limit)} (the last: "
+            f"{wording.proof_of_life(gap.last)})"
+        )
+        marks.append(Refusal(text, silent, (gap.last.id,), gap.last.date))
+    if marks:
+        evidence = tuple(i for m in marks for i in m.evidence)
+        return Element(_any_certain(marks), wording.join([m.text for m in marks]), evidence)
+    access = "no refusal of access stands since the last sign of life"
+    if not access_refusals(facts):
+        access = "no refusal of access is on record"
+    days = f"the last proof of life was {gap.days} days ago, not more than {number(limit)}" if gap else ""
+    return Element(None, f"{access}, and {days}" if days else access)
+
+
+def _any_certain(refusals: list[Refusal]) -> Certainty:
+    return Certainty.CERTAIN if any(r.certainty is Certainty.CERTAIN for r in refusals) else Certainty.POSSIBLE
+
+
+def _element_lines(elements: tuple[Element, ...]) -> str:
+    lines = []
+    for number_, (name, element) in enumerate(zip(_ELEMENTS, elements, strict=True), start=1):
+        status = "shown" if element.shown else "not shown"
+        lines.append(f"({number_}) {name}: {status} — {element.words}")
+    return "; ".join(lines)
+
+
+def enforced_disappearance_indicators(facts: Facts) -> list[Finding]:
+    state = custody_on(facts.timeline.events, facts.as_of)
+    alive = last_proof_of_life(facts.timeline.events, facts.as_of)
+    held = _deprivation(facts, state)
+    concealed = _concealment(facts, state, alive) if held else None
+    if held is None or concealed is None:
+        return []  # custody alone is the proof-of-life clock's business; a refusal alone, inquiry_unanswered's
+    outside = _outside_the_law(facts, alive)
+    elements = (held, concealed, outside)
+    certainty = Certainty.of(*(e.shown for e in elements if e.shown))
+    if outside.shown:
+        severity = Severity.CRITICAL
+        tail = (
+            "All three are on the record: act now. The definition sets no minimum duration; an enforced "
+            "disappearance can last days."
+        )
+    else:
+        severity = Severity.WARNING
+        tail = (
+            "The third is not shown on the record; the UN Working Group reads it as following from the first two, "
+            "so counsel may argue it without more."
+        )
+    if certainty is Certainty.POSSIBLE:
+        tail += " Some of this rests on the order of uncertain dates."
+    count = "all three" if outside.shown else "two"
+    explanation = (
+        f"Of the three elements of an enforced disappearance, the record as of {facts.as_of} shows {count}: "
+        f"{_element_lines(elements)}. {tail} A prompt for counsel, not a legal finding."
+    )
+    evidence = tuple(dict.fromkeys(i for e in elements for i in e.evidence))
+    return [Finding(severity, certainty, explanation, evidence)]
+
+
+_DECLARATION = (
+    "UN Declaration on the Protection of All Persons from Enforced Disappearance, G.A. Res. 47/133 (Dec. 18, 1992)"
+)
+_CONVENTION = (
+    "International Convention for the Protection of All Persons from Enforced Disappearance (adopted Dec. 20, 2006; "
+    "in force Dec. 23, 2010)"
+)
 _BODY_OF_PRINCIPLES = (
     "Body of Principles for the Protection of All Persons under Any Form of Detention or Imprisonment, "
-    "G.A. Res. 43/173 (1988)"
+    "G.A. Res. 43/173 (Dec. 9, 1988)"
 )
+_NOT_A_PARTY = "the United States is not a party"
 
 RULES = (
     Rule(
@@ -119,20 +261,30 @@ RULES = (
         description=(
             "Raised when counsel, family, an official or anyone else was refused access to the person "
             "(an access_denied event). In removal proceedings the right to counsel comes from statute and "
-            "regulation, at no expense to the government; the Sixth Amendment does not apply."
+            "regulation, at no expense to the government; the Sixth Amendment does not apply. A refusal of access "
+            "to a person whose place of detention is named acknowledges the detention: on its own it is not a mark "
+            "of an enforced disappearance, though it keeps the person from the protection counsel and family give."
         ),
         legal_basis=(
             Citation(
-                "8 U.S.C. § 1362; 8 C.F.R. § 292.5(b)",
-                "the privilege of being represented by counsel of one's choosing, at no expense to the government",
+                "8 U.S.C. §§ 1229a(b)(4)(A), 1362",
+                "in removal proceedings, the privilege of being represented by counsel of one's choosing, at no "
+                "expense to the government",
             ),
             Citation(
-                "Vienna Convention on Consular Relations, art. 36(1)",
-                "consular officers may communicate with and visit their nationals in detention",
+                "8 C.F.R. § 292.5(b)",
+                "whenever an examination is provided for in DHS's regulations, the person may be represented by an "
+                "attorney or representative",
+            ),
+            Citation(
+                "Vienna Convention on Consular Relations, Apr. 24, 1963, 21 U.S.T. 77, 596 U.N.T.S. 261, "
+                "art. 36(1)(a), (c)",
+                "consular officers may communicate with their nationals and visit them in detention",
             ),
             Citation(
                 f"{_BODY_OF_PRINCIPLES}, principles 17-19",
-                "a detained person may communicate with counsel and be visited by family",
+                "a detained person may have and consult counsel and be visited by family (a General Assembly "
+                "resolution, not a treaty)",
             ),
         ),
         check=access_denied,
@@ -145,7 +297,9 @@ RULES = (
         description=(
             "Raised when an inquiry to an authority about the person (by counsel, a member of Congress, a "
             "consulate, family or a journalist) was refused an answer, or has had no answer for more than `days`. "
-            "An inquiry_answered with outcome no_response does not close the inquiry; the clock keeps running."
+            "An answer closes the inquiry it names, or the only one open when it names none; an answer to one "
+            "inquiry never silences another, and with several open an answer naming none closes none. An "
+            "inquiry_answered with outcome no_response does not close the inquiry; the clock keeps running."
         ),
         thresholds=(Threshold("days", 30, "days", "days an inquiry may go unanswered before it is flagged"),),
         legal_basis=(
@@ -155,11 +309,14 @@ RULES = (
                 "made promptly available to family, counsel and others with a legitimate interest",
             ),
             Citation(
-                f"{_CONVENTION}, art. 18",
-                "those with a legitimate interest are entitled to information on the person's detention and "
-                "whereabouts (the United States is not a party)",
+                f"{_CONVENTION}, art. 18(1)",
+                "those with a legitimate interest are entitled to information on the person's detention, "
+                f"whereabouts and transfers ({_NOT_A_PARTY})",
             ),
-            Citation(f"{_BODY_OF_PRINCIPLES}, principle 16", "notification of family of detention and transfers"),
+            Citation(
+                f"{_BODY_OF_PRINCIPLES}, principle 16(1)",
+                "the family is to be notified of the detention, of each transfer and of the place of custody",
+            ),
         ),
         check=inquiry_unanswered,
     ),
@@ -167,24 +324,60 @@ RULES = (
         id="enforced_disappearance_indicators",
         position=120,
         title="Marks of an enforced disappearance",
-        severities=(Severity.CRITICAL,),
+        severities=(Severity.WARNING, Severity.CRITICAL),
         description=(
-            "Raised when three marks are on the record together: the person is in custody, US or foreign; an "
-            "inquiry about them was denied or has gone unanswered past the inquiry_unanswered threshold, or "
-            "access to them was refused; and the proof-of-life clock is past the no_proof_of_life critical "
-            "threshold. These are the elements of the international definition: deprivation of liberty by "
-            "agents of a state, followed by a refusal to acknowledge it or concealment of the person's fate or "
-            "whereabouts. The flag is a prompt for counsel to act, not a legal finding. Possible when any of the "
-            "marks rests on uncertain dates."
+            "Raised when the record shows the first two of the three elements of the international definition "
+            "of enforced disappearance: a warning; critical only when it shows all three. The explanation says "
+            "which elements the record shows and which it does not. (1) Deprivation of liberty by or with the "
+            "acquiescence of a state: the person is in US custody, in another state's custody, or was removed "
+            "with no destination disclosed (`destination_disclosed: false`, or no destination). (2) A refusal to "
+            "acknowledge it, or concealment of the person's fate or whereabouts: an inquiry about the person "
+            "refused, or unanswered past the inquiry_unanswered threshold; or the latest locator check shows no "
+            "record while the record puts the person in US custody (no release or removal known). A refusal of "
+            "access is not a refusal to acknowledge. (3) Placement outside the protection of the law: access to "
+            "the person refused, or no proof of life past the no_proof_of_life critical threshold. A refusal, or "
+            "a refusal of access, that a later sign of life answered no longer counts. The definition sets no "
+            "minimum duration (Yrusta v. Argentina): the proof-of-life threshold is habeas's sign of "
+            "incommunicado custody, not a time the law requires. Contested: whether (3) is an element to be shown "
+            "or the consequence of (1) and (2), as the UN Working Group reads it (the Rome Statute's crime against "
+            "humanity requires an intention to remove the person from the protection of the law for a prolonged "
+            "period); and, for a person held abroad after a hand-over, which state answers for the custody. The UN "
+            "Working Group on Enforced or Involuntary Disappearances takes cases from any country, party to the "
+            "Convention or not. A prompt for counsel to act, not a legal finding; possible when an element rests "
+            "on uncertain dates."
         ),
         uses=("no_proof_of_life.critical_days", "inquiry_unanswered.days"),
         legal_basis=(
-            Citation(_DECLARATION, "the preamble's description of enforced disappearance; arts. 1-2, 10"),
             Citation(
                 f"{_CONVENTION}, art. 2",
-                "the definition: arrest, detention or other deprivation of liberty by agents of the state, followed "
-                "by a refusal to acknowledge it or by concealment of the fate or whereabouts of the person, placing "
-                "them outside the protection of the law (the United States is not a party)",
+                "the definition: arrest, detention, abduction or other deprivation of liberty by agents of the State "
+                "or by persons acting with its authorization, support or acquiescence, followed by a refusal to "
+                "acknowledge it or by concealment of the fate or whereabouts of the person, which place the person "
+                f"outside the protection of the law ({_NOT_A_PARTY})",
+            ),
+            Citation(
+                f"{_DECLARATION}, preamble, arts. 1, 10",
+                "the same elements in the preamble; detention only in recognised places, with accurate information "
+                "on it and on transfers made promptly available to family and counsel",
+            ),
+            Citation(
+                "UN Working Group on Enforced or Involuntary Disappearances, General comment on the definition of "
+                "enforced disappearance (81st session, 2007)",
+                "any enforced disappearance places the person outside the protection of the law: the Working Group "
+                "does not require a showing that the perpetrator intended it",
+            ),
+            Citation(
+                "Committee on Enforced Disappearances, Yrusta v. Argentina, Communication No. 1/2013, "
+                "CED/C/10/D/1/2013 (Views adopted Mar. 11, 2016)",
+                "seven days in which the authorities concealed where a prisoner had been transferred were an "
+                "enforced disappearance: it has no minimum duration, and lawful detention in an official prison "
+                "can become one (views under a treaty the United States has not joined)",
+            ),
+            Citation(
+                "Rome Statute of the International Criminal Court, art. 7(2)(i)",
+                "the narrower definition of the crime against humanity: a refusal to acknowledge or to give "
+                "information, with the intention of removing the person from the protection of the law for a "
+                "prolonged period (the United States is not a party)",
             ),
             Citation("28 U.S.C. §§ 2241, 2243", "habeas corpus: produce the body and certify the cause of detention"),
         ),

@@ -93,9 +93,15 @@ RULES = (
             ),
             Citation(
                 "UN Declaration on the Protection of All Persons from Enforced Disappearance, G.A. Res. 47/133 "
-                "(1992), art. 10",
+                "(Dec. 18, 1992), art. 10(2)-(3)",
                 "accurate information on the place of detention, including transfers, is owed promptly to family and "
-                "counsel",
+                "counsel, and an up-to-date official register of every person deprived of liberty is to be kept",
+            ),
+            Citation(
+                "Body of Principles for the Protection of All Persons under Any Form of Detention or Imprisonment, "
+                "G.A. Res. 43/173 (Dec. 9, 1988), principle 12",
+                "the time of the arrest, of the taking to a place of custody and the place of custody are to be duly "
+                "recorded (a General Assembly resolution, not a treaty)",
             ),
         ),
         check=conflicting_accounts,
