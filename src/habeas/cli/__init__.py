@@ -8,7 +8,7 @@ from habeas.cli.app import app
 
 # Each module registers its commands on `app`. A module that is not there yet is skipped,
 # so the command line works while a family of commands is being built.
-for _module in ("track", "check", "datasets", "security", "reports", "web"):
+for _module in ("track", "check", "datasets", "security", "reports", "web", "deadlines"):
     try:
         importlib.import_module(f"habeas.cli.{_module}")
     except ModuleNotFoundError as exc:
