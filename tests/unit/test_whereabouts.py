@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from habeas.domain.model import Event, Person
-from habeas.domain.whereabouts import derive_whereabouts
+from habeas.domain.model import Event, Person, Source
+from habeas.domain.whereabouts import Vouching, derive_whereabouts, vouching
 from habeas.testing import event, timeline_of
 
 D = date.fromisoformat
@@ -259,3 +259,77 @@ def test_a_retracted_event_has_no_effect(events, extra, as_of) -> None:  # type:
     base = derive_whereabouts(timeline_of(events), as_of)
     with_retracted = derive_whereabouts(timeline_of([*events, added, retraction]), as_of)
     assert base == with_retracted
+
+
+# -- the proof-of-life clock, weighed by who vouches -----------------------------------------------------------------
+
+WEIGHED = {
+    "gov": Source(id="gov", kind="government_statement"),
+    "press": Source(id="press", kind="article", reliability="credible"),
+    "rumour": Source(id="rumour", kind="interview", reliability="unverified"),
+}
+MEMBER = Person(id="p-synthetic", cohorts=("flight",))
+
+
+def clock_of(events: list[Event], as_of: str = "2025-05-01"):  # type: ignore[no-untyped-def]
+    return derive_whereabouts(timeline_of(events, person=MEMBER, sources=WEIGHED), D(as_of))
+
+
+@pytest.mark.parametrize(
+    ("fields", "weight"),
+    [
+        ({"cohort": "flight", "attested_by": "detaining_authority"}, Vouching.GROUP_CLAIM),
+        ({"cohort": "flight", "sources": ["gov"]}, Vouching.GROUP_CLAIM),
+        ({"cohort": "flight", "sources": ["gov"], "attested_by": "independent"}, Vouching.PROOF),
+        ({"cohort": "flight", "sources": ["gov", "press"]}, Vouching.PROOF),
+        ({"attested_by": "detaining_authority", "sources": ["gov"]}, Vouching.PROOF),
+        ({"sources": ["rumour"]}, Vouching.UNVERIFIED),
+        ({"sources": ["rumour", "press"]}, Vouching.PROOF),
+        ({"cohort": "flight", "sources": ["rumour"]}, Vouching.UNVERIFIED),
+    ],
+)
+def test_who_vouches_for_a_proof_of_life(fields, weight) -> None:  # type: ignore[no-untyped-def]
+    person = {} if "cohort" in fields else {"person": "p-synthetic"}
+    proof = event("proof_of_life", "2025-04-01", evidence="photo", **person, **fields)
+    assert vouching(proof, WEIGHED) is weight
+
+
+def test_a_locator_check_is_never_proof_of_life() -> None:
+    check = event("locator_check", "2025-04-01", result="found", facility="A")
+    assert vouching(check, WEIGHED) is None
+    assert clock_of([check]).last_proof_of_life is None
+
+
+def test_a_cohort_statement_by_the_detaining_authority_does_not_restart_each_members_clock() -> None:
+    booked = event("booked_in", "2025-03-01", facility="A", sources=["press"])
+    claim = event("proof_of_life", "2025-04-20", cohort="flight", evidence="official_confirmation", sources=["gov"])
+    w = clock_of([booked, claim])
+    assert (w.days_without_proof_of_life.min, w.days_without_proof_of_life.max) == (61, 61)
+    assert claim.id not in w.evidence
+
+
+def test_an_unverified_sign_of_life_leaves_the_days_a_range() -> None:
+    booked = event("booked_in", "2025-03-01", facility="A", sources=["press"])
+    call = event("proof_of_life", "2025-04-20", evidence="call", sources=["rumour"])
+    w = clock_of([booked, call])
+    assert (w.last_proof_of_life.earliest, w.last_proof_of_life.latest) == (D("2025-03-01"), D("2025-04-20"))
+    assert (w.days_without_proof_of_life.min, w.days_without_proof_of_life.max) == (11, 61)
+    assert w.evidence[-2:] == (booked.id, call.id)
+    later = event("proof_of_life", "2025-04-25", evidence="visit", sources=["press"])
+    assert clock_of([booked, call, later]).days_without_proof_of_life.max == 6  # a verified proof settles it
+
+
+@pytest.mark.parametrize(
+    ("ending", "clock"),
+    [
+        (None, "running"),
+        (event("released", "2025-04-01", reason="bond"), "stopped"),
+        (event("died", "2025-04-01"), "stopped"),
+        (event("removed", "2025-04-01", destination="MX"), "running"),
+    ],
+)
+def test_the_clock_stops_on_release_or_death_and_the_days_stay_a_fact(ending, clock) -> None:  # type: ignore[no-untyped-def]
+    events = [event("booked_in", "2025-03-01", facility="A")] + ([ending] if ending else [])
+    w = derive_whereabouts(timeline_of(events), D("2025-05-01"))
+    assert w.as_json()["proof_of_life_clock"] == clock
+    assert w.as_json()["days_without_proof_of_life"] is not None

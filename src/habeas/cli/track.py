@@ -34,6 +34,7 @@ from habeas.cli.app import (
 from habeas.cli.views import (
     CUSTODY_STYLE,
     brief,
+    days_text,
     print_current_flags,
     print_timeline,
     print_whereabouts,
@@ -162,7 +163,7 @@ def people(
             Text(w.custody.value, style=CUSTODY_STYLE[w.custody.value]),
             where_text(w),
             str(w.since) if w.since else "",
-            str(w.days_without_proof_of_life) if w.days_without_proof_of_life else "never",
+            days_text(w, missing="never"),
             str(len(w.pending)),
         )
     console.print(table)

@@ -27,7 +27,15 @@ CUSTODY_STYLE = {
 
 def brief(w: Whereabouts) -> dict[str, Any]:
     data = w.as_json()
-    return {k: data[k] for k in ("custody", "country", "facility", "since", "days_without_proof_of_life")}
+    keys = ("custody", "country", "facility", "since", "days_without_proof_of_life", "proof_of_life_clock")
+    return {k: data[k] for k in keys}
+
+
+def days_text(w: Whereabouts, missing: str = "—") -> Text:
+    """The days without proof of life as a table shows them: no longer a count to alarm once the clock stopped."""
+    if not w.clock_running:
+        return Text(f"stopped ({w.custody.value})", style="dim")
+    return Text(str(w.days_without_proof_of_life) if w.days_without_proof_of_life else missing)
 
 
 def where_text(w: Whereabouts) -> str:
@@ -111,8 +119,7 @@ def print_whereabouts(w: Whereabouts) -> None:
     table.add_row("where", where_text(w) or "unknown")
     table.add_row("since", str(w.since) if w.since else "unknown")
     table.add_row("last proof of life", str(w.last_proof_of_life) if w.last_proof_of_life else "none on record")
-    days = w.days_without_proof_of_life
-    table.add_row("days without proof of life", str(days) if days else "—")
+    table.add_row("days without proof of life", days_text(w))
     pending = "; ".join(
         f"{p.kind.replace('_', ' ')} {p.event}"
         + (f" ({', '.join(str(v) for v in p.detail.values())})" if p.detail else "")

@@ -10,7 +10,7 @@ from typing import Any
 from habeas.domain.model import Person
 from habeas.domain.timeline import Timeline, TimelineEntry
 from habeas.domain.vocabulary import CUSTODY_DESCRIPTIONS
-from habeas.domain.whereabouts import Whereabouts, custody_on, last_proof_of_life
+from habeas.domain.whereabouts import Whereabouts, custody_on, life_clock
 from habeas.reports.words import country_name, day_words, days_words, describe, range_words, value_words
 
 DISCLAIMER = (
@@ -216,18 +216,24 @@ def _exhibits(timeline: Timeline, numbering: _Numbering) -> tuple[Exhibit, ...]:
 
 def _whereabouts_rows(timeline: Timeline, where: Whereabouts, lines: Mapping[str, int]) -> tuple[Row, ...]:
     state = custody_on(timeline.events, where.as_of)
-    alive = last_proof_of_life(timeline.events, where.as_of)
+    clock = life_clock(timeline.events, where.as_of, timeline.sources)
 
     def cite(event_id: str | None) -> str:
         return f" (entry {lines[event_id]})" if event_id is not None and event_id in lines else ""
 
+    alive = range_words(where.last_proof_of_life) + "".join(cite(e) for e in clock.evidence)
+    if clock.proof is not None and clock.unverified is not None:
+        alive += " (the later sign of life rests only on unverified sources)"
+    days = days_words(where.days_without_proof_of_life)
+    if not where.clock_running:
+        days = f"not counted: the clock stopped when the person was {value_words(where.custody.value)}"
     return (
         Row("Custody", f"{value_words(where.custody.value)}: {CUSTODY_DESCRIPTIONS[where.custody]}"),
         Row("Country", country_name(where.country) or "not recorded"),
         Row("Facility", where.facility or "not recorded"),
         Row("Since", range_words(where.since) + (cite(state.event) if where.since else "")),
-        Row("Last proof of life", range_words(where.last_proof_of_life) + (cite(alive.id) if alive else "")),
-        Row("Days without proof of life", days_words(where.days_without_proof_of_life)),
+        Row("Last proof of life", alive),
+        Row("Days without proof of life", days),
     )
 
 

@@ -1,18 +1,20 @@
-"""Rules about custody: foreign custody, the proof-of-life clock, prolonged detention."""
+"""Rules about custody: foreign custody, the proof-of-life clock, prolonged detention, transfers, re-detention."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from habeas.domain.dates import DateRange, DayCount
 from habeas.domain.model import Event
-from habeas.domain.proceedings import open_matters
-from habeas.domain.vocabulary import Custody, Kind
-from habeas.domain.whereabouts import TRANSITIONS, CustodyState, custody_on, last_proof_of_life
+from habeas.domain.posture import Finality, OrderStatus, order_status, posture
+from habeas.domain.vocabulary import Custody, Kind, Matter
+from habeas.domain.whereabouts import TRANSITIONS, CustodyState, LifeClock, custody_on, life_clock
 from habeas.rules import wording
 from habeas.rules.flag import Certainty, Finding, Severity
 from habeas.rules.rule import Citation, Facts, Rule, Threshold
-from habeas.rules.timing import later_of, number, past, span
+from habeas.rules.timing import before, later_of, number, past, span
 
 # Where nobody outside can see the person: held by a state, or no one knows where.
 # `removed` counts as unknown whereabouts: the record shows them taken out of the US
@@ -41,17 +43,67 @@ class Silence:
     """How long the person has gone without proof of life, and where the record puts them."""
 
     state: CustodyState
-    last: Event
+    last: Event  # the sign of life the clock runs from at its longest
     days: DayCount
+    clock: LifeClock
+    at_least: bool = False  # nothing proves this person alive: counted from a statement about their whole cohort
 
 
 def proof_of_life_gap(facts: Facts) -> Silence | None:
     """The proof-of-life clock on ``as_of``, for a person whose whereabouts it watches."""
     state = custody_on(facts.timeline.events, facts.as_of)
-    last = last_proof_of_life(facts.timeline.events, facts.as_of)
-    if state.custody not in PROOF_OF_LIFE_WATCHED or last is None:
+    clock = life_clock(facts.timeline.events, facts.as_of, facts.timeline.sources)
+    if state.custody not in PROOF_OF_LIFE_WATCHED:
         return None
-    return Silence(state, last, span(last.date, facts.as_of))
+    last = clock.proof or clock.unverified
+    if last is not None and clock.days is not None:
+        return Silence(state, last, clock.days, clock)
+    if clock.group_claims:
+        # The statement proves no member alive, but the silence has lasted at least since it.
+        claim = clock.group_claims[-1]
+        return Silence(state, claim, span(claim.date, facts.as_of), clock, at_least=True)
+    return None
+
+
+def _removed_home(facts: Facts, state: CustodyState) -> Event | None:
+    """The removal, when the person was removed to a country of theirs with nothing pending or forbidding it."""
+    removal = facts.timeline.by_id(state.event) if state.event else None
+    if state.custody is not Custody.REMOVED or removal is None or removal.get("destination_disclosed") is False:
+        return None
+    if state.country is None or state.country not in facts.person.citizenships:
+        return None
+    open_now = [m for m, _ in posture(facts.events, facts.as_of).open if m is not Matter.INQUIRY]
+    protected = any(_protects(e, state.country) for e in facts.of_kind(Kind.DECISION))
+    return None if open_now or protected else removal
+
+
+def _protects(decision: Event, country: str) -> bool:
+    """Whether a decision granted protection (asylum, withholding, CAT) that may reach ``country``."""
+    outcome, claim = decision.get("outcome"), decision.get("claim")
+    granted = outcome in ("withholding_granted", "cat_granted") or (
+        outcome == "granted" and claim in ("asylum", "withholding", "cat")
+    )
+    return granted and decision.get("protects_against") in (None, country)
+
+
+def _clock_notes(facts: Facts, gap: Silence) -> str:
+    notes = []
+    if gap.clock.unverified is not None and gap.clock.proof is not None:
+        notes.append(
+            f"A later sign of life, {wording.proof_of_life(gap.clock.unverified)}, rests only on unverified "
+            f"sources: counted from it, the silence is {gap.clock.days.min if gap.clock.days else 0} days."
+        )
+    elif gap.clock.unverified is not None:
+        notes.append("That sign of life rests only on unverified sources.")
+    for claim in () if gap.at_least else gap.clock.group_claims:
+        notes.append(
+            f"The statement of {claim.date} about the whole group, on the detaining authority's word alone, is "
+            "not proof that this person is alive."
+        )
+    checks = [c for c in facts.of_kind(Kind.LOCATOR_CHECK) if before(gap.last.date, c.date)]
+    if checks:
+        notes.append(f"A locator look-up ({checks[-1].date}) is not proof of life.")
+    return "".join(" " + n for n in notes)
 
 
 def no_proof_of_life(facts: Facts) -> list[Finding]:
@@ -60,22 +112,36 @@ def no_proof_of_life(facts: Facts) -> list[Finding]:
         return []
     warning_days = facts.threshold("no_proof_of_life", "warning_days")
     critical_days = facts.threshold("no_proof_of_life", "critical_days")
-    critical, warning = past(gap.days, critical_days), past(gap.days, warning_days)
+    home = _removed_home(facts, gap.state)
+    critical = None if home else past(gap.days, critical_days)
+    warning = past(gap.days, warning_days)
     if critical:
         severity, certainty, limit = Severity.CRITICAL, critical, critical_days
     elif warning:
         severity, certainty, limit = Severity.WARNING, warning, warning_days
     else:
         return []
-    explanation = (
-        f"No proof of life for {gap.days} days as of {facts.as_of}: the last was {wording.proof_of_life(gap.last)}. "
-        f"The person {whereabouts_words(gap.state)}."
+    lead = "at least " if gap.at_least else ""
+    last = (
+        f"nothing on record proves this person alive on their own; {wording.proof_of_life(gap.last)} is the "
+        "detaining authority's word about their whole cohort"
+        if gap.at_least
+        else f"the last was {wording.proof_of_life(gap.last)}"
     )
+    explanation = (
+        f"No proof of life for {lead}{gap.days} days as of {facts.as_of}: {last}. "
+        f"The person {whereabouts_words(gap.state)}.{_clock_notes(facts, gap)}"
+    )
+    if home is not None:
+        explanation += (
+            " They were removed to a country of their citizenship, with nothing pending and no protection "
+            "granted: confirm that they arrived and are safe."
+        )
     if certainty is Certainty.POSSIBLE:
-        explanation += f" Whether that is more than {number(limit)} days depends on uncertain dates."
+        explanation += f" Whether that is more than {number(limit)} days depends on uncertain dates or sources."
         if severity is Severity.CRITICAL and warning is Certainty.CERTAIN:
             explanation += f" It is certainly more than {number(warning_days)}."
-    evidence = tuple(dict.fromkeys(e for e in (gap.last.id, gap.state.event) if e))
+    evidence = tuple(dict.fromkeys(e for e in (*gap.clock.evidence, gap.last.id, gap.state.event) if e))
     return [Finding(severity, certainty, explanation, evidence)]
 
 
@@ -98,7 +164,7 @@ def foreign_custody(facts: Facts) -> list[Finding]:
     return findings
 
 
-def _custody_run_start(events: tuple[Event, ...]) -> Event | None:
+def custody_run_start(events: Sequence[Event]) -> Event | None:
     """The event that began the current unbroken stretch of US custody (None if not in US custody)."""
     start: Event | None = None
     for event in events:
@@ -109,62 +175,98 @@ def _custody_run_start(events: tuple[Event, ...]) -> Event | None:
     return start
 
 
-_KEEPS_ORDER_FINAL = frozenset({"denied", "dismissed"})
+def _first_day(events: Sequence[Event], order: Event, lo: date, hi: date, wanted: set[Finality]) -> date | None:
+    """The first day in [lo, hi] the posture calls ``order`` one of ``wanted`` (finality, once reached, stays)."""
 
+    def reached(day: date) -> bool:
+        status = order_status(events, day)
+        return status is not None and status.order.id == order.id and status.finality in wanted
 
-def final_removal_order(facts: Facts) -> tuple[DateRange, list[Event]] | None:
-    """When the latest removal order became final, and the events that show it; None if not final.
-
-    A removal order is final unless a petition filed after it is undecided; a petition decided
-    by a denial or dismissal leaves it final from that decision; any other outcome (granted,
-    a stay, terminated) means it is not a final order to count from.
-    """
-    orders = [e for e in facts.of_kind(Kind.DECISION) if e.get("outcome") == "removal_order"]
-    if not orders:
+    if lo > hi or not reached(hi):
         return None
-    order = orders[-1]
-    ledger = open_matters(facts.events, facts.as_of)
-    final_from, shown = order.date, [order]
-    for petition in facts.events[facts.events.index(order) + 1 :]:
-        if petition.kind != Kind.PETITION_FILED:
+    while lo < hi:
+        middle = lo + (hi - lo) // 2
+        lo, hi = (lo, middle) if reached(middle) else (middle + date.resolution, hi)
+    return lo
+
+
+def final_since(events: Sequence[Event], status: OrderStatus, as_of: date) -> DateRange:
+    """When the order became final, as the posture (8 CFR 1241.1) reads it: a range when the day is uncertain."""
+    order = status.order
+    if status.decided_by is not None:
+        return later_of(order.date, status.decided_by.date)
+    if order.get("decided_by") in ("bia", "federal_court") or order.get("appeal_waived"):
+        return order.date
+    # Final when the time to appeal ran out: from the first day it may be final to the first it surely is.
+    possibly = _first_day(events, order, order.date.earliest, as_of, {Finality.FINAL, Finality.POSSIBLY_FINAL})
+    surely = _first_day(events, order, order.date.earliest, as_of, {Finality.FINAL})
+    first = possibly or as_of
+    return DateRange(first, max(first, surely or as_of))
+
+
+def _court_stay(stays: Sequence[Event], appeal: Event | None) -> Event | None:
+    """A stay of removal in force that a court may have ordered (a stay DHS granted itself does not count)."""
+    for stay in stays:
+        if stay is appeal or stay.get("stay_type") == "administrative" or stay.get("decided_by") == "dhs":
             continue
-        closer_id = ledger.closed_by.get(petition.id)
-        closer = facts.timeline.by_id(closer_id) if closer_id else None
-        if closer is None or closer.get("outcome") not in _KEEPS_ORDER_FINAL:
-            return None
-        final_from = later_of(final_from, closer.date)
-        shown += [petition, closer]
-    return final_from, shown
+        return stay
+    return None
+
+
+def _post_order(facts: Facts, start: Event) -> Finding | None:
+    """The critical finding for detention past the limit after a final removal order, if the record shows one."""
+    status = order_status(facts.events, facts.as_of)
+    if status is None or status.finality is Finality.NOT_FINAL:
+        return None
+    stays = posture(facts.events, facts.as_of).stays
+    if _court_stay(stays, status.appeal) is not None:
+        return None  # 8 U.S.C. 1231(a)(1)(B)(ii): the removal period waits for the court's final order
+    final_from = final_since(facts.events, status, facts.as_of)
+    limit = facts.threshold("prolonged_detention", "final_order_days")
+    since_final = span(later_of(final_from, start.date), facts.as_of)
+    beyond = past(since_final, limit)
+    if not beyond:
+        return None
+    certainty = Certainty.of(beyond, Certainty.CERTAIN if status.finality is Finality.FINAL else Certainty.POSSIBLE)
+    explanation = (
+        f"Held in US custody without a break since {wording.custody_noun(start)}, and for {since_final} days as of "
+        f"{facts.as_of} after a final removal order (ordered {status.order.date}; final from {final_from}: "
+        f"{status.basis}): more than {number(limit)} days, past the six months that detention to carry out a "
+        "removal is presumed reasonable."
+    )
+    shown = [start, status.order, *(e for e in (status.decided_by,) if e is not None)]
+    return Finding(Severity.CRITICAL, certainty, explanation, tuple(dict.fromkeys(e.id for e in shown)))
+
+
+def _pre_order_note(facts: Facts) -> str:
+    """Why the post-order clock is not running, when a removal order is on record: not final, or stayed by a court."""
+    status = order_status(facts.events, facts.as_of)
+    if status is not None and status.finality is Finality.NOT_FINAL:
+        return f" The removal order of {status.order.date} is not final: {status.basis}."
+    stay = _court_stay(posture(facts.events, facts.as_of).stays, status.appeal if status else None)
+    if status is None or stay is None:
+        return ""
+    granted = wording.matter(stay) if stay.kind == Kind.PETITION_FILED else f"a decision on {stay.date}"
+    return (
+        f" Removal is stayed (with {granted}): if a court ordered the stay, the removal period begins only with its "
+        "final order, and the six-month clock with it."
+    )
 
 
 def prolonged_detention(facts: Facts) -> list[Finding]:
-    events = facts.events
-    start = _custody_run_start(events)
+    start = custody_run_start(facts.events)
     if start is None:
         return []
     limit = facts.threshold("prolonged_detention", "days")
     held = span(start.date, facts.as_of)
     detained = past(held, limit)
-    explanation = (
-        f"Held in US custody without a break since {wording.custody_noun(start)}: {held} days as of "
-        f"{facts.as_of}, more than {number(limit)}."
-    )
-    finding = Finding(Severity.WARNING, detained, explanation, (start.id,)) if detained else None
-    final = final_removal_order(facts)
-    if final is not None:
-        final_from, shown = final
-        order_limit = facts.threshold("prolonged_detention", "final_order_days")
-        since_final = span(later_of(final_from, start.date), facts.as_of)
-        beyond = past(since_final, order_limit)
-        if beyond:
-            explanation = (
-                f"Held in US custody without a break since {wording.custody_noun(start)}, and for {since_final} "
-                f"days as of {facts.as_of} after a final removal order (ordered {shown[0].date}; final from "
-                f"{final_from}): more than {number(order_limit)} days, past the six months that detention to carry "
-                "out a removal is presumed reasonable."
-            )
-            evidence = tuple(dict.fromkeys([start.id] + [e.id for e in shown]))
-            finding = Finding(Severity.CRITICAL, beyond, explanation, evidence)
+    finding = _post_order(facts, start)
+    if finding is None and detained:
+        explanation = (
+            f"Held in US custody without a break since {wording.custody_noun(start)}: {held} days as of "
+            f"{facts.as_of}, more than {number(limit)}.{_pre_order_note(facts)}"
+        )
+        finding = Finding(Severity.WARNING, detained, explanation, (start.id,))
     if finding and finding.certainty is Certainty.POSSIBLE:
         finding = Finding(
             finding.severity,
@@ -175,7 +277,84 @@ def prolonged_detention(facts: Facts) -> list[Finding]:
     return [finding] if finding else []
 
 
+def _moves(events: Sequence[Event]) -> list[Event]:
+    """The transfers that moved the person (a repeated report of the same facility is not a move)."""
+    state, moves = CustodyState(), []
+    for event in events:
+        after = state.step(event)
+        if event.kind == Kind.TRANSFERRED and after is not state:
+            moves.append(event)
+        state = after
+    return moves
+
+
+def _densest(moves: list[Event], count: int, window: float) -> tuple[list[Event], Certainty] | None:
+    """The run of at least ``count`` moves within ``window`` days: certainly within it if one is, else possibly."""
+    best: tuple[list[Event], Certainty] | None = None
+    for i, first in enumerate(moves):
+        surely = [m for m in moves[i:] if (m.date.latest - first.date.earliest).days <= window]
+        maybe = [m for m in moves[i:] if (m.date.earliest - first.date.latest).days <= window]
+        if len(surely) >= count and (best is None or best[1] is Certainty.POSSIBLE or len(surely) > len(best[0])):
+            best = (surely, Certainty.CERTAIN)
+        elif len(maybe) >= count and best is None:
+            best = (maybe, Certainty.POSSIBLE)
+    return best
+
+
+def frequent_transfers(facts: Facts) -> list[Finding]:
+    count = facts.threshold("frequent_transfers", "transfers")
+    window = facts.threshold("frequent_transfers", "window_days")
+    found = _densest(_moves(facts.events), max(1, int(count)), window)
+    if found is None:
+        return []
+    run, certainty = found
+    places = wording.join([wording.custody_event(m) for m in run])
+    explanation = (
+        f"The person was moved {len(run)} times within {number(window)} days: {places}. Each move can cut them off "
+        "from counsel, family and the court where their case is heard."
+    )
+    counsel = posture(facts.events, facts.as_of).counsel
+    if counsel is not None:
+        explanation += f" Counsel of record since {counsel.date}: ICE must tell counsel of each transfer."
+    if certainty is Certainty.POSSIBLE:
+        explanation += f" Whether they fall within {number(window)} days depends on uncertain dates."
+    evidence = tuple(m.id for m in run)
+    return [Finding(Severity.WARNING, Certainty.of(certainty, facts.by_as_of(run[-1])), explanation, evidence)]
+
+
+_REVOCATION = {
+    "bond": "release on bond may be revoked under 8 CFR 236.1(c)(9); after an immigration judge's bond decision, "
+    "only on changed circumstances (Matter of Sugay)",
+    "order_of_supervision": "release on an order of supervision may be revoked under 8 CFR 241.4(l) (or 241.13(i)), "
+    "with notice of the reasons and a prompt informal interview",
+    "parole": "parole ends on written notice (8 CFR 212.5(e)(2)(i))",
+    "court_order": "a court ordered the release: tell that court of the re-arrest",
+}
+
+
+def redetained_after_release(facts: Facts) -> list[Finding]:
+    start = custody_run_start(facts.events)
+    if start is None:
+        return []
+    index = facts.events.index(start)
+    releases = [e for e in facts.events[:index] if e.kind == Kind.RELEASED]
+    if not releases:
+        return []
+    release = releases[-1]
+    reason = release.get("reason")
+    why = _REVOCATION.get(reason, "a release may be revoked under 8 CFR 236.1(c)(9)")
+    explanation = (
+        f"The person was released on {release.date}"
+        + (f" ({str(reason).replace('_', ' ')})" if reason else "")
+        + f" and is back in US custody since {wording.custody_noun(start)}. Ask for the notice of revocation and "
+        f"the changed circumstances behind it: {why}. Courts differ on what process a re-arrest needs."
+    )
+    certainty = Certainty.of(before(release.date, start.date) or Certainty.POSSIBLE, facts.by_as_of(start))
+    return [Finding(Severity.WARNING, certainty, explanation, (release.id, start.id))]
+
+
 _DECLARATION = "UN Declaration on the Protection of All Persons from Enforced Disappearance, G.A. Res. 47/133 (1992)"
+_PBNDS = "ICE, Performance-Based National Detention Standards 2011 (rev. Dec. 2016)"
 
 RULES = (
     Rule(
@@ -187,7 +366,11 @@ RULES = (
             "Raised when the person was handed over to the custody of another state or authority outside the "
             "United States, usually after a removal. The explanation says whether, as far as the record shows, "
             "they are still held there. Once in a foreign prison, a person is beyond the reach of US "
-            "immigration courts and of counsel's usual means of contact."
+            "immigration courts and of counsel's usual means of contact. The law here is contested and moving: "
+            "whether the Alien Enemies Act reaches the removals of 2025, and how far the United States answers "
+            "for people it handed to a foreign prison, are questions still before the courts; the Supreme "
+            "Court's orders cited below are about notice and facilitating a return, not a ruling that the "
+            "removals were unlawful."
         ),
         legal_basis=(
             Citation(
@@ -201,9 +384,20 @@ RULES = (
                 "States is not a party)",
             ),
             Citation(
-                "J.G.G. v. Trump (D.D.C. 2025); Noem v. Abrego Garcia, No. 24A949 (U.S. Apr. 10, 2025)",
-                "litigation over people removed to and held in El Salvador's CECOT, including an order that the "
-                "government facilitate a wrongly removed man's release from custody there",
+                "Trump v. J.G.G., 604 U.S. ___ (2025) (per curiam) (No. 24A931, Apr. 7, 2025)",
+                "people held for removal under the Alien Enemies Act must be given notice, within a reasonable "
+                "time and in a way that lets them seek habeas relief in the district where they are held, before "
+                "they are removed; the Act's use against Tren de Aragua is still being litigated",
+            ),
+            Citation(
+                "A.A.R.P. v. Trump, 605 U.S. ___ (2025) (per curiam) (No. 24A1007, May 16, 2025)",
+                "notice about 24 hours before removal, without saying how to contest it, does not meet that standard",
+            ),
+            Citation(
+                "Noem v. Abrego Garcia, 604 U.S. ___ (2025) (No. 24A949, Apr. 10, 2025)",
+                "the government must facilitate the release from custody in El Salvador of a man it conceded it "
+                "had removed there in error, and see that his case is handled as it would have been had he not "
+                "been sent there",
             ),
         ),
         check=foreign_custody,
@@ -219,9 +413,17 @@ RULES = (
             "body: an arrest, book-in, transfer, release, removal, hand-over, return, an attended hearing, a "
             "direct contact or a proof_of_life) is more than a number of days old: a warning past "
             "warning_days, critical past critical_days. A removal with nothing recorded after it counts as "
-            "unknown whereabouts: nobody has confirmed where the person is or that they arrived safely. Not "
-            "raised for a person released or deceased, or with no proof of life on record at all. Uncertain "
-            "dates give a range of days; possible when the range straddles the threshold."
+            "unknown whereabouts: nobody has confirmed where the person is or that they arrived safely; but a "
+            "removal to a country of the person's citizenship, with nothing pending, no protection granted and "
+            "no hand-over, is at most a warning (confirm the arrival). Proof of life is weighed by who vouches "
+            "for it: an event recorded for a whole cohort on the detaining authority's word alone "
+            "(`attested_by: detaining_authority`, or only government statements as sources) proves no member "
+            "alive, and the clock runs on (counted from that statement when nothing else is on record: 'at "
+            "least'); a sign of life resting only on unverified sources may or may not have stopped the clock, "
+            "so the days run from the last verified proof and the flag is possible. A locator check is never "
+            "proof of life. Once the person is released or has died the clock stops and nothing is raised; no "
+            "proof of life on record at all raises nothing either. Uncertain dates give a range of days; "
+            "possible when the range straddles the threshold."
         ),
         thresholds=(
             Threshold("warning_days", 7, "days", "days without proof of life before a warning"),
@@ -254,11 +456,15 @@ RULES = (
         description=(
             "Raised when the person has been in US custody without a break (no release, removal or hand-over in "
             "between; transfers do not break it) for more than `days`: a warning. Critical when they have been "
-            "held for more than `final_order_days` after a final removal order. A removal order is final unless "
-            "a petition filed after it is undecided; when such petitions were denied or dismissed, the order "
-            "counts as final from the last of those decisions; any other outcome (granted, a stay, terminated) "
-            "means there is no final order to count from. The post-order clock starts at the later of the final "
-            "order and the start of the current stretch of custody."
+            "held for more than `final_order_days` after a final removal order. Finality is the posture's, as "
+            "8 CFR 1241.1 states it: an order is final when the BIA decides the appeal, when appeal is waived, "
+            "when a BIA or federal-court order is entered, or when the 30 days to appeal run out (possibly "
+            "final on a day a holiday might have moved the deadline); a pending BIA appeal keeps it from being "
+            "final, a petition for review does not. The post-order clock starts at the later of the day the "
+            "order became final and the start of the current stretch of custody. While a stay of removal that "
+            "a court may have ordered is in force, the flag stays a warning: the removal period then begins "
+            "only with the court's final order (8 U.S.C. § 1231(a)(1)(B)(ii)), and some courts hold such "
+            "detention to fall under § 1226 rather than § 1231."
         ),
         thresholds=(
             Threshold("days", 180, "days", "days of unbroken US custody before a warning"),
@@ -277,6 +483,16 @@ RULES = (
                 "the government must rebut it",
             ),
             Citation(
+                "8 CFR 1241.1; 8 U.S.C. § 1231(a)(1)(B)",
+                "when a removal order becomes final, and so when the removal period begins: at finality, or, when "
+                "a court reviewing the order stays removal, on the court's final order",
+            ),
+            Citation(
+                "Prieto-Romero v. Clark, 534 F.3d 1053 (9th Cir. 2008)",
+                "detention of a person whose removal a court of appeals has stayed pending a petition for review "
+                "rests on 8 U.S.C. § 1226(a), not § 1231 (other circuits have not all agreed)",
+            ),
+            Citation(
                 "Jennings v. Rodriguez, 583 U.S. 281 (2018)",
                 "no implicit time limit or bond-hearing requirement read into 8 U.S.C. §§ 1225(b) and 1226 for "
                 "detention before a final order; constitutional challenges to prolonged detention left open",
@@ -284,5 +500,81 @@ RULES = (
             Citation("28 U.S.C. § 2241", "habeas corpus to challenge the lawfulness of continued detention"),
         ),
         check=prolonged_detention,
+    ),
+    Rule(
+        id="frequent_transfers",
+        position=105,
+        title="Transferred again and again",
+        severities=(Severity.WARNING,),
+        description=(
+            "Raised when the record shows at least `transfers` transfers from one facility to another within "
+            "`window_days` days of the first of them (a repeated report of the same facility is not a "
+            "transfer; a book-in is not one). Each move can take the person away from counsel, family, "
+            "evidence and the court hearing the case. Possible when uncertain dates leave it open whether the "
+            "moves fall within the window. The explanation names counsel of record, whom ICE must tell of a "
+            "transfer."
+        ),
+        thresholds=(
+            Threshold("transfers", 3, "transfers", "transfers within the window before a warning"),
+            Threshold("window_days", 30, "days", "the span of days the transfers are counted within"),
+        ),
+        legal_basis=(
+            Citation(
+                f'{_PBNDS}, Standard 7.4, "Detainee Transfers"',
+                "how transfers are decided and carried out, with notice to the detainee's attorney of record",
+            ),
+            Citation(
+                'ICE Policy 11022.1, "Detainee Transfers" (Jan. 4, 2012)',
+                "transfers out of a field office's area are to be kept to a minimum; an attorney of record, "
+                "family nearby, pending proceedings or a bond hearing weigh against transfer; counsel of record "
+                "must be told of the transfer",
+            ),
+            Citation(
+                f"{_DECLARATION}, art. 10(2)",
+                "accurate information on the detention and place of detention, including transfers, must be "
+                "made promptly available to family, counsel and others with a legitimate interest",
+            ),
+        ),
+        check=frequent_transfers,
+    ),
+    Rule(
+        id="redetained_after_release",
+        position=107,
+        title="Detained again after a release",
+        severities=(Severity.WARNING,),
+        description=(
+            "Raised when the person is back in US custody after a release on record (on bond, parole, an order "
+            "of supervision, alternatives to detention, a court's order or otherwise). A release may be "
+            "revoked only as the regulation for it allows, and what process a re-arrest requires is contested: "
+            "the BIA asks for changed circumstances after an immigration judge's bond decision, some courts "
+            "have required a prompt hearing before a neutral decision-maker, others have not. The explanation "
+            "names the provision for the kind of release recorded. Possible when the release and the new "
+            "custody may have come in either order."
+        ),
+        legal_basis=(
+            Citation(
+                "8 CFR 236.1(c)(9)",
+                "a release on bond, parole or recognizance pending proceedings may be revoked at any time in the "
+                "discretion of the officials the rule names; any outstanding bond is then revoked",
+            ),
+            Citation(
+                "8 CFR 241.4(l); 8 CFR 241.13(i)",
+                "a release after a final order may be revoked for a violation of its conditions or, under "
+                "241.13(i), on changed circumstances; the person must be told the reasons and be given a prompt "
+                "informal interview to answer them",
+            ),
+            Citation("8 CFR 212.5(e)(2)(i)", "parole ends on written notice to the person"),
+            Citation(
+                "Matter of Sugay, 17 I&N Dec. 637 (BIA 1981)",
+                "where an immigration judge has decided bond, DHS should not change it absent a change of "
+                "circumstances",
+            ),
+            Citation(
+                "Saravia v. Sessions, 905 F.3d 1137 (9th Cir. 2018)",
+                "affirming an injunction that gave minors re-arrested after release to sponsors a prompt hearing "
+                "before a neutral decision-maker (courts differ on what process other re-arrests require)",
+            ),
+        ),
+        check=redetained_after_release,
     ),
 )
