@@ -5,9 +5,10 @@ order final" or "is removal stayed".
 
 Finality follows 8 CFR 1241.1: an immigration judge's removal order becomes final when the Board
 of Immigration Appeals decides the appeal (1241.1(a)), when the person waives appeal (1241.1(b)),
-or when the time to appeal runs out with no appeal taken (1241.1(c); 30 days, 8 CFR 1003.38(b),
-extended to the next business day when the last falls on a weekend or holiday, 1003.38(c)). An
-order the BIA or a federal court enters is final when entered. A pending appeal to the BIA stays
+or when the time to appeal runs out with no appeal taken (1241.1(c); 30 days, extended to the next
+business day when the last falls on a weekend or legal holiday, 8 CFR 1003.38(b)); an order entered
+in the person's absence is final when entered (1241.1(e)), as is an order the BIA or a federal
+court enters. A pending appeal to the BIA stays
 removal (8 CFR 1003.6(a)); a petition for review does not unless the court orders it
 (8 U.S.C. 1252(b)(3)(B); *Nken v. Holder*, 556 U.S. 418 (2009)); nor does a habeas petition, or a
 motion to reopen or reconsider, by itself.
@@ -28,9 +29,8 @@ from habeas.domain.proceedings import open_matters
 from habeas.domain.vocabulary import Kind, Matter, pending_spec
 
 APPEAL_DAYS = 30  # 8 CFR 1003.38(b)
-# A legal holiday may push the last day to appeal past a weekend's next business day (8 CFR 1003.38(c));
-# habeas keeps no calendar of holidays, so the day after that is "possibly final", not "final".
-_HOLIDAY_MARGIN = timedelta(days=1)
+# A legal holiday on the last day to appeal moves it to the next business day (8 CFR 1003.38(b)); habeas keeps
+# no calendar of holidays, so until that next business day has passed the order is "possibly final".
 _ENTERED_FINAL = frozenset({"bia", "federal_court"})
 _UPHELD = frozenset({"denied", "dismissed", "removal_order"})  # the BIA's answer that leaves the order standing
 _UNDONE = frozenset({"granted", "terminated", "remanded", "withholding_granted", "cat_granted"})
@@ -75,7 +75,7 @@ def _business_day(day: date) -> date:
     return day
 
 
-def _last_day_to_appeal(order: Event) -> tuple[date, date]:
+def last_day_to_appeal(order: Event) -> tuple[date, date]:
     """The last day an appeal may be filed, earliest and latest, for an order dated as a range."""
     return (
         _business_day(order.date.earliest + timedelta(days=APPEAL_DAYS)),
@@ -121,11 +121,13 @@ def order_status(events: Sequence[Event], day: date) -> OrderStatus | None:
         return OrderStatus(
             order, Finality.FINAL, "entered by the BIA or a federal court, final when entered (8 CFR 1241.1(a))"
         )
+    if order.get("in_absentia") is True:
+        return OrderStatus(order, Finality.FINAL, "entered in absentia, final when entered (8 CFR 1241.1(e))")
     if order.get("appeal_waived"):
         return OrderStatus(order, Finality.FINAL, "appeal waived (8 CFR 1241.1(b))")
     if _vacated(order, known, day):
         return None
-    first_last_day, last_last_day = _last_day_to_appeal(order)
+    first_last_day, last_last_day = last_day_to_appeal(order)
     for appeal in _appeals_of(order, known):
         if appeal.date.earliest > last_last_day:
             continue  # filed after the time to appeal: it does not keep the order from becoming final
@@ -136,12 +138,12 @@ def order_status(events: Sequence[Event], day: date) -> OrderStatus | None:
             return OrderStatus(order, Finality.FINAL, "the BIA decided the appeal (8 CFR 1241.1(a))", None, answer)
         if answer.get("outcome") in _UNDONE:
             return None  # the BIA undid the order (or sent it back): no order stands
-    if day > last_last_day + _HOLIDAY_MARGIN:
+    if day > _business_day(last_last_day + timedelta(days=1)):
         return OrderStatus(order, Finality.FINAL, "no appeal within 30 days (8 CFR 1241.1(c), 1003.38(b))")
     if day <= first_last_day:
         return OrderStatus(order, Finality.NOT_FINAL, "the 30 days to appeal have not run (8 CFR 1003.38(b))")
     why = (
-        "a legal holiday may have extended the last day to appeal (8 CFR 1003.38(c))"
+        "a legal holiday may have extended the last day to appeal (8 CFR 1003.38(b))"
         if first_last_day == last_last_day
         else "the 30 days to appeal may have run; the order's date is known only as a range"
     )
