@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from habeas.cli import app
 from habeas.cli.app import context
+from habeas.rules.registry import RULES
 from habeas.services import NotFound
 from habeas.services import check as checks
 
@@ -205,7 +206,7 @@ def test_rules_lists_the_catalogue_with_thresholds_and_legal_basis(env: dict[str
     result = runner.invoke(app, ["rules", "--format", "json", "--config", config])
     assert result.exit_code == 0, result.output
     catalogue = {r["id"]: r for r in json.loads(result.stdout)}
-    assert len(catalogue) == 12 and "enforced_disappearance_indicators" in catalogue
+    assert list(catalogue) == [rule.id for rule in RULES] and "enforced_disappearance_indicators" in catalogue
     assert catalogue["inquiry_unanswered"]["thresholds"][0] | {"description": ""} == {
         "name": "days", "value": 14, "default": 30, "unit": "days", "description": "",
     }  # fmt: skip

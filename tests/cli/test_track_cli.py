@@ -49,8 +49,10 @@ def test_whereabouts_json_has_exactly_the_casefile_shape(db: str) -> None:
     code, out = run("whereabouts", "ahr", "--as-of", "2025-05-01", "--format", "json", "--db", db)
     assert code == 0
     data = json.loads(out)
+    # The contract's keys in its order, then habeas's one extension (docs/casefile.md): whether the clock runs.
     assert list(data) == ["person", "as_of", "custody", "country", "facility", "since", "last_proof_of_life",
-                          "days_without_proof_of_life", "pending", "evidence"]  # fmt: skip
+                          "days_without_proof_of_life", "pending", "evidence", "proof_of_life_clock"]  # fmt: skip
+    assert data["proof_of_life_clock"] == "running"
     assert data["person"] == "ahr" and data["as_of"] == "2025-05-01"
     assert data["custody"] == "foreign_custody"
 

@@ -93,9 +93,12 @@ def test_one_country_is_kept_as_citizenship_and_several_in_citizenships(ctx, tmp
 def test_an_export_imports_back_unchanged(ctx, make_context, tmp_path) -> None:  # type: ignore[no-untyped-def]
     people = [CHILD, {"id": "uac-5", "citizenship": "VE", "birth_date": "2010~", "unaccompanied": False}]
     _import(ctx, tmp_path, "people.json", *people)
-    exported = casefile_document(track.export_casefile(ctx))
+    exported = casefile_document(track.export_casefile(ctx, include_sensitive=True))
     assert exported["people"] == people
     assert _import(ctx, tmp_path, "again.json", *exported["people"]).nothing_new
+    # Without sensitive fields the full birth date stays behind (it identifies a person); the rest is the same.
+    plain = casefile_document(track.export_casefile(ctx))["people"]
+    assert plain == [{k: v for k, v in p.items() if k != "birth_date"} for p in people]
 
 
 def test_a_different_birth_date_is_a_conflict_named_without_the_value(ctx, tmp_path) -> None:  # type: ignore[no-untyped-def]

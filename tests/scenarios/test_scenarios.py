@@ -75,3 +75,9 @@ def test_the_rules_raise_what_an_attorney_expects(path: Path) -> None:
     got = raised(scenario, path.name)
     expected = _expected(scenario, people)
     assert got == expected, f"\nattorney: {scenario['attorney'].strip()}\nexpected: {expected}\nraised:   {got}"
+
+
+def test_there_are_scenarios_for_every_rule() -> None:
+    covered = {rule for path in FILES for rule in _load(path)["rules"]}
+    missing = sorted(set(RULE_BY_ID) - covered)
+    assert not missing, f"rules with no scenario under tests/scenarios/cases: {missing}"

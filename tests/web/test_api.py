@@ -46,7 +46,7 @@ def test_a_token_made_on_the_account_page_works_until_revoked(fresh_site: Site, 
 def test_whereabouts_and_flags_have_the_shapes_of_the_case_file_contract(site: Site, tokens: dict[str, str]) -> None:
     where = _get(site, "/api/v1/people/ahr/whereabouts?as_of=2025-05-01", tokens["editor"]).json()
     assert set(where) == {"person", "as_of", "custody", "country", "facility", "since", "last_proof_of_life",
-                          "days_without_proof_of_life", "pending", "evidence"}  # fmt: skip
+                          "days_without_proof_of_life", "pending", "evidence", "proof_of_life_clock"}  # fmt: skip
     assert where["custody"] == "foreign_custody" and where["days_without_proof_of_life"] == {"min": 46, "max": 46}
     flags = _get(site, "/api/v1/people/ahr/flags?as_of=2025-05-01", tokens["editor"]).json()
     assert flags and set(flags[0]) == {"rule", "severity", "certainty", "person", "as_of", "title", "explanation",

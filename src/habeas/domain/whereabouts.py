@@ -226,9 +226,10 @@ class Whereabouts:
             "days_without_proof_of_life": (
                 self.days_without_proof_of_life.as_json() if self.days_without_proof_of_life else None
             ),
-            "proof_of_life_clock": self.proof_of_life_clock,  # habeas extension: "running" or "stopped"
             "pending": [p.as_json() for p in self.pending],
             "evidence": list(self.evidence),
+            # habeas's extension, after the contract's keys: "running", or "stopped" after release or death
+            "proof_of_life_clock": self.proof_of_life_clock,
         }
 
 

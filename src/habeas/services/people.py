@@ -134,7 +134,9 @@ def morning_report(ctx: Context, since: date, today: date, directory: Directory 
     found = _alerts(ctx, directory, since, today)
     reach = in_reach(ctx)
     summaries = directory.all_summaries(reach, today)
-    silent = sort_summaries([s for s in summaries if s.days_without_proof_of_life is not None], "days")
+    # Only clocks still running: after a release or a death the days are a fact, not an alarm.
+    running = [s for s in summaries if s.days_without_proof_of_life is not None and s.whereabouts.clock_running]
+    silent = sort_summaries(running, "days")
     silent = silent[:SILENT_SHOWN]
     shown(ctx, [p.person for p in found.people] + [s.card.id for s in silent])
     counts = Counter(s.whereabouts.custody.value for s in summaries)

@@ -10,17 +10,26 @@ from habeas.rules.registry import RULES
 from habeas.rules.rule import Rule
 
 STABLE_IDS = [
+    "died_in_custody",
+    "us_citizen_detained",
     "removed_with_pending_proceedings",
     "removed_despite_protection",
+    "in_absentia_while_detained",
     "third_country_removal",
+    "hearing_without_counsel",
     "decided_after_removal",
     "foreign_custody",
+    "child_detained",
     "no_proof_of_life",
     "access_denied",
     "inquiry_unanswered",
     "allegation_without_record",
+    "allegation_on_appearance",
     "prolonged_detention",
+    "frequent_transfers",
+    "redetained_after_release",
     "conflicting_accounts",
+    "hearing_outcome_unknown",
     "enforced_disappearance_indicators",
 ]
 
@@ -62,7 +71,12 @@ def test_a_rule_in_a_new_family_module_is_found_in_its_place(tmp_path, monkeypat
     )
     monkeypatch.setattr(families, "__path__", [*families.__path__, str(tmp_path)])
     ids = [rule.id for rule in discover()]
-    assert ids.index("probe_rule") == 1 and ids[0] == "removed_with_pending_proceedings"
+    # position 15 falls between removed_with_pending_proceedings (10) and removed_despite_protection (20)
+    assert ids[ids.index("probe_rule") - 1 : ids.index("probe_rule") + 2] == [
+        "removed_with_pending_proceedings",
+        "probe_rule",
+        "removed_despite_protection",
+    ]
 
 
 def test_two_rules_with_one_id_are_refused(tmp_path, monkeypatch) -> None:

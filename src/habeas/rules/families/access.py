@@ -208,7 +208,7 @@ def _element_lines(elements: tuple[Element, ...]) -> str:
 
 def enforced_disappearance_indicators(facts: Facts) -> list[Finding]:
     state = custody_on(facts.timeline.events, facts.as_of)
-    alive = last_proof_of_life(facts.timeline.events, facts.as_of)
+    alive = last_proof_of_life(facts.timeline.events, facts.as_of, facts.timeline.sources)
     held = _deprivation(facts, state)
     concealed = _concealment(facts, state, alive) if held else None
     if held is None or concealed is None:
