@@ -1,8 +1,9 @@
-"""Properties of the rules over random synthetic timelines: order, retraction, evidence and sources."""
+"""Properties of the rules over random synthetic timelines: order, retraction, known-on, evidence and sources."""
 
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -63,8 +64,13 @@ FIELDS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
         ),
         "claim": st.sampled_from(["asylum", "withholding", "cat"]),
         "protects_against": COUNTRIES,
+        "in_absentia": st.booleans(),
+        "decided_by": st.sampled_from(["immigration_judge", "bia"]),
     },
-    "petition_filed": {"petition": st.sampled_from(["appeal", "habeas", "stay"])},
+    "petition_filed": {
+        "petition": st.sampled_from(["appeal", "habeas", "stay", "review", "reopen"]),
+        "stay": st.sampled_from(["requested", "granted"]),
+    },
     "contact": {"party": st.just("family"), "direct": st.booleans()},
     "proof_of_life": {"evidence": st.just("call")},
     "inquiry": {"by": st.just("congress")},
@@ -75,7 +81,10 @@ FIELDS: dict[str, dict[str, st.SearchStrategy[Any]]] = {
             tuple
         )
     },
-    "record_check": {"result": st.sampled_from(["record_found", "none_found"])},
+    "record_check": {"result": st.sampled_from(["record_found", "none_found"]), "bears_on_allegation": st.booleans()},
+    "bond_decision": {"outcome": st.sampled_from(["granted", "denied", "no_jurisdiction"])},
+    "representation": {"action": st.sampled_from(["entered", "withdrawn"])},
+    "locator_check": {"result": st.sampled_from(["found", "no_record"])},
 }
 
 
@@ -148,3 +157,32 @@ def test_evidence_exists_and_sources_are_exactly_those_of_the_evidence(events: l
 def test_rules_see_nothing_that_happened_after_as_of(events: list[Event], as_of: date) -> None:
     earlier = [e for e in events if e.date.earliest <= as_of]
     assert flags_of(earlier, as_of) == flags_of(events, as_of)
+
+
+@settings(max_examples=100, deadline=None)
+@given(histories(), AS_OF, st.data())
+def test_an_event_known_only_later_never_changes_the_flags_as_known_on_an_earlier_day(
+    events: list[Event], as_of: date, data: st.DataObject
+) -> None:
+    """What we knew on a day stays what we knew: a report that came later is left out under --known-on."""
+    known_on = as_of
+    dated = {s: source(s, known_on.isoformat()) for s in SOURCE_IDS}
+    later = data.draw(st.lists(st.sampled_from(events), unique_by=lambda e: e.id, max_size=3))
+    reported = DateRange.day(known_on + timedelta(days=1))
+    moved = [replace(e, reported=reported) if e in later else e for e in events]
+    kept = [e for e in events if e not in later]
+    with_later = check_timeline(timeline_of(moved, PERSON, dated, known_on), as_of)
+    without = check_timeline(timeline_of(kept, PERSON, dated, known_on), as_of)
+    assert [f.as_json() for f in with_later] == [f.as_json() for f in without]
+
+
+@settings(max_examples=100, deadline=None)
+@given(histories(), AS_OF, st.data())
+def test_an_event_and_its_retraction_cancel(events: list[Event], as_of: date, data: st.DataObject) -> None:
+    """Recording an event and then retracting it leaves the flags of never having recorded it."""
+    target = data.draw(st.sampled_from(events))
+    retraction = event(
+        "correction", "2024-06-01", id="retraction", supersedes=target.id, retract=True, reason="wrong person"
+    )
+    never = [e for e in events if e is not target]
+    assert flags_of([*events, retraction], as_of) == flags_of(never, as_of)
