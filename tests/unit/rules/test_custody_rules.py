@@ -39,8 +39,12 @@ def test_foreign_custody_says_whether_the_person_is_still_held() -> None:
     held = [ev("removed", "2025-03-15", destination="SV"), ev("handed_over", "2025-03-16", country="SV")]
     (flag,) = run("foreign_custody", held, "2025-04-01")
     assert "still held there on 2025-04-01" in flag.explanation
-    (later,) = run("foreign_custody", [*held, ev("released", "2025-07-18", country="VE")], "2025-08-01")
-    assert "still held" not in later.explanation
+    # Changed with the second edition of the rules: once released, a past hand-over is history, not a flag.
+    assert run("foreign_custody", [*held, ev("released", "2025-07-18", country="VE")], "2025-08-01") == []
+    # Handed on to a second state: one flag, for the custody the person is in, naming the first.
+    moved = [*held, ev("handed_over", "2025-07-18", "second", country="VE", to="Venezuelan authorities")]
+    (flag,) = run("foreign_custody", moved, "2025-07-20")
+    assert flag.evidence[-1] == "second" and "Before that" in flag.explanation
 
 
 @pytest.mark.parametrize(

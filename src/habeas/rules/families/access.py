@@ -83,11 +83,21 @@ def _finding(severity: Severity, refusals: list[Refusal], lead: str, tail: str) 
     return [Finding(severity, Certainty.CERTAIN if certain else Certainty.POSSIBLE, explanation, evidence)]
 
 
+def _free(facts: Facts) -> bool:
+    """Surely released by ``as_of``: being kept from the person, or left unanswered about them, is behind them."""
+    surely = tuple(e for e in facts.timeline.events if e.date.latest <= facts.as_of)
+    return custody_on(surely, facts.as_of).custody is Custody.RELEASED
+
+
 def access_denied(facts: Facts) -> list[Finding]:
+    if _free(facts):
+        return []
     return _finding(Severity.WARNING, access_refusals(facts), "Someone was kept from the person: ", "")
 
 
 def inquiry_unanswered(facts: Facts) -> list[Finding]:
+    if _free(facts):
+        return []
     return _finding(
         Severity.WARNING, unanswered_inquiries(facts), "An authority has not accounted for the person: ", ""
     )

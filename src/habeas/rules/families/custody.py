@@ -146,22 +146,36 @@ def no_proof_of_life(facts: Facts) -> list[Finding]:
 
 
 def foreign_custody(facts: Facts) -> list[Finding]:
-    findings = []
+    """One flag while the person is held by another state: the hand-over they are held under, and those before it.
+
+    Once they are released, returned or dead, a past hand-over is history, not an alarm.
+    """
+    # Held abroad on what surely happened by as_of; certain only if nothing that may also have happened ended it.
+    surely = custody_on(tuple(e for e in facts.timeline.events if e.date.latest <= facts.as_of), facts.as_of)
     now = custody_on(facts.timeline.events, facts.as_of)
-    for handover in facts.of_kind(Kind.HANDED_OVER):
-        if handover.get("country") == "US":
-            continue
-        index = facts.events.index(handover)
-        removals = [e for e in facts.events[:index] if e.kind == Kind.REMOVED]
-        lead = f"After being {wording.removal(removals[-1])}, the" if removals else "The"
-        explanation = f"{lead} person was {wording.custody_event(handover)} into the custody of another state."
-        if now.event == handover.id:
-            explanation += f" As far as the record shows, they are still held there on {facts.as_of}."
-        elif not removals:
-            explanation += " No removal is recorded before it."
-        evidence = tuple(e.id for e in (*removals[-1:], handover))
-        findings.append(Finding(Severity.WARNING, facts.by_as_of(handover), explanation, evidence))
-    return findings
+    held = surely if surely.custody is Custody.FOREIGN_CUSTODY else now
+    if held.custody is not Custody.FOREIGN_CUSTODY:
+        return []
+    handover = facts.timeline.by_id(held.event) if held.event else None
+    if handover is None or handover.kind != Kind.HANDED_OVER or handover.get("country") == "US":
+        return []
+    index = facts.events.index(handover)
+    removals = [e for e in facts.events[:index] if e.kind == Kind.REMOVED]
+    earlier = [e for e in facts.events[:index] if e.kind == Kind.HANDED_OVER and e.get("country") != "US"]
+    lead = f"After being {wording.removal(removals[-1])}, the" if removals else "The"
+    explanation = f"{lead} person was {wording.custody_event(handover)} into the custody of another state."
+    if earlier:
+        explanation += " Before that: " + "; ".join(f"{wording.custody_event(e)}" for e in earlier) + "."
+    still = now.event == handover.id
+    if still:
+        explanation += f" As far as the record shows, they are still held there on {facts.as_of}."
+    else:
+        explanation += f" They may have been released by {facts.as_of}: the record dates the release only as a range."
+    if not removals:
+        explanation += " No removal is recorded before it."
+    evidence = tuple(e.id for e in (*removals[-1:], *earlier, handover))
+    certainty = facts.by_as_of(handover) if still else Certainty.POSSIBLE
+    return [Finding(Severity.WARNING, certainty, explanation, evidence)]
 
 
 def custody_run_start(events: Sequence[Event]) -> Event | None:
@@ -363,9 +377,10 @@ RULES = (
         title="Handed into another state's custody",
         severities=(Severity.WARNING,),
         description=(
-            "Raised when the person was handed over to the custody of another state or authority outside the "
-            "United States, usually after a removal. The explanation says whether, as far as the record shows, "
-            "they are still held there. Once in a foreign prison, a person is beyond the reach of US "
+            "Raised while the person is held in the custody of another state or authority outside the United "
+            "States after being handed over to it, usually after a removal: one flag, for the custody they are "
+            "in, naming any hand-over before it. Not raised once they are released, returned or dead: a past "
+            "hand-over is then history, not an alarm. Once in a foreign prison, a person is beyond the reach of US "
             "immigration courts and of counsel's usual means of contact. The law here is contested and moving: "
             "whether the Alien Enemies Act reaches the removals of 2025, and how far the United States answers "
             "for people it handed to a foreign prison, are questions still before the courts; the Supreme "
