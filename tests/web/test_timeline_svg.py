@@ -68,3 +68,18 @@ def test_the_gap_since_the_last_proof_of_life_is_marked() -> None:
 def test_an_empty_timeline_still_draws_an_axis() -> None:
     drawing = _drawing()
     assert drawing.bands == () and drawing.marks == () and drawing.ticks
+
+
+def test_no_silence_is_drawn_after_a_release() -> None:
+    held = (event("booked_in", "2025-01-10", id="e1"), event("transferred", "2025-02-10", id="e2"))
+    assert _drawing(*held).alive_x is not None  # held on 1 June with no proof of life since February: drawn
+    released = _drawing(*held, event("released", "2025-03-01", reason="bond", id="e3"))
+    assert released.alive_x is None  # the clock stopped with the release
+
+
+def test_a_drawing_as_of_a_day_leaves_out_what_came_later() -> None:
+    timeline = timeline_of(
+        [event("booked_in", "2025-01-10", id="e1"), event("decision", "2025-07-01", outcome="denied", id="later")]
+    )
+    drawing = draw(timeline, derive_whereabouts(timeline, AS_OF))
+    assert [m.event for m in drawing.marks] == ["e1"]

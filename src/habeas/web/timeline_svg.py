@@ -241,19 +241,22 @@ def _every(first: date, end: date, weeks: int) -> list[date]:
 
 def draw(timeline: Timeline, whereabouts: Whereabouts) -> Drawing:
     """The drawing of ``timeline`` up to its whereabouts' as-of day."""
-    start, end = _bounds(timeline.events, whereabouts.as_of)
+    # Only what may have happened by the as-of day: a page "as of" a day draws nothing that came later.
+    shown = tuple(e for e in timeline.events if e.date.earliest <= whereabouts.as_of)
+    start, end = _bounds(shown, whereabouts.as_of)
     scale = _Scale(start, end)
-    states = _custody_states(tuple(e for e in timeline.events if e.date.earliest <= whereabouts.as_of))
+    states = _custody_states(shown)
     colours = _colours(states)
     ticks, tick_format = time_ticks(scale.x, start, end)
-    alive = whereabouts.last_proof_of_life
+    # The silence since the last proof of life is drawn only while the clock runs (not after a release or a death).
+    alive = whereabouts.last_proof_of_life if whereabouts.clock_running else None
     rows = tuple((name, TOP + i * ROW_HEIGHT + ROW_HEIGHT / 2) for i, name in enumerate(ROWS))
     return Drawing(
         width=WIDTH,
         height=TOP + len(ROWS) * ROW_HEIGHT + AXIS_HEIGHT,
         rows=rows,
         bands=tuple(_bands(states, scale, whereabouts.as_of, colours)),
-        marks=tuple(_marks(timeline, scale)),
+        marks=tuple(_marks(replace(timeline, events=shown), scale)),
         ticks=tuple(ticks),
         tick_format=tick_format,
         as_of_x=scale.x(whereabouts.as_of),
