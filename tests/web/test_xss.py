@@ -147,3 +147,12 @@ def test_api_answers_are_json_not_html(xss_site: Site) -> None:
         response = client.get("/api/v1/people/xss-person", headers={"Authorization": f"Bearer {token}"})
     assert response.headers["content-type"].startswith("application/json")
     assert response.json()["person"]["name"] == PAYLOADS[0]
+
+
+def test_backticked_names_in_rule_texts_are_code_and_nothing_else_is_markup() -> None:
+    from habeas.web.rendering import inline_code
+
+    assert (
+        str(inline_code("past `warning_days` & <b>bold</b>"))
+        == "past <code>warning_days</code> &amp; &lt;b&gt;bold&lt;/b&gt;"
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from urllib.parse import urlencode
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context as TemplateContext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from habeas.domain.dates import DateRange
 from habeas.domain.model import Event
@@ -51,6 +52,15 @@ def _page_gettext(context: TemplateContext, message: str, **variables: Any) -> M
 def _ngettext(context: TemplateContext, singular: str, plural: str, n: int) -> str:
     lang: Language = context["lang"]
     return lang.ngettext(singular, plural, n)
+
+
+_BACKTICKED = re.compile(r"`([^`]+)`")
+
+
+def inline_code(text: str) -> Markup:
+    """Text with `backticked` names (thresholds, fields) shown as code, the way the rule texts write them."""
+    escaped = str(escape(text))
+    return Markup(_BACKTICKED.sub(lambda m: f"<code>{m.group(1)}</code>", escaped))
 
 
 @pass_context
@@ -105,6 +115,7 @@ def make_environment() -> Environment:
     env.install_gettext_callables(_gettext, _ngettext, newstyle=True)  # type: ignore[attr-defined]  # added to the environment by jinja2.ext.i18n
     env.globals["gettext"] = env.globals["_"] = _page_gettext  # the same result as new-style gettext, faster
     env.filters["label"] = _label
+    env.filters["inline_code"] = inline_code
     env.globals["static_url"] = static_url
     env.globals["query"] = _query
     env.globals["show"] = _show
