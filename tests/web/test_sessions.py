@@ -156,3 +156,22 @@ def test_sign_ins_and_failures_are_audited_without_passwords(fresh_site: Site) -
     signs = [(e.actor, e.action, e.outcome) for e in entries if e.action == "sign_in"]
     assert signs == [("editor", "sign_in", "denied"), ("editor", "sign_in", "allowed")]
     assert all("wrong password" not in str(e) for e in entries)
+
+
+def test_enrolment_shows_the_setup_link_as_a_qr_code_drawn_on_the_page(fresh_site: Site) -> None:
+    import html
+
+    import segno
+
+    users: MemoryUserStore = fresh_site.accounts.users  # type: ignore[assignment]
+    users.add("qradmin", "admin", PASSWORD)
+    with fresh_site.client() as client:
+        csrf = csrf_of(client.get("/sign-in").text)
+        page = client.post("/sign-in", data={"username": "qradmin", "password": PASSWORD, "csrf": csrf}).text
+    uri = html.unescape(page.split("<summary>")[1].split("<code>")[1].split("</code>")[0])
+    assert uri.startswith("otpauth://totp/") and "secret=" in uri
+    figure = page.split('data-testid="totp-qr">')[1].split("</div>")[0]
+    assert figure.startswith('<svg role="img" aria-labelledby="qr-label"') and 'id="qr-label"' in page
+    modules = segno.make(uri, error="m").svg_inline(scale=4, border=4).split(' d="')[1].split('"')[0]
+    assert modules in figure  # the dark modules of the page's own setup link
+    assert "<img" not in figure and "http" not in figure  # nothing fetched: the secret goes to no other server
