@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
+
 from habeas.security.access import Role
 from habeas.security.passwords import verify_password
-from habeas.services import Actor, users
+from habeas.services import Actor, NotFound, ServiceError, users
+from habeas.services.audit_log import audit_log
+from habeas.services.users import reset_second_factor, stored_accounts
 from habeas.store.accounts import SqlTokenStore, SqlUserStore
 from habeas.store.tables import UserRow
 
@@ -62,3 +66,20 @@ def test_wrong_second_factor_codes_are_counted_in_the_database_until_a_right_one
     later.second_factor_passed("tester")
     assert first.second_factor_failures("tester").count == 0
     assert first.second_factor_failed("tester", datetime.now(UTC)).count == 1
+
+
+def test_an_admin_resets_a_lost_second_factor_and_the_users_sessions_end(ctx) -> None:  # type: ignore[no-untyped-def]
+    users.add_user(ctx, "desk", Role.EDITOR, password="correct horse battery staple 7")
+    accounts = stored_accounts(ctx)
+    accounts.users.set_totp_secret("desk", "JBSWY3DPEHPK3PXP")
+    session = accounts.sessions.create("desk", verified=True, previous_visit=None)
+    reset_second_factor(ctx, "desk")
+    assert accounts.users.account("desk").totp_secret is None  # type: ignore[union-attr]
+    assert accounts.sessions.get(session.id) is None
+    reset = [e for e in audit_log(ctx) if e.action == "reset_second_factor"]
+    assert [(e.actor, e.record_id, e.outcome) for e in reset] == [(ctx.actor.name, "desk", "allowed")]
+    with pytest.raises(NotFound):
+        reset_second_factor(ctx, "nobody")
+    users.add_user(ctx, "volunteer", Role.VIEWER, password="correct horse battery staple 8")
+    with pytest.raises(ServiceError):
+        reset_second_factor(replace(ctx, actor=Actor("volunteer")), "desk")

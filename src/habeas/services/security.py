@@ -27,7 +27,7 @@ from habeas.services.publishing import (
     publication_tables,
     publish,
 )
-from habeas.services.users import add_user, change_password, deactivate_user
+from habeas.services.users import add_user, change_password, deactivate_user, reset_second_factor
 
 __all__ = [
     "DAY_BANDS",
@@ -51,6 +51,7 @@ __all__ = [
     "publication_tables",
     "publish",
     "read_anchor",
+    "reset_second_factor",
     "restore",
     "rotate_keys",
     "verify_audit",

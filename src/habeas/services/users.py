@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from habeas.security.access import Action, Role
@@ -15,7 +15,7 @@ from habeas.security.accounts import SESSION_IDLE_MINUTES, SESSION_MAX_HOURS, Ac
 from habeas.security.passwords import hash_password, password_problems
 from habeas.services import Context, NotFound, ServiceError, access
 from habeas.store.accounts import SqlSessionStore, SqlTokenStore, SqlUserStore
-from habeas.store.tables import UserRow
+from habeas.store.tables import UserRow, WebSessionRow
 
 USER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 
@@ -108,3 +108,20 @@ def stored_accounts(ctx: Context, limits: SessionLimits | None = None) -> Accoun
     limits = limits or DefaultSessionLimits()
     idle, lifetime = timedelta(minutes=limits.session_idle_minutes), timedelta(hours=limits.session_max_hours)
     return Accounts(SqlUserStore(ctx), SqlSessionStore(ctx, idle, lifetime), SqlTokenStore(ctx))
+
+
+def reset_second_factor(ctx: Context, name: str) -> None:
+    """Forget ``name``'s authenticator (a lost or stolen phone): an admin's act on the command line, audited.
+
+    The user's web sessions end with it, and their next sign-in enrols a new authenticator after the password.
+    An admin may reset their own: whoever runs the command line already holds the database and its keys, which
+    the second factor protects from people signing in over the network.
+    """
+    access.require(ctx, Action.MANAGE_USERS)
+    with Session(ctx.engine) as session, session.begin():
+        row = session.get(UserRow, name)
+        if row is None:
+            raise NotFound(f"no user {name!r}")
+        row.totp_secret_enc = None
+        session.execute(delete(WebSessionRow).where(WebSessionRow.user_name == name))
+    access.audit(ctx, "reset_second_factor", records=[("user", name)])
