@@ -1,4 +1,4 @@
-"""Check commands: check (flags per person), rules (the catalogue), alerts (the morning report)."""
+"""Check commands: check (flags per person), rules (the catalogue), alerts (the morning report, with deadlines)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from habeas.cli.app import (
     print_json,
     user_errors,
 )
+from habeas.cli.deadlines import print_morning_deadlines
 from habeas.rules.alerts import Alerts
 from habeas.rules.flag import Flag, Severity
 from habeas.rules.registry import RULE_BY_ID
@@ -258,12 +259,15 @@ def alerts_command(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """The morning report: flags that are new, or more severe, since a day, grouped by person.
+    """The morning report: flags new or more severe since a day, deadlines due or missed, hearings unrecorded.
 
     Compares the check as of today with what was known today, against the check as of
     --since with what was known then: newly reported events and clocks that crossed a
     threshold (days without proof of life, days in detention) both show. People with the
-    gravest flags come first.
+    gravest flags come first. Then, for everyone you can reach: open deadlines whose last
+    day may come within 7 days (soonest first), deadlines missed (those missed since
+    --since first), and hearings whose day passed with nothing recorded; see
+    `habeas deadlines` and docs/deadlines.md.
 
     Examples:
 
@@ -277,8 +281,9 @@ def alerts_command(
     today = day_option(as_of, "--as-of")
     assert earlier is not None and today is not None
     with _user_errors():
-        result = lists.alerts(ctx, earlier, today)
+        result = lists.morning_alerts(ctx, earlier, today)
     if fmt == OutputFormat.json:
         print_json(result.as_json())
         return
-    _print_alerts(result)
+    _print_alerts(result.alerts)
+    print_morning_deadlines(result.deadlines)

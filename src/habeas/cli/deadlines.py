@@ -240,3 +240,48 @@ def agenda_command(
         print_json(result.as_json())
         return
     _print_agenda(result)
+
+
+def _morning_table(title: str, first: str = "last day") -> Table:
+    table = Table(title=title, title_justify="left", title_style="bold", expand=True, show_lines=True)
+    table.add_column(first, no_wrap=True)
+    table.add_column("person", no_wrap=True)
+    table.add_column("what", ratio=1)
+    table.add_column("status", no_wrap=True)
+    return table
+
+
+def _morning_what(deadline: Deadline) -> Text:
+    text = Text(deadline.spec.label, style="bold")
+    text.append(f"\n{deadline.spec.basis}")
+    text.append(f"\n{deadline.spec.id} · evidence: {', '.join(deadline.evidence) or 'none'}", style="dim")
+    return text
+
+
+def print_morning_deadlines(report: service.MorningDeadlines) -> None:
+    """The morning report's three sections: due within a week, missed, hearings passed with nothing recorded."""
+    sections: list[tuple[str, list[Deadline]]] = [
+        (f"Due within {service.DUE_SOON_DAYS} days", list(report.due_soon)),
+        ("Missed", list(report.missed)),
+    ]
+    for title, found in sections:
+        if not found:
+            console.print(f"\n[bold]{title}:[/] none", highlight=False)
+            continue
+        table = _morning_table(f"\n{title}: {len(found)}")
+        for d in found:
+            status = _status(d)
+            if d.status == Status.MISSED and report.missed_since(d):
+                status.append(f"\nnew since {report.since}", style="bold")
+            table.add_row(_days(d.due, d.spec.period is None), d.person or "", _morning_what(d), status)
+        console.print(table)
+    title = "Hearing passed with nothing recorded"
+    if not report.unrecorded:
+        console.print(f"\n[bold]{title}:[/] none", highlight=False)
+    else:
+        table = _morning_table(f"\n{title}: {len(report.unrecorded)}", "day")
+        for h in report.unrecorded:
+            table.add_row(_days(h.scheduled_for, False), h.person or "", _hearing_what(h), _hearing_state(h))
+        console.print(table)
+    if report.due_soon or report.missed:
+        _print_bases([d.spec.id for d in (*report.due_soon, *report.missed)])

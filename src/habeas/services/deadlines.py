@@ -9,14 +9,15 @@ more: no name, court, proceeding or note, only the deadline's label, its day and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 from habeas.domain.dates import DateRange
 from habeas.domain.deadlines import Deadline, Hearing, HearingState, Status, timeline_deadlines, timeline_hearings
-from habeas.services import Context, ServiceError, track
+from habeas.security.access import NOTHING
+from habeas.services import Context, ServiceError, access, track
 
 if TYPE_CHECKING:
     from icalendar import Event as CalendarEvent
@@ -206,3 +207,71 @@ def calendar(ctx: Context, entries: Sequence[Deadline | Hearing | AgendaItem], n
         elif isinstance(item, Deadline) and item.due is not None:
             cal.add_component(_deadline_event(ctx, item))
     return bytes(cal.to_ical())
+
+
+# -- the morning report -----------------------------------------------------------------------------------------
+
+DUE_SOON_DAYS = 7  # the morning report's "due within": a week, what an attorney plans from
+
+
+@dataclass(frozen=True)
+class MorningDeadlines:
+    """The morning report's deadlines and hearings across everyone in reach, on ``today``.
+
+    ``due_soon``: open, with a last day that may come within ``DUE_SOON_DAYS``, soonest first.
+    ``missed``: those missed since ``since`` first, then newest first. ``unrecorded``: hearings
+    whose day passed with nothing recorded, newest first.
+    """
+
+    since: date
+    today: date
+    due_soon: tuple[Deadline, ...] = ()
+    missed: tuple[Deadline, ...] = ()
+    unrecorded: tuple[Hearing, ...] = ()
+
+    @property
+    def people(self) -> list[str]:
+        found = [d.person for d in (*self.due_soon, *self.missed)] + [h.person for h in self.unrecorded]
+        return [p for p in dict.fromkeys(found) if p is not None]
+
+    def missed_since(self, d: Deadline) -> bool:
+        """Whether it was missed after the last report: on ``since`` its last day had not all passed."""
+        return d.due is not None and d.due.latest >= self.since
+
+    def recorded_nothing_since(self, h: Hearing) -> bool:
+        return h.scheduled_for.latest >= self.since
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "due_within_days": DUE_SOON_DAYS,
+            "due_soon": [d.as_json() for d in self.due_soon],
+            "missed": [{**d.as_json(), "missed_since_last_report": self.missed_since(d)} for d in self.missed],
+            "hearings_nothing_recorded": [
+                {**h.as_json(), "since_last_report": self.recorded_nothing_since(h)} for h in self.unrecorded
+            ],
+        }
+
+
+def morning_deadlines(ctx: Context, since: date, today: date) -> MorningDeadlines:
+    """What is due this week, what was missed and which hearing passed unrecorded, for everyone in reach.
+
+    Timelines are read through the access model: a user who may read nobody is told nothing, not refused.
+    """
+    if access.reachable(ctx) == NOTHING:
+        return MorningDeadlines(since, today)
+    soon: list[Deadline] = []
+    missed: list[Deadline] = []
+    unrecorded: list[Hearing] = []
+    horizon = today + timedelta(days=DUE_SOON_DAYS)
+    for timeline in track.timelines(ctx):
+        for d in timeline_deadlines(timeline, today):
+            if d.status == Status.OPEN and d.due is not None and d.due.earliest <= horizon:
+                soon.append(d)
+            elif d.status == Status.MISSED:
+                missed.append(d)
+        unrecorded += [h for h in timeline_hearings(timeline, today) if h.state == HearingState.NOTHING_RECORDED]
+    report = MorningDeadlines(since, today, tuple(sorted(soon, key=_soonest)))
+    missed.sort(key=lambda d: (d.due.latest if d.due else date.min, d.person or "", d.spec.id), reverse=True)
+    missed.sort(key=report.missed_since, reverse=True)  # stable: newest first within each
+    unrecorded.sort(key=lambda h: (h.scheduled_for.latest, h.person or "", h.event), reverse=True)
+    return replace(report, missed=tuple(missed), unrecorded=tuple(unrecorded))

@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from habeas.domain.vocabulary import Custody
 from habeas.rules.alerts import Alerts, by_person, changes
 from habeas.services import Context, ServiceError
+from habeas.services.deadlines import MorningDeadlines, morning_deadlines
 from habeas.services.directory import Directory, PersonCard, Summary, in_reach, shown
 
 SORTS = ("name", "days", "custody", "since", "id")
@@ -106,13 +108,27 @@ def people_list(
 
 @dataclass(frozen=True)
 class MorningReport:
-    """The morning page: what is new or graver, who has gone longest without proof of life, custody counts."""
+    """The morning page: what is new or graver, deadlines and hearings, who has gone longest without proof of life,
+    custody counts."""
 
     alerts: Alerts
-    cards: dict[str, PersonCard | None]  # the people the alerts name
+    cards: dict[str, PersonCard | None]  # the people the alerts and the deadlines name
     silent: list[Summary]  # the SILENT_SHOWN people longest without proof of life, longest first
     counts: list[tuple[str, int]]  # people in reach by custody state, every state
     total: int  # people in reach
+    deadlines: MorningDeadlines  # due within a week, missed, hearings passed with nothing recorded
+
+
+@dataclass(frozen=True)
+class MorningAlerts:
+    """The morning report as the command line and the API give it: the alerts and the deadlines."""
+
+    alerts: Alerts
+    deadlines: MorningDeadlines
+
+    def as_json(self) -> dict[str, Any]:
+        """The alerts' keys, then the deadlines': a program reading only the alerts reads them as before."""
+        return {**self.alerts.as_json(), **self.deadlines.as_json()}
 
 
 def alerts(ctx: Context, since: date, today: date, directory: Directory | None = None) -> Alerts:
@@ -132,21 +148,33 @@ def morning_report(ctx: Context, since: date, today: date, directory: Directory 
     """The alerts since ``since`` with the rest of the morning page; the people it names audited as shown."""
     directory = directory if directory is not None else Directory(ctx)
     found = _alerts(ctx, directory, since, today)
+    due = morning_deadlines(ctx, since, today)
     reach = in_reach(ctx)
     summaries = directory.all_summaries(reach, today)
     # Only clocks still running: after a release or a death the days are a fact, not an alarm.
     running = [s for s in summaries if s.days_without_proof_of_life is not None and s.whereabouts.clock_running]
     silent = sort_summaries(running, "days")
     silent = silent[:SILENT_SHOWN]
-    shown(ctx, [p.person for p in found.people] + [s.card.id for s in silent])
+    named = [p.person for p in found.people] + due.people
+    shown(ctx, named + [s.card.id for s in silent])
     counts = Counter(s.whereabouts.custody.value for s in summaries)
     return MorningReport(
         alerts=found,
-        cards={p.person: directory.card(reach, p.person) for p in found.people},
+        cards={person: directory.card(reach, person) for person in dict.fromkeys(named)},
         silent=silent,
         counts=[(c.value, counts.get(c.value, 0)) for c in Custody],
         total=len(summaries),
+        deadlines=due,
     )
+
+
+def morning_alerts(ctx: Context, since: date, today: date, directory: Directory | None = None) -> MorningAlerts:
+    """The alerts since ``since`` with the deadlines and hearings of the morning report; those people audited."""
+    directory = directory if directory is not None else Directory(ctx)
+    found = _alerts(ctx, directory, since, today)
+    due = morning_deadlines(ctx, since, today)
+    shown(ctx, [p.person for p in found.people] + due.people)
+    return MorningAlerts(found, due)
 
 
 def _alerts(ctx: Context, directory: Directory, since: date, today: date) -> Alerts:

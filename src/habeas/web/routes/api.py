@@ -12,8 +12,7 @@ from habeas.domain.timeline import Timeline
 from habeas.security.access import Action
 from habeas.services import ServiceError
 from habeas.services.directory import PersonView, Summary
-from habeas.services.people import PeopleQuery, people_list
-from habeas.services.people import alerts as alerts_since
+from habeas.services.people import PeopleQuery, morning_alerts, people_list
 from habeas.web.forms import import_document
 from habeas.web.policy import Policy, Viewer
 from habeas.web.routes.pages import day_param, viewed_person
@@ -236,10 +235,11 @@ def rules(viewer: SignedIn) -> list[dict[str, Any]]:
 @router.get(
     "/alerts",
     responses=errors(400, 401, 403, 422),
-    summary="Flags new or graver since a day, for the people you may see",
+    summary="Flags new or graver since a day, deadlines due within 7 days or missed, and hearings passed with "
+    "nothing recorded, for the people you may see",
 )
 def alerts(viewer: Reader, since: Since = None) -> dict[str, Any]:
     assert viewer.user is not None
     today = viewer.state.web.today()
     start = min(day_param("since", _given("since", since), today - timedelta(days=1), today), today)
-    return alerts_since(viewer.ctx, start, today, viewer.state.directory).as_json()
+    return morning_alerts(viewer.ctx, start, today, viewer.state.directory).as_json()

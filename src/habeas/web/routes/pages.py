@@ -14,6 +14,7 @@ from habeas.domain.schema import ID_PATTERN
 from habeas.domain.vocabulary import SOURCE_KINDS, Custody
 from habeas.security.access import Action
 from habeas.services import NotFound, ServiceError, access, security
+from habeas.services.deadlines import DUE_SOON_DAYS
 from habeas.services.directory import PersonView
 from habeas.services.people import SORTS, PeopleQuery, morning_report, people_list
 from habeas.web.forms import EventForm
@@ -215,6 +216,8 @@ def morning(viewer: Reader, since: str | None = None) -> HTMLResponse:
         alerts=report.alerts,
         cards=report.cards,
         silent=report.silent,
+        deadlines=report.deadlines,
+        due_days=DUE_SOON_DAYS,
         clock_limits=clock_thresholds(viewer),
         counts=report.counts,
         total=report.total,
