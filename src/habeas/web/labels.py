@@ -15,6 +15,7 @@ from typing import IO, Any
 from babel.messages.extract import extract_python
 
 from habeas.domain import vocabulary
+from habeas.domain.deadlines import DEADLINES
 from habeas.rules.registry import RULES
 from habeas.web.i18n import N_
 
@@ -160,6 +161,7 @@ CERTAINTY = {"certain": N_("certain"), "possible": N_("possible")}
 CHANGES = {"new": N_("new"), "more_severe": N_("more severe"), "now_certain": N_("now certain")}
 
 RULE_TITLES = {rule.id: rule.title for rule in RULES}
+DEADLINE_LABELS = {spec.id: spec.label for spec in DEADLINES}
 
 SOURCE_KINDS = {
     "article": N_("article"),
@@ -195,10 +197,11 @@ GROUPS = {
     "source_kind": SOURCE_KINDS,
     "reliability": RELIABILITY,
     "status": STATUS,
+    "deadline": DEADLINE_LABELS,
 }
 
 # The words taken from the core, by the group they are shown in: ``extract`` gives them to the catalogs.
-FROM_THE_CORE = {"kind": KINDS, "rule": RULE_TITLES}
+FROM_THE_CORE = {"kind": KINDS, "rule": RULE_TITLES, "deadline": DEADLINE_LABELS}
 
 
 def label(group: str, name: object) -> str:
