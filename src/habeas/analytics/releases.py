@@ -22,9 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
-
-import polars as pl
+from typing import TYPE_CHECKING, Any, Literal
 
 try:
     import fcntl
@@ -33,6 +31,9 @@ except ImportError:  # Windows: no POSIX locks, so abandoned staging folders are
 
 from habeas.domain.dates import DateRange
 from habeas.domain.model import Source
+
+if TYPE_CHECKING:
+    import polars as pl  # imported where a table is read or written: listing releases does not need it
 
 MANIFEST = "manifest.json"
 STAGING_PREFIX = ".staging-"
@@ -70,6 +71,8 @@ class Release:
 
     def scan(self, name: str = "rows") -> pl.LazyFrame:
         """The table's rows, lazily: filters and column choices are pushed down to the Parquet files."""
+        import polars as pl
+
         return pl.scan_parquet(self.table(name) / "*.parquet")
 
     @property
@@ -270,6 +273,8 @@ class ReleaseWriter:
 
 def _conform(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
     """A later batch in the first batch's columns and types (a column all empty in one batch, say)."""
+    import polars as pl
+
     if frame.schema == schema:
         return frame
     return frame.select(

@@ -36,6 +36,33 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+def installed_version() -> str:
+    """The version of the installed habeas package (what `habeas --version` prints)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("habeas")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"habeas {installed_version()}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _program(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version of habeas and exit."),
+    ] = False,
+) -> None:
+    # The options of the program itself, before any command; its help is the app's (above).
+    pass
+
+
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"

@@ -8,15 +8,17 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import polars as pl
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from habeas.cli.app import DbOption, app, console, context, day_option, err_console, fail, print_json, user_errors
 from habeas.services import datasets as service
+
+if TYPE_CHECKING:
+    import polars as pl
 
 datasets_app = typer.Typer(help="Import public datasets (ICE FOIA releases, facility lists, lists of people).",
                            no_args_is_help=True)  # fmt: skip
@@ -195,6 +197,8 @@ def _print_problems(problems: list[dict[str, Any]], limit: int = 20, rejected: i
 @datasets_app.command("list")
 def list_command(fmt: TableFormatOption = TableFormat.table, db: DbOption = None) -> None:
     """List imported releases: format, file, rows, dates observed, columns for --by."""
+    import polars as pl
+
     ctx = context(db)
     with user_errors():
         found = service.list_releases(ctx)
@@ -229,6 +233,8 @@ def people_command(
     db: DbOption = None,
 ) -> None:
     """List people in imported releases (ids are RELEASE:ID; anonymized ids do not cross releases)."""
+    import polars as pl
+
     ctx = context(db)
     with user_errors():
         found = service.dataset_people(ctx, release_id, limit=limit, offset=offset)

@@ -22,7 +22,6 @@ from habeas.cli.app import (
     fail,
     user_errors,
 )
-from habeas.services import reports
 
 
 class ReportFormat(StrEnum):
@@ -74,6 +73,8 @@ def report(
 
     Example: habeas report ahr --as-of 2025-05-01 --format pdf
     """
+    from habeas.services import reports  # with the PDF and HTML renderers: loaded only for a report
+
     day = day_option(as_of, "--as-of")
     known = day_option(known_on, "--known-on", default_today=False)
     assert day is not None

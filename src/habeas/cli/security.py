@@ -28,7 +28,6 @@ from habeas.cli.app import (
 from habeas.security.crypto import KeyringError
 from habeas.security.files import SecretFileError
 from habeas.security.keyfiles import AUDIT_KEY_FILE_ENV, KEY_FILE_ENV, init_keys
-from habeas.services import access, security
 from habeas.settings import Settings
 from habeas.stats.disclosure import DEFAULT_THRESHOLD
 
@@ -108,6 +107,8 @@ def keys_rotate(db: DbOption = None, user: UserOption = None) -> None:
     after an interruption: it finishes the rotation it started. Stop `habeas serve` (and any
     other habeas process) first; backups made before the rotation still need the old key.
     """
+    from habeas.services import security
+
     ctx = context(db, user=user)
     with user_errors():
         result = security.rotate_keys(ctx)
@@ -181,6 +182,8 @@ def users_add(
     A new editor or viewer reaches no record until granted an access group
     (`habeas users grant NAME --group G`).
     """
+    from habeas.services import security
+
     ctx = context(db, user=user)
     password = _read_password(password_stdin, required=False)
     with user_errors():
@@ -198,6 +201,8 @@ def users_passwd(
     user: UserOption = None,
 ) -> None:
     """Set a user's password (admins for anyone; every user for themselves)."""
+    from habeas.services import security
+
     ctx = context(db, user=user)
     password = _read_password(password_stdin, required=True)
     assert password is not None
@@ -209,6 +214,8 @@ def users_passwd(
 @users_app.command("list")
 def users_list(fmt: FormatOption = OutputFormat.table, db: DbOption = None, user: UserOption = None) -> None:
     """List users with their role, access groups, and whether they can sign in on the web."""
+    from habeas.services import access
+
     ctx = context(db, user=user)
     with user_errors():
         users = access.list_users(ctx)
@@ -238,6 +245,8 @@ def users_grant(
     user: UserOption = None,
 ) -> None:
     """Let a user reach the people and cohorts of an access group."""
+    from habeas.services import access
+
     ctx = context(db, user=user)
     with user_errors():
         access.grant(ctx, name, group)
@@ -252,6 +261,8 @@ def users_revoke(
     user: UserOption = None,
 ) -> None:
     """Take an access group away from a user."""
+    from habeas.services import access
+
     ctx = context(db, user=user)
     with user_errors():
         access.revoke(ctx, name, group)
@@ -263,6 +274,8 @@ def users_deactivate(
     name: Annotated[str, typer.Argument(help="The user.")], db: DbOption = None, user: UserOption = None
 ) -> None:
     """Stop a user from acting at all; the audit log keeps what they did."""
+    from habeas.services import security
+
     ctx = context(db, user=user)
     with user_errors():
         security.deactivate_user(ctx, name)
@@ -282,6 +295,8 @@ def groups_add(
 
     Example: habeas groups add cecot-team --cohort cecot-2025-03 --person p-017
     """
+    from habeas.services import access
+
     ctx = context(db, user=user)
     with user_errors():
         access.define_group(ctx, name, person or (), cohort or (), all_records)
@@ -316,6 +331,8 @@ def audit_verify(
     reports how many of the newest entries no checkpoint has signed yet. The log is also
     checked against the newest checkpoint signed on this machine (kept beside the audit key).
     """  # fmt: skip
+    from habeas.services import security
+
     ctx = context(db, user=user)
     with user_errors():
         check = security.verify_audit(ctx, anchor, audit_key_file)
@@ -365,6 +382,8 @@ def audit_log(
 
     Example: habeas audit log --person p-017 --since 2025-05-01
     """
+    from habeas.services import security
+
     ctx = context(db, user=user)
     day = day_option(since, "--since", default_today=False)
     with user_errors():
@@ -395,6 +414,8 @@ def audit_export_checkpoints(
     Keep that file where the server's admins cannot change it (another machine, a printout):
     `habeas audit verify --anchor FILE` then catches a log rewritten or cut short since.
     """
+    from habeas.services import security
+
     ctx = context(db, user=user)
     with user_errors():
         newest = security.export_checkpoints(ctx, out)
@@ -416,6 +437,8 @@ def backup(
     and audit chain) before it is sealed. Without the key the file is unreadable; with it,
     it holds everything: never store the key beside it.
     """
+    from habeas.services import security
+
     ctx = context(db, user=user)
     with user_errors():
         result = security.backup(ctx, file)
@@ -437,6 +460,8 @@ def restore(
     Needs the key that sealed it, and you must be an admin in the backup. Checks every
     chunk's seal, then the restored database's integrity, row counts and audit chain.
     """
+    from habeas.services import security
+
     ctx = context(db, user=user)
     with user_errors():
         result = security.restore(ctx, file)
@@ -474,6 +499,8 @@ def publish(
     count shown is recorded; a count that differs from an earlier publication's by 1 to
     the threshold (another cohort, another day) is refused, naming where.
     """
+    from habeas.services import security
+
     ctx = context(db, user=user)
     day = day_option(as_of, "--as-of")
     with user_errors():

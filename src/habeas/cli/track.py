@@ -8,10 +8,9 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-import yaml
 from rich.table import Table
 from rich.text import Text
 
@@ -43,8 +42,12 @@ from habeas.cli.views import (
 )
 from habeas.domain.schema import casefile_schema
 from habeas.domain.vocabulary import Custody
-from habeas.ingest.casefile import casefile_document
-from habeas.services import Context, track
+
+if TYPE_CHECKING:
+    from habeas.services import Context, track
+
+# Each command imports the services it calls (and they the database and the readers), so a
+# command's --help, or a mistyped one, starts without them.
 
 
 @app.command()
@@ -55,6 +58,8 @@ def init(db: DbOption = None, user: UserOption = None) -> None:
     0600) and one admin: you (your login name, or --user). Safe to run again: an
     up-to-date database is left as it is.
     """
+    from habeas.services import track
+
     ctx = context(db, user=user)
     with user_errors():
         result = track.init_database(ctx)
@@ -106,6 +111,8 @@ def import_(
       habeas import examples/hernandez-romero.yaml
       habeas import --format pfif records.xml
     """
+    from habeas.services import track
+
     ctx = context(db, user=user)
     with user_errors():
         if fmt == ImportFormat.pfif:
@@ -143,6 +150,8 @@ def people(
 
     Example: habeas people --custody foreign_custody --as-of 2025-05-01
     """
+    from habeas.services import track
+
     ctx = context(db, user=user)
     day = day_option(as_of, "--as-of")
     assert day is not None
@@ -185,6 +194,8 @@ def timeline(
 
     Example: habeas timeline ahr --known-on 2025-05-01
     """
+    from habeas.services import track
+
     ctx = context(db, user=user)
     with user_errors():
         result = track.timeline(ctx, person, day_option(known_on, "--known-on", False))
@@ -211,6 +222,8 @@ def whereabouts(
 
     Example: habeas whereabouts ahr --as-of 2025-05-01 --format json
     """
+    from habeas.services import track
+
     ctx = context(db, config, user)
     day = day_option(as_of, "--as-of")
     assert day is not None
@@ -265,6 +278,11 @@ def export(
       habeas export --format parquet --out tables/
       habeas export --format ftm --out entities.jsonl
     """
+    import yaml
+
+    from habeas.ingest.casefile import casefile_document
+    from habeas.services import track
+
     ctx = context(db, user=user)
     if fmt in (ExportFormat.ftm, ExportFormat.pfif, ExportFormat.parquet) or (fmt == ExportFormat.csv and out):
         _export_for_partners(ctx, fmt, cohort, out, include_sensitive, pfif_domain)
@@ -340,6 +358,8 @@ def demo(
     days the reporting covers (2025-05-01 and 2025-07-20 unless --as-of is given). With
     --serve it then starts the web app and prints its address and a one-time admin password.
     """
+    from habeas.services import track
+
     ctx = context(db)
     examples = _examples_dir()
     files = sorted(p for p in examples.glob("*.yaml"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
@@ -13,7 +13,9 @@ from habeas.domain.codec import attrs_to_written, event_to_written
 from habeas.domain.timeline import Timeline, TimelineEntry
 from habeas.domain.vocabulary import KIND_BY_NAME, Kind
 from habeas.domain.whereabouts import Whereabouts
-from habeas.services import Context
+
+if TYPE_CHECKING:
+    from habeas.services import Context
 
 CUSTODY_STYLE = {
     "us_custody": "bold yellow",

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable
-from typing import Annotated, Protocol
+from typing import TYPE_CHECKING, Annotated, Protocol
 
 import typer
 
 from habeas.cli.app import ConfigOption, DbOption, UserOption, app, console, context, fail, user_errors
-from habeas.services import Context
+
+if TYPE_CHECKING:
+    from habeas.services import Context
 
 HostOption = Annotated[
     str,

@@ -16,7 +16,7 @@ from habeas.rules.flag import Flag, Severity
 from habeas.rules.registry import RULES
 from habeas.rules.rule import Rule
 from habeas.rules.settings import RuleSettings, RuleSettingsError, parse_rule_settings_text
-from habeas.services import Context, ServiceError, track
+from habeas.services import Context, ServiceError
 from habeas.settings import default_config_path
 
 
@@ -66,6 +66,8 @@ def check(
     min_severity: Severity | str | None = None,
 ) -> list[Flag]:
     """The flags the enabled rules raise for the named people, a cohort, or everyone, on ``as_of``."""
+    from habeas.services import track  # with the database: the rule catalogue and settings do not need it
+
     settings = rule_settings(ctx)
     minimum = _severity(min_severity)
     flags: list[Flag] = []
@@ -76,6 +78,8 @@ def check(
 
 def flags_for(ctx: Context, person_id: str, as_of: date, known_on: date | None = None) -> list[Flag]:
     """One person's flags on ``as_of`` (for the whereabouts view)."""
+    from habeas.services import track
+
     return check_timeline(track.timeline(ctx, person_id, known_on), as_of, rule_settings(ctx))
 
 

@@ -14,9 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from habeas.analytics.releases import (
     Release,
@@ -33,12 +31,18 @@ from habeas.domain.model import Event, Person, Source
 from habeas.ingest.datasets import DatasetError, DatasetFormat, DatasetReading, Tally, load_format
 from habeas.ingest.datasets.ice_detentions.events import placement_events
 from habeas.ingest.datasets.ice_removals.events import removal_events
-from habeas.ingest.datasets.mapped_list import ListMapping, list_records, load_mapping
 from habeas.ingest.datasets.records import dataset_person, split_person_id
 from habeas.security.access import Action
 from habeas.security.crypto import DecryptionError, FieldContext, KeyringError
-from habeas.services import Context, NotFound, ServiceError, access
+from habeas.services import Context, NotFound, ServiceError
 from habeas.settings import Settings
+
+if TYPE_CHECKING:
+    # Polars, the list reader and the access service (with the database) are imported where a
+    # file is read or figures are computed: the command line loads this module at start-up.
+    import polars as pl
+
+    from habeas.ingest.datasets.mapped_list import ListMapping
 
 Progress = Callable[[int, int | None], None]
 
@@ -97,6 +101,8 @@ def import_dataset(
     A release with no accepted row, or with more rows rejected than ``max_rejected_share``
     (default: the format's), is refused and nothing is stored; a dry run reports the refusal.
     """
+    from habeas.services import access
+
     access.require(ctx, Action.IMPORT)
     if max_rejected_share is not None and not 0 <= max_rejected_share <= 1:
         raise DatasetImportError(f"--max-rejected-share must be from 0 to 1, not {max_rejected_share}")
@@ -183,6 +189,8 @@ def _format(format_name: str, mapping: Path | None) -> tuple[DatasetFormat, List
             return fmt, None
         if mapping is None:
             raise DatasetImportError("the mapped-list format needs --mapping FILE (see docs/datasets.md)")
+        from habeas.ingest.datasets.mapped_list import load_mapping
+
         list_mapping = load_mapping(mapping)
         return list_mapping.format, list_mapping
     except DatasetError as exc:
@@ -207,6 +215,8 @@ def _read_all(
     list_mapping: ListMapping | None,
     rid: str,
 ) -> list[Any]:
+    from habeas.ingest.datasets.mapped_list import list_records
+
     collected: list[Any] = []
     for batch in reading:
         rows = batch.rows
@@ -323,6 +333,8 @@ def _tally_from_manifest(manifest: dict[str, Any]) -> Tally:
 
 
 def _empty_rows(reading: DatasetReading) -> pl.DataFrame:
+    import polars as pl
+
     return pl.DataFrame(schema={"row": pl.Int64, **{s.name: pl.String for s in reading.fmt.columns}})
 
 
@@ -354,6 +366,8 @@ def list_releases(ctx: Context) -> list[Release]:
 
 def _reading_statistics(ctx: Context, what: str | None = None) -> None:
     """Dataset records are anonymised public releases: reading them needs the statistics right, and is audited."""
+    from habeas.services import access
+
     access.require(ctx, Action.READ_STATISTICS)
     access.audit(ctx, "read_dataset", records=[("dataset", what)])
 
@@ -385,6 +399,8 @@ def get_release(ctx: Context, wanted: str | None, formats: str | tuple[str, ...]
 
 def person_events(ctx: Context, person: str) -> tuple[list[Event], list[Source]]:
     """A dataset person's events (id ``RELEASE:ID``), each sourced to the release and row."""
+    import polars as pl
+
     _reading_statistics(ctx, person)
     try:
         rid, local = split_person_id(person)
@@ -411,6 +427,8 @@ def person_events(ctx: Context, person: str) -> tuple[list[Event], list[Source]]
 
 def dataset_people(ctx: Context, release: str | None = None, limit: int = 100, offset: int = 0) -> list[Person]:
     """People in one release (or every release), in the order the files list them."""
+    import polars as pl
+
     _reading_statistics(ctx)
     chosen = [get_release(ctx, release)] if release else list_releases(ctx)
     people: list[Person] = []
@@ -502,6 +520,8 @@ def _among(where: Where) -> str:
 
 def _with_places(ctx: Context, frame: pl.LazyFrame) -> pl.LazyFrame:
     """Facility name, city, state and type from the latest imported facility list, when there is one."""
+    import polars as pl
+
     facilities = latest_release(ctx.settings.datasets_dir, "ice_facilities")
     if facilities is None or "facility_code" not in frame.collect_schema().names():
         return frame
@@ -555,6 +575,8 @@ def population_figures(
 def stay_figures(ctx: Context, release_name: str | None = None, by: str | None = None, where: Where = None) -> Figures:
     """Per group: stays, length in days (median, quantiles), transfers, ongoing stays (of the stays ``where`` says)."""
     _reading_statistics(ctx)
+    import polars as pl
+
     from habeas.analytics.cohorts import distribution, shares
     from habeas.analytics.stays import stays
 
@@ -574,6 +596,8 @@ def stay_figures(ctx: Context, release_name: str | None = None, by: str | None =
 
 
 def _grouped_counts(frame: pl.LazyFrame, key: str, by: str | None) -> pl.DataFrame:
+    import polars as pl
+
     from habeas.analytics.population import group_label
 
     labelled = frame.with_columns((group_label(by) if by else pl.lit("all")).alias(key))
@@ -652,6 +676,8 @@ def summary_figures(
 ) -> Figures:
     """Per group: rows, people, and for detention history the stays and their median length."""
     _reading_statistics(ctx)
+    import polars as pl
+
     from habeas.analytics.cohorts import counts, distribution
 
     found = get_release(ctx, release_name, (*PEOPLE_FORMATS, "ice_facilities"))

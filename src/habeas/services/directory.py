@@ -28,9 +28,12 @@ from habeas.rules.flag import Flag, Severity
 from habeas.rules.settings import RuleSettings
 from habeas.security.access import Action, Resource, Scope, User, decide
 from habeas.security.audit import Outcome
-from habeas.services import Actor, Context, NotFound, ServiceError, access, check, track
+from habeas.services import Actor, Context, NotFound, ServiceError, check
 from habeas.services.check import CatalogueEntry
 from habeas.services.name_index import Match, NameIndex, PersonCard
+
+# The access and track services (and with them the database) are imported where the directory
+# reads: the command line loads this module at start-up.
 
 __all__ = ["Directory", "PersonCard", "PersonView", "Summary", "acting", "in_reach", "shown"]
 
@@ -54,11 +57,15 @@ def acting(base: Context, name: str) -> Context:
 
 def in_reach(ctx: Context) -> Scope:
     """The people the acting user may read, as the access service says (the filter of every list)."""
+    from habeas.services import access
+
     return access.reachable(ctx, Action.READ_PERSON)
 
 
 def shown(ctx: Context, person_ids: Iterable[str]) -> None:
     """Audit that a list or a search showed these people (with their whereabouts) to the acting user."""
+    from habeas.services import access
+
     ids = list(dict.fromkeys(person_ids))
     if ids:
         access.audit(ctx, "list_people", records=[("person", pid) for pid in ids])
@@ -202,6 +209,8 @@ class Directory:
 
     def reachable(self, ctx: Context, user: User, action: Action, person_id: str) -> PersonCard:
         """The person's card when ``user`` may take ``action`` on them; NotFound (the denial audited) otherwise."""
+        from habeas.services import access
+
         card = self._index().cards.get(person_id)  # unfiltered for the audit entry only, which admins alone read
         if card is None or not decide(user, action, card.resource):
             access.audit(ctx, action.value, Outcome.DENIED, [("person", card.id if card else None)])
@@ -210,6 +219,8 @@ class Directory:
 
     def view(self, ctx: Context, user: User, person_id: str, as_of: date, known_on: date | None = None) -> PersonView:
         """The person page's data; the track service decides access, audits the read, leaves out what is sensitive."""
+        from habeas.services import track
+
         timeline = track.timeline(ctx, person_id, known_on)
         resource = Resource.person(timeline.person.id, timeline.person.cohorts)
         return PersonView(
@@ -244,6 +255,8 @@ class Directory:
     # -- the unfiltered memory, for the methods above only -----------------------------
 
     def _stamp(self) -> tuple[int, int]:
+        from habeas.services import track
+
         with track.repository(self.base) as repo:
             counts = repo.counts()
         return counts["people"], counts["events"]
@@ -262,6 +275,8 @@ class Directory:
 
     def _index(self) -> NameIndex:
         """Everybody's cards, unfiltered."""
+        from habeas.services import track
+
         cache = self._fresh()
         if cache.index is None:
             with track.repository(self.base) as repo:
@@ -279,6 +294,8 @@ class Directory:
 
     def _timelines(self, cards: Sequence[PersonCard], known_on: date | None = None) -> list[Timeline]:
         """Timelines of a chunk of people, their own and their cohorts' events read in one query."""
+        from habeas.services import track
+
         with track.repository(self.base) as repo:
             people = [p for c in cards if (p := repo.person(c.id)) is not None]
             events = repo.events([p.id for p in people], {c for p in people for c in p.cohorts})

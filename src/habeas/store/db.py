@@ -6,16 +6,17 @@ import time
 import weakref
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported where a migration or a revision is read: a command that stops before
+# opening the database (--help, a wrong option) does not load it.
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -50,6 +51,8 @@ def make_engine(url: str) -> Engine:
 
 
 def _alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -59,6 +62,8 @@ def _alembic_config(engine: Engine) -> Config:
 @lru_cache(maxsize=1)
 def head_revision() -> str:
     """The newest migration shipped with this habeas (read once: it cannot change while running)."""
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory(str(MIGRATIONS))
     head = script.get_current_head()
     assert head is not None
@@ -66,6 +71,8 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     try:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
@@ -75,6 +82,8 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Create or upgrade the schema to the newest migration; returns (before, after)."""
+    from alembic import command
+
     before = current_revision(engine)
     _VERIFIED.pop(engine, None)
     command.upgrade(_alembic_config(engine), "head")

@@ -7,13 +7,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-
-import polars as pl
+from typing import TYPE_CHECKING, Any
 
 from habeas.ingest.datasets.metadata import FORMAT_NAMES, DatasetError, DatasetFormat, load_format, normalize_header
-from habeas.ingest.datasets.parse import BatchParser, ParsedBatch
-from habeas.ingest.datasets.reader import Layout, read_batches, sniff
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from habeas.ingest.datasets.parse import ParsedBatch
+    from habeas.ingest.datasets.reader import Layout
+
+# Polars, the parser and the reader are imported where a file is read: the command line loads
+# this module (for the import summary's tally) at start-up.
 
 MAX_PROBLEMS_KEPT = 1000
 MAX_NOTES_KEPT = 20
@@ -38,6 +43,8 @@ class Tally:
     last_observed: date | None = None
 
     def add(self, batch: ParsedBatch, fmt: DatasetFormat, file: str) -> None:
+        import polars as pl
+
         self.rows_read += batch.read - len(batch.notes)
         self.notes += len(batch.notes)
         self.note_rows.extend(batch.notes[: MAX_NOTES_KEPT - len(self.note_rows)])
@@ -75,6 +82,8 @@ class Tally:
         )
 
     def _observe(self, rows: pl.DataFrame, fmt: DatasetFormat) -> None:
+        import polars as pl
+
         columns = [c for c in fmt.observed_columns if c in rows.columns]
         if not columns or rows.is_empty():
             return
@@ -106,6 +115,8 @@ class DatasetReading:
         batch_rows: int = 250_000,
         workdir: Path | None = None,
     ):
+        from habeas.ingest.datasets.parse import BatchParser
+
         self.path = path
         self.fmt = fmt
         self.layout = locate(path, fmt, sheet)
@@ -119,6 +130,8 @@ class DatasetReading:
         return self.parser.unused
 
     def __iter__(self) -> Iterator[ParsedBatch]:
+        from habeas.ingest.datasets.reader import read_batches
+
         for raw in read_batches(self.layout, self.batch_rows, self.workdir):
             parsed = self.parser.parse(raw)
             self.tally.add(parsed, self.fmt, self.path.name)
@@ -127,6 +140,8 @@ class DatasetReading:
 
 def locate(path: Path, fmt: DatasetFormat, sheet: str | None = None) -> Layout:
     """The file's layout for ``fmt``, or an error that says what the file looks like instead."""
+    from habeas.ingest.datasets.reader import sniff
+
     wanted = {spec.name for spec in fmt.required if spec.name != fmt.person_column}
     index = fmt.header_index()
     layout = sniff(path, index, wanted, sheet)

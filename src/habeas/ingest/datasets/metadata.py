@@ -8,7 +8,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import polars as pl
 import yaml
 
 COLUMN_TYPES = ("text", "int", "date", "datetime")
@@ -140,6 +139,8 @@ def checked_time_zone(name: Any, where: str) -> str:
     """``local``, or a time zone name the columnar engine knows (America/Los_Angeles, UTC)."""
     if name == LOCAL_TIME:
         return LOCAL_TIME
+    import polars as pl
+
     try:
         pl.Series([], dtype=pl.Datetime("us")).dt.replace_time_zone(str(name))
     except pl.exceptions.PolarsError as exc:
