@@ -11,24 +11,19 @@ import hashlib
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from habeas.domain.model import Event, Person
-from habeas.ingest.casefile import (
-    CaseFile,
-    CaseFileError,
-    casefile_document,
-    cohort_subject,
-    parse_casefile_data,
-    parse_documents,
-    person_subject,
-    unnamed_answer_events,
-    unnamed_answers,
-)
 from habeas.security.access import Action
 from habeas.security.audit import Outcome
 from habeas.services import Context, access
 from habeas.services.database import InvalidInput, repository, take_write_lock
 from habeas.store.repository import ConflictError, ImportSummary, Repository, StoredIds
+
+if TYPE_CHECKING:
+    # The case-file reader (with its JSON Schema validator) is imported where files are read:
+    # the commands that only read the database load this module through the track service.
+    from habeas.ingest.casefile import CaseFile
 
 __all__ = ["ImportSummary", "InvalidInput", "import_casefile_data", "import_casefiles", "import_records"]
 
@@ -52,6 +47,8 @@ def import_casefile_data(ctx: Context, files: Sequence[tuple[str, bytes]]) -> Im
 
 
 def _import(ctx: Context, files: Sequence[tuple[str, Path | bytes]]) -> ImportSummary:
+    from habeas.ingest.casefile import CaseFileError, parse_casefile_data
+
     access.require(ctx, Action.IMPORT)
     within = access.reachable(ctx, Action.WRITE_PERSON)
     with repository(ctx, write=True) as repo:
@@ -67,6 +64,8 @@ def _import(ctx: Context, files: Sequence[tuple[str, Path | bytes]]) -> ImportSu
 
 def import_records(ctx: Context, casefile: CaseFile, name: str, sha256: str) -> ImportSummary:
     """Store records converted from another format (e.g. PFIF), validated exactly like a case file."""
+    from habeas.ingest.casefile import CaseFileError, casefile_document, parse_documents
+
     access.require(ctx, Action.IMPORT)
     within = access.reachable(ctx, Action.WRITE_PERSON)
     document = json.loads(json.dumps(casefile_document(casefile), ensure_ascii=False, default=str))
@@ -116,6 +115,8 @@ def _refuse_unnamed_answers(repo: Repository, ids: StoredIds, casefile: CaseFile
     The reader refused those whose timelines the files hold whole; here the timelines are the
     stored events of the people and cohorts concerned with the files' events laid over them.
     """
+    from habeas.ingest.casefile import unnamed_answer_events, unnamed_answers
+
     answers = unnamed_answer_events(casefile.events, lambda ident: ids.taken("events", ident))
     if not answers:
         return
@@ -130,6 +131,8 @@ def _refuse_unnamed_answers(repo: Repository, ids: StoredIds, casefile: CaseFile
 
 def _answer_subjects(repo: Repository, answers: Sequence[Event], declared: Sequence[Person]) -> dict[str, Person]:
     """The timelines an answer may close an inquiry on: its person's, or its cohort's and every member's."""
+    from habeas.ingest.casefile import cohort_subject, person_subject
+
     in_files: dict[str, set[str]] = {}
     for person in declared:
         in_files.setdefault(person.id, set()).update(person.cohorts)

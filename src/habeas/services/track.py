@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -21,9 +22,6 @@ from habeas.domain.schema import ID_PATTERN
 from habeas.domain.timeline import Timeline, build_timeline
 from habeas.domain.vocabulary import Custody
 from habeas.domain.whereabouts import Whereabouts, derive_whereabouts
-from habeas.ingest.casefile import (
-    CaseFile,
-)
 from habeas.security.access import NOTHING, Action, Resource, Scope, User, decide
 from habeas.security.audit import Outcome
 from habeas.security.files import SecretFileError
@@ -34,6 +32,11 @@ from habeas.services.imports import import_casefile_data, import_casefiles, impo
 from habeas.store.db import DatabaseError, upgrade
 from habeas.store.repository import Repository
 from habeas.store.tables import PersonRow
+
+if TYPE_CHECKING:
+    # Imported where a case file is built (an export, a timeline without its sensitive fields):
+    # a whereabouts or a check of one person reads no case file.
+    from habeas.ingest.casefile import CaseFile
 
 __all__ = ["InvalidInput", "import_casefile_data", "import_casefiles", "import_records", "repository"]
 
@@ -127,6 +130,8 @@ def _visible(user: User, result: Timeline) -> Timeline:
     """Without the right to read sensitive fields, a timeline comes without them (and without notes)."""
     if decide(user, Action.READ_SENSITIVE, Resource.person(result.person.id, result.person.cohorts)):
         return result
+    from habeas.ingest.casefile import CaseFile
+
     stripped = without_sensitive(CaseFile(people=[result.person], events=[e.event for e in result.entries]))
     return build_timeline(stripped.people[0], stripped.events, result.sources, result.known_on)
 
@@ -233,6 +238,8 @@ def export_casefile(ctx: Context, cohort: str | None = None, include_sensitive: 
         sources = list(repo.sources(source_ids if cohort is not None else None).values())
         cohorts = [c for c in repo.cohorts() if cohort is None or c.id in cohort_ids]
     access.audit(ctx, "export", records=[("person", p.id) for p in people] or [(None, None)])
+    from habeas.ingest.casefile import CaseFile
+
     exported = CaseFile(sources=sources, cohorts=cohorts, people=people, events=events)
     return exported if include_sensitive else without_sensitive(exported)
 

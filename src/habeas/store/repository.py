@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
@@ -21,7 +21,6 @@ from habeas.domain.codec import event_from_written, event_to_written
 from habeas.domain.dates import DateRange, parse_date
 from habeas.domain.ids import canonical_json
 from habeas.domain.model import Cohort, Event, Person, Source
-from habeas.ingest.casefile import CaseFile
 from habeas.security.access import Scope
 from habeas.security.crypto import FieldContext, Keyring
 from habeas.security.search import blind_index, name_tokens
@@ -36,6 +35,9 @@ from habeas.store.tables import (
     PersonRow,
     SourceRow,
 )
+
+if TYPE_CHECKING:
+    from habeas.ingest.casefile import CaseFile  # the reader's output, stored here; read only by the importers
 
 
 class ConflictError(Exception):
