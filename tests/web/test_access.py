@@ -47,6 +47,9 @@ POLICIES = {
     ("POST", "/api/v1/import"): "api:import",
     ("GET", "/api/v1/rules"): "api:signed_in",
     ("GET", "/api/v1/alerts"): "api:read_person",
+    ("GET", "/calendar/{secret}.ics"): "public",
+    ("POST", "/account/calendar-feed"): "signed_in",
+    ("POST", "/account/calendar-feed/revoke"): "signed_in",
 }
 # Not routes of the app's own: the OpenAPI document and the static files, public by design.
 PUBLIC_EXTRAS = {"/api/v1/openapi.json", "/static"}
@@ -129,6 +132,14 @@ MATRIX = [
     ("GET", "/users", {"anonymous": 303, "viewer": 403, "outsider": 403, "editor": 403, "admin": 200}),
     ("GET", "/sign-in", {"anonymous": 200, "viewer": 303, "outsider": 303, "editor": 303, "admin": 303}),
     ("GET", "/sign-in/code", {"anonymous": 303, "viewer": 303, "outsider": 303, "editor": 303, "admin": 303}),
+    # The calendar feed: its secret, not a cookie, is the credential; an unknown one is a 404 for everyone.
+    ("GET", "/calendar/nofeed.ics", {"anonymous": 404, "viewer": 404, "outsider": 404, "editor": 404, "admin": 404}),
+    ("POST", "/account/calendar-feed", {"anonymous": 303, "viewer": 200, "outsider": 200, "editor": 200, "admin": 200}),
+    (
+        "POST",
+        "/account/calendar-feed/revoke",
+        {"anonymous": 303, "viewer": 303, "outsider": 303, "editor": 303, "admin": 303},
+    ),
 ]
 
 

@@ -218,3 +218,16 @@ class WebSessionRow(Base):
     verified: Mapped[bool] = mapped_column(default=False)  # the second factor is done, or the user needs none
     previous_visit: Mapped[date | None] = mapped_column(Date)
     pending_totp_sealed: Mapped[str | None] = mapped_column(Text)
+
+
+class CalendarFeedRow(Base):
+    """A user's private calendar feed, found by the SHA-256 of its secret: the secret itself is never stored.
+
+    One per user (a new feed replaces the old); revoking deletes the row, so its URL answers 404.
+    """
+
+    __tablename__ = "calendar_feeds"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_name: Mapped[str] = mapped_column(ForeignKey("users.name"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -28,7 +28,7 @@ from habeas.web.jobs import sweep_staged
 from habeas.web.policy import Forbidden, SignInRequired, Viewer, flat_routes, language_of, policy_of, session_caller
 from habeas.web.protection import ContainFailures, ForwardedFor, SecurityHeaders, SignInThrottle
 from habeas.web.rendering import STATIC, make_environment, render
-from habeas.web.routes import api, cohorts, edit, imports, pages, session
+from habeas.web.routes import api, calendar, cohorts, edit, imports, pages, session
 from habeas.web.second_factor import SecondFactorLock
 from habeas.web.state import AppState
 
@@ -62,6 +62,7 @@ def create_app(settings: Settings, accounts: Accounts | None = None, web: WebSet
     )
     for router in (session.router, pages.router, cohorts.router, edit.router, imports.router, api.router):
         app.include_router(router)
+    app.include_router(calendar.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handle_errors(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema

@@ -1,4 +1,4 @@
-"""Writing pages: add an event or a correction to a person, import a case file, API tokens, users."""
+"""Writing pages: add an event or a correction to a person, import a case file, API tokens, calendar feed, users."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from starlette.datastructures import UploadFile
 
 from habeas.security.access import Action
 from habeas.security.audit import Outcome
-from habeas.services import access
+from habeas.services import access, feeds
 from habeas.services.track import InvalidInput
 from habeas.web.forms import EventForm, casefile_document, import_document, import_upload, place_problems, quiet
 from habeas.web.policy import Policy, Viewer
@@ -67,10 +67,14 @@ def import_file(viewer: Importer) -> Response:
     return render(viewer, "import.html", problems=None, summary=summary, filename=filename)
 
 
-def _account_page(viewer: Viewer, new_token: str | None = None, status: int = 200) -> Response:
+def _account_page(
+    viewer: Viewer, new_token: str | None = None, status: int = 200, new_feed_url: str | None = None
+) -> Response:
     assert viewer.user is not None
     tokens = viewer.state.accounts.tokens.tokens(viewer.user.name)
-    return render(viewer, "account.html", status=status, tokens=tokens, new_token=new_token)
+    feed = feeds.feed(viewer.ctx)
+    context = {"tokens": tokens, "new_token": new_token, "feed": feed, "new_feed_url": new_feed_url}
+    return render(viewer, "account.html", status=status, **context)
 
 
 @router.get("/account", response_class=HTMLResponse)
@@ -93,6 +97,20 @@ def revoke_token(viewer: SignedIn, token_id: str) -> Response:
     assert viewer.user is not None
     if viewer.state.accounts.tokens.revoke(viewer.user.name, token_id):
         viewer.audit("revoke_token", Outcome.ALLOWED, "token", token_id)
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/calendar-feed", response_class=HTMLResponse)
+def new_calendar_feed(viewer: SignedIn) -> Response:
+    secret = feeds.create_feed(viewer.ctx)
+    # The one time the URL exists outside the user's calendar app: it is not kept, only its digest.
+    url = str(viewer.request.url_for("calendar_feed", secret=secret))
+    return _account_page(viewer, new_feed_url=url)
+
+
+@router.post("/account/calendar-feed/revoke")
+def revoke_calendar_feed(viewer: SignedIn) -> Response:
+    feeds.revoke_feed(viewer.ctx)
     return RedirectResponse("/account", status_code=303)
 
 
