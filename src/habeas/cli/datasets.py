@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from habeas.cli.app import DbOption, app, console, context, day_option, err_console, fail, print_json, user_errors
@@ -112,6 +111,8 @@ class _progress:
     """A progress bar on stderr while a file is read (rows, against an estimate of the total)."""
 
     def __init__(self, file: Path):
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
         self.bar = Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(),
             TextColumn("{task.completed:,} rows"), TimeElapsedColumn(), console=err_console, transient=True,
