@@ -17,8 +17,7 @@ import ics
 import pytest
 import sqlalchemy as sa
 import yaml
-from fastapi.testclient import TestClient
-from web_helpers import CANARY_A_NUMBER, CANARY_ID, CANARY_WORDS, Site, build_site, csrf_of, sign_in
+from web_helpers import CANARY_A_NUMBER, CANARY_ID, CANARY_WORDS, PASSWORD, Site, build_site, csrf_of, sign_in
 
 from habeas.security.accounts import digest
 from habeas.services import Actor, Context, feeds, security, track
@@ -245,7 +244,7 @@ def test_the_calendar_feed_section_is_in_spanish(fresh: Site) -> None:
         assert "Calendario" in page and "Calendar feed" not in page
 
 
-def test_a_signed_in_browser_gets_the_same_feed_as_a_calendar_app(site: Site, tmp_path: Path) -> None:
+def test_a_signed_in_browser_gets_the_same_feed_as_a_calendar_app(site: Site) -> None:
     secret = feeds.create_feed(_as(site, "reader"))
     with site.client() as browser:
         assert sign_in(browser, "viewer").status_code == 303
@@ -254,8 +253,55 @@ def test_a_signed_in_browser_gets_the_same_feed_as_a_calendar_app(site: Site, tm
 
 
 def test_an_anonymous_client_cannot_create_a_feed(site: Site) -> None:
-    client: TestClient
     with site.client() as client:
         page = client.get("/sign-in").text
         response = client.post("/account/calendar-feed", data={"csrf": csrf_of(page)}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/sign-in")
+
+
+# -- in a real browser --------------------------------------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need Debian's Chromium at /usr/bin/chromium")
+def test_in_a_browser_a_user_makes_a_feed_and_a_calendar_app_reads_an_event_from_it(tmp_path: Path) -> None:
+    import threading
+    import time
+    import urllib.request
+
+    import uvicorn
+
+    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright Python package")
+    built = build_site(tmp_path, today=lambda: TODAY)
+    _add_events(built, tmp_path)
+    server = uvicorn.Server(uvicorn.Config(built.app, host="127.0.0.1", port=0, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    try:
+        with sync_api.sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=str(CHROMIUM), headless=True)
+            page = browser.new_page()
+            page.goto(base + "/account")
+            page.fill("#username", "viewer")
+            page.fill("#password", PASSWORD)
+            page.click("button.primary")
+            sync_api.expect(page.locator("#feed-heading")).to_have_text("Calendar feed")
+            page.click("text=Create a calendar feed")
+            url = page.locator('[data-testid="new-feed-url"]').inner_text().strip()
+            browser.close()
+        assert url.startswith(base + "/calendar/hcal_")
+        with urllib.request.urlopen(url) as answer:  # a calendar app: no cookie, no session
+            body = answer.read().decode()
+            assert answer.headers["content-type"] == "text/calendar; charset=utf-8"
+        (event,) = ics.Calendar(body).events
+        assert event.name == "demo-a: hearing" and event.begin.date() == date(2025, 8, 15)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
