@@ -179,7 +179,7 @@ def test_a_database_at_0003_upgrades_and_its_people_read_as_before(ctx, tmp_path
 
     track.init_database(ctx)  # what `habeas init` runs to upgrade
 
-    assert current_revision(ctx.engine) == head_revision() == "0004"
+    assert current_revision(ctx.engine) == head_revision()  # back to the newest migration, whichever it is
     person = track.timeline(ctx, "uac-7").person
     assert (person.name, person.aliases, person.citizenship, person.citizenships) == (
         "Persona Ficticia", ("P. F.",), "VE", ("VE",),
