@@ -137,8 +137,8 @@ def test_no_name_alias_identifier_court_note_or_sensitive_field_reaches_any_feed
 def test_the_feed_needs_no_cookie_and_is_served_as_a_private_calendar(site: Site) -> None:
     response = _fetch(site, feeds.create_feed(_as(site, "outsider")))
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
-    assert "no-store" in response.headers["cache-control"]
-    assert "no-referrer" in response.headers.get_list("referrer-policy")
+    assert response.headers["cache-control"] == "private, no-store"
+    assert response.headers.get_list("referrer-policy") == ["no-referrer"]
     assert "set-cookie" not in response.headers
 
 

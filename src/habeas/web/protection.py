@@ -64,9 +64,16 @@ class SecurityHeaders:
 
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
+                own = {k.lower(): v for k, v in message.get("headers", [])}
                 headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
-                headers.extend(HEADERS)
-                headers.append((b"cache-control", b"public, max-age=3600" if static else b"no-store"))
+                # A route may only be stricter: its own no-referrer, its own no-store (e.g. "private, no-store").
+                headers.extend(
+                    (k, v) for k, v in HEADERS if not (k == b"referrer-policy" and own.get(k) == b"no-referrer")
+                )
+                cache = own.get(b"cache-control", b"")
+                if b"no-store" not in cache:
+                    cache = b"public, max-age=3600" if static else b"no-store"
+                headers.append((b"cache-control", cache))
                 if self.hsts:
                     headers.append((b"strict-transport-security", b"max-age=63072000; includeSubDomains"))
                 message = {**message, "headers": headers}
