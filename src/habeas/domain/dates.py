@@ -15,8 +15,6 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from edtf import parse_edtf, struct_time_to_date
-
 
 class DateError(ValueError):
     """A date string that is not valid EDTF, or an interval that ends before it starts."""
@@ -173,7 +171,10 @@ def _parse_text(text: str) -> DateRange:
 
 
 def _parse_edtf(written: str, text: str) -> DateRange:
-    # The EDTF grammar is slow to run (milliseconds a date): it is kept for qualified and unusual dates.
+    # The EDTF grammar is slow to run (milliseconds a date) and to load (pyparsing and more, a tenth of a second):
+    # it is loaded, and run, only for qualified and unusual dates.
+    from edtf import parse_edtf, struct_time_to_date
+
     try:
         parsed = parse_edtf(text)
         lower_struct, upper_struct = parsed.lower_strict(), parsed.upper_strict()

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from habeas.domain.dates import DateRange
 from habeas.domain.deadlines import Deadline, Hearing, HearingState, Status, timeline_deadlines, timeline_hearings
 from habeas.security.access import NOTHING
-from habeas.services import Context, ServiceError, access, track
+from habeas.services import Context, ServiceError
 
 if TYPE_CHECKING:
     from icalendar import Event as CalendarEvent
@@ -53,6 +53,8 @@ def deadlines(
     if within is not None and within <= 0:
         raise ServiceError(f"within must be a positive number of days, not {within}")
     wanted = _statuses(statuses)
+    from habeas.services import track  # with the store: loaded when a command reads deadlines, not at start-up
+
     found = [d for t in track.timelines(ctx, person_ids=person_ids) for d in timeline_deadlines(t, as_of)]
     if within is not None:
         found = [d for d in found if d.due is not None and _overlaps(d.due, as_of, as_of + timedelta(days=within))]
@@ -115,6 +117,8 @@ def agenda(ctx: Context, start: date, end: date, *, as_of: date) -> Agenda:
     """
     if end < start:
         raise ServiceError(f"the agenda ends ({end}) before it starts ({start})")
+    from habeas.services import track
+
     items: list[AgendaItem] = []
     for timeline in track.timelines(ctx):
         person = timeline.person.id
@@ -257,6 +261,8 @@ def morning_deadlines(ctx: Context, since: date, today: date) -> MorningDeadline
 
     Timelines are read through the access model: a user who may read nobody is told nothing, not refused.
     """
+    from habeas.services import access, track
+
     if access.reachable(ctx) == NOTHING:
         return MorningDeadlines(since, today)
     soon: list[Deadline] = []
