@@ -66,3 +66,10 @@ def test_version_prints_the_installed_version() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"habeas {installed_version()}\n"
     assert installed_version()[0].isdigit()
+
+
+def test_help_loads_neither_the_database_layer_nor_the_date_grammar() -> None:
+    code = PROGRAM.replace("{heavy!r}", '\'["sqlalchemy", "edtf", "pyparsing"]\'').replace("{{", "{").replace("}}", "}")
+    done = subprocess.run([sys.executable, "-c", code, "--help"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
