@@ -128,3 +128,15 @@ def test_a_deactivated_user_can_do_nothing_and_the_last_admin_stays(db: str) -> 
     assert code == 1 and "deactivated" in out
     code, out = run(db, "users", "deactivate", ADMIN)
     assert code == 1 and "last active admin" in out
+
+
+def test_an_admin_resets_a_lost_second_factor_and_a_viewer_cannot(db: str) -> None:
+    assert run(db, "users", "add", "desk", "--role", "viewer")[0] == 0
+    code, out = run(db, "users", "reset-second-factor", "desk")
+    assert code == 0 and "enrol a new authenticator" in out
+    code, out = run(db, "users", "reset-second-factor", "nobody")
+    assert code == 1 and "no user 'nobody'" in out
+    code, out = run(db, "users", "reset-second-factor", ADMIN, user="desk")
+    assert code == 1
+    code, out = run(db, "audit", "log", "--format", "json")
+    assert [e["record_id"] for e in json.loads(out) if e["action"] == "reset_second_factor"] == ["desk"]

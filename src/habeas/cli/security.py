@@ -282,6 +282,26 @@ def users_deactivate(
     console.print(f"Deactivated {name}.")
 
 
+@users_app.command("reset-second-factor")
+def users_reset_second_factor(
+    name: Annotated[str, typer.Argument(help="The user whose authenticator is lost.")],
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Forget a user's authenticator app (a lost or stolen phone) and end their web sessions.
+
+    At their next sign-in, after the password, they enrol a new authenticator. Admins only; audited.
+
+    [bold]Example[/]: habeas users reset-second-factor desk
+    """
+    from habeas.services import security
+
+    ctx = context(db, user=user)
+    with user_errors():
+        security.reset_second_factor(ctx, name)
+    console.print(f"Reset the second factor of {name}: they enrol a new authenticator at their next sign-in.")
+
+
 @groups_app.command("add")
 def groups_add(
     name: Annotated[str, typer.Argument(help="The group's name.")],
