@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from habeas.domain.dates import DateError, DateRange, days_between, parse_date
+from habeas.domain.dates import DateError, DateRange, days_between, parse_date, parse_day
 
 D = date.fromisoformat
 
@@ -123,3 +123,23 @@ def test_plain_dates_read_directly_mean_what_the_edtf_grammar_says(text: str) ->
     except DateError as exc:
         got = str(exc)
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "says"),
+    [
+        ("2025-02-30", "2025-02-30: no such day (February 2025 has 28 days)"),
+        ("2025-04-31", "2025-04-31: no such day (April 2025 has 30 days)"),
+        ("2025-13-01", "2025-13-01: there is no month 13"),
+        ("0000-01-01", "0000-01-01: years run from 1 to 9999"),
+        ("1 March", "'1 March' is not a day; write YYYY-MM-DD"),
+    ],
+)
+def test_a_day_that_does_not_exist_is_named_as_such(written: str, says: str) -> None:
+    with pytest.raises(DateError) as refused:
+        parse_day(written)
+    assert str(refused.value) == says
+
+
+def test_a_leap_day_is_a_day() -> None:
+    assert parse_day("2024-02-29") == date(2024, 2, 29)

@@ -197,11 +197,21 @@ def _parse_edtf(written: str, text: str) -> DateRange:
     return DateRange(lower, upper, written)
 
 
+_DAY_SHAPE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
 def parse_day(value: str) -> date:
     """Parse a single day for --as-of and --known-on (YYYY-MM-DD or 'today')."""
     if value == "today":
         return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise DateError(f"{value!r} is not a day; write YYYY-MM-DD") from exc
+    if (shape := _DAY_SHAPE.fullmatch(value)) is not None:
+        year, month, day = (int(part) for part in shape.groups())
+        if year < 1:
+            raise DateError(f"{value}: years run from 1 to 9999")
+        if not 1 <= month <= 12:
+            raise DateError(f"{value}: there is no month {month}")
+        days = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= days:
+            raise DateError(f"{value}: no such day ({calendar.month_name[month]} {year} has {days} days)")
+        return date(year, month, day)
+    raise DateError(f"{value!r} is not a day; write YYYY-MM-DD")
