@@ -185,3 +185,10 @@ def test_an_export_without_sensitive_fields_keeps_the_birth_year_not_the_birth_d
     assert code == 0 and "birth_date" not in person and person["birth_year"] == 2011
     code, full = run("export", "--format", "json", "--include-sensitive", "--db", db)
     assert {p["id"]: p for p in json.loads(full)["people"]}["bd-child"]["birth_date"] == "2011-07-23"
+
+
+def test_a_command_before_init_says_so_and_leaves_no_file_behind(tmp_path: Path) -> None:
+    path = tmp_path / "never-made.db"
+    code, out = run("whereabouts", "ahr", "--db", f"sqlite:///{path}")
+    assert code == 1 and "run `habeas init` first" in out
+    assert not path.exists()

@@ -107,6 +107,13 @@ def ensure_current(engine: Engine) -> None:
 
 
 def _check_current(engine: Engine) -> None:
+    database = engine.url.database
+    sqlite_file = engine.url.get_backend_name() == "sqlite" and database and database != ":memory:"
+    if sqlite_file and not Path(str(database)).exists():
+        # Connecting would create an empty file, left behind by a command that then fails.
+        raise DatabaseError(
+            f"the database {database} is not initialised (there is no such file); run `habeas init` first"
+        )
     revision = current_revision(engine)
     if revision is None:
         url = engine.url.render_as_string(hide_password=True)
