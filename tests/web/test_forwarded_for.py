@@ -81,3 +81,18 @@ def test_habeas_serve_refuses_a_trusted_proxy_that_is_not_an_address(tmp_path: P
     result = CliRunner().invoke(habeas_cli, ["serve", "--trusted-proxy", "*", "--db", f"sqlite:///{tmp_path / 'x.db'}"])
     assert result.exit_code != 0
     assert "--trusted-proxy" in result.output and "is not an IP address or network" in result.output
+
+
+def test_habeas_serve_on_a_busy_port_says_so_and_how_to_choose_another(tmp_path: Path) -> None:
+    import socket
+
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    assert CliRunner().invoke(habeas_cli, ["init", "--db", db]).exit_code == 0
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        result = CliRunner().invoke(habeas_cli, ["serve", "--db", db, "--port", str(port), "--insecure-cookies"])
+    assert result.exit_code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output and "--port" in result.output
+    assert "serving on" not in result.output

@@ -7,13 +7,14 @@ The command line's `habeas serve` reaches this through the program's composition
 from __future__ import annotations
 
 import secrets
+import socket
 from collections.abc import Callable
 from typing import Any
 
 import uvicorn
 
 from habeas.security.accounts import Accounts
-from habeas.services import Context, access, users
+from habeas.services import Context, ServiceError, access, users
 from habeas.web.app import create_app
 from habeas.web.config import WebSettings
 from habeas.web.protection import trusted_networks
@@ -57,6 +58,7 @@ def serve(
     for an unknown user, before anything is served.
     """
     trusted_networks(trusted_proxies)
+    _check_free(host, port)
     accounts, notes = accounts_for_serve(ctx)  # fails early, with a clear message, on an unknown user
     web = WebSettings(secure_cookies=not insecure_cookies, trusted_proxies=trusted_proxies)
     web_app = create_app(ctx.settings, accounts, web)
@@ -65,6 +67,20 @@ def serve(
     for note in notes:
         say(note)
     uvicorn.Server(server_config(web_app, host, port)).run()
+
+
+def _check_free(host: str, port: int) -> None:
+    """Refuse, before saying "serving", a port another program holds (uvicorn would only log a bind error)."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise ServiceError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); is another habeas serve running? "
+            "choose another port with --port"
+        ) from exc
 
 
 def server_config(web_app: Any, host: str, port: int) -> uvicorn.Config:
