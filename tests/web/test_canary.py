@@ -105,3 +105,10 @@ def test_a_viewer_sees_no_notes_and_no_sensitive_attributes(clients: dict[str, T
     for secret in ("credible fear interview", "sexual orientation"):
         assert secret in as_editor
         assert secret not in as_viewer
+
+
+def test_sensitive_attributes_wait_behind_a_reveal_step(clients: dict[str, TestClient]) -> None:
+    page = clients["outsider"].get("/people/ahr").text
+    reveal = page.split('data-testid="sensitive">')[1].split("</details>")[0]
+    assert '<details class="sensitive-note" data-testid="sensitive">' in page  # closed: no "open" attribute
+    assert "<summary>" in reveal and "asylum basis" in reveal.split("</summary>")[1]
