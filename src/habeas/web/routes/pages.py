@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Annotated
 
@@ -13,6 +15,7 @@ from habeas.domain.dates import DateError, parse_day
 from habeas.domain.schema import ID_PATTERN
 from habeas.domain.vocabulary import SOURCE_KINDS, Custody
 from habeas.security.access import Action
+from habeas.security.audit import AuditEntry
 from habeas.services import NotFound, ServiceError, access, security
 from habeas.services.deadlines import DUE_SOON_DAYS
 from habeas.services.directory import PersonView
@@ -138,6 +141,41 @@ def viewed_person(
     return view, day, known
 
 
+@dataclass(frozen=True)
+class AuditRow:
+    """Entries of one user in one minute with one outcome, shown as one row: a visit reads the person and its log."""
+
+    at: str
+    actor: str
+    actions: tuple[str, ...]
+    outcome: str
+    times: int  # how many times the commonest of those actions was done in that minute
+
+
+def fold_audit(entries: Sequence[AuditEntry]) -> list[AuditRow]:
+    """Consecutive reads (oldest first) by one user in one minute with one outcome, as one row; each change alone."""
+    rows: list[AuditRow] = []
+    group: list[AuditEntry] = []
+
+    def key(entry: AuditEntry) -> tuple[str, ...]:
+        reading = entry.action.startswith("read")
+        return (entry.actor, entry.at[:16], entry.outcome) if reading else (entry.at, entry.action, str(entry.seq))
+
+    def close() -> None:
+        if group:
+            actions = tuple(dict.fromkeys(e.action for e in group))
+            times = max(sum(1 for e in group if e.action == a) for a in actions)
+            rows.append(AuditRow(group[0].at, group[0].actor, actions, group[0].outcome, times))
+
+    for entry in entries:
+        if group and key(entry) != key(group[0]):
+            close()
+            group = []
+        group.append(entry)
+    close()
+    return rows
+
+
 def person_page(
     viewer: Viewer,
     person_id: str,
@@ -151,7 +189,8 @@ def person_page(
     with access.audits_together(viewer.ctx):  # the person read and the audit-log read: one audit write
         view, day, known = viewed_person(viewer, person_id, as_of, known_on)
         may_audit = viewer.may(Action.READ_AUDIT)
-        viewers = security.audit_log(viewer.ctx, person=view.timeline.person.id, newest=50) if may_audit else None
+        entries = security.audit_log(viewer.ctx, person=view.timeline.person.id, newest=50) if may_audit else None
+    viewers = fold_audit(entries) if entries is not None else None
     catalogue = {entry.rule.id: entry for entry in state.directory.rules()[1]}
     return render(
         viewer,
