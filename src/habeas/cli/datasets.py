@@ -197,7 +197,10 @@ def _print_problems(problems: list[dict[str, Any]], limit: int = 20, rejected: i
 
 @datasets_app.command("list")
 def list_command(fmt: TableFormatOption = TableFormat.table, db: DbOption = None) -> None:
-    """List imported releases: format, file, rows, dates observed, columns for --by."""
+    """List imported releases: format, file, rows, dates observed, columns for --by.
+
+    [bold]Example[/]: habeas datasets list --format json
+    """
     import polars as pl
 
     ctx = context(db)
@@ -233,7 +236,10 @@ def people_command(
     fmt: TableFormatOption = TableFormat.table,
     db: DbOption = None,
 ) -> None:
-    """List people in imported releases (ids are RELEASE:ID; anonymized ids do not cross releases)."""
+    """List people in imported releases (ids are RELEASE:ID; anonymized ids do not cross releases).
+
+    [bold]Example[/]: habeas datasets people --limit 10
+    """
     import polars as pl
 
     ctx = context(db)

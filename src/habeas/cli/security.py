@@ -67,6 +67,8 @@ def keys_init(
     Refuses to overwrite either file. Back both up somewhere safe and offline right away:
     without the encryption key, nobody (you included) can read the names, identifiers,
     sensitive attributes and notes in the database or its backups.
+
+    [bold]Example[/]: habeas keys init --key-file ~/habeas.key --audit-key-file ~/habeas-audit.key
     """
     settings = Settings.load(database_url=db, config_path=config)
     try:
@@ -106,6 +108,8 @@ def keys_rotate(db: DbOption = None, user: UserOption = None) -> None:
     in one transaction, then removes the old key once no value needs it. Safe to run again
     after an interruption: it finishes the rotation it started. Stop `habeas serve` (and any
     other habeas process) first; backups made before the rotation still need the old key.
+
+    [bold]Example[/]: habeas keys rotate
     """
     from habeas.services import security
 
@@ -181,6 +185,8 @@ def users_add(
 
     A new editor or viewer reaches no record until granted an access group
     (`habeas users grant NAME --group G`).
+
+    [bold]Example[/]: habeas users add paralegal --role editor
     """
     from habeas.services import security
 
@@ -200,7 +206,10 @@ def users_passwd(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Set a user's password (admins for anyone; every user for themselves)."""
+    """Set a user's password (admins for anyone; every user for themselves).
+
+    [bold]Example[/]: habeas users passwd paralegal
+    """
     from habeas.services import security
 
     ctx = context(db, user=user)
@@ -213,7 +222,10 @@ def users_passwd(
 
 @users_app.command("list")
 def users_list(fmt: FormatOption = OutputFormat.table, db: DbOption = None, user: UserOption = None) -> None:
-    """List users with their role, access groups, and whether they can sign in on the web."""
+    """List users with their role, access groups, and whether they can sign in on the web.
+
+    [bold]Example[/]: habeas users list --format json
+    """
     from habeas.services import access
 
     ctx = context(db, user=user)
@@ -244,7 +256,10 @@ def users_grant(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Let a user reach the people and cohorts of an access group."""
+    """Let a user reach the people and cohorts of an access group.
+
+    [bold]Example[/]: habeas users grant paralegal --group cecot-team
+    """
     from habeas.services import access
 
     ctx = context(db, user=user)
@@ -260,7 +275,10 @@ def users_revoke(
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
-    """Take an access group away from a user."""
+    """Take an access group away from a user.
+
+    [bold]Example[/]: habeas users revoke paralegal --group cecot-team
+    """
     from habeas.services import access
 
     ctx = context(db, user=user)
@@ -273,7 +291,10 @@ def users_revoke(
 def users_deactivate(
     name: Annotated[str, typer.Argument(help="The user.")], db: DbOption = None, user: UserOption = None
 ) -> None:
-    """Stop a user from acting at all; the audit log keeps what they did."""
+    """Stop a user from acting at all; the audit log keeps what they did.
+
+    [bold]Example[/]: habeas users deactivate paralegal
+    """
     from habeas.services import security
 
     ctx = context(db, user=user)
@@ -350,6 +371,8 @@ def audit_verify(
     where checkpoints were deleted (more entries unsigned than habeas ever leaves), and
     reports how many of the newest entries no checkpoint has signed yet. The log is also
     checked against the newest checkpoint signed on this machine (kept beside the audit key).
+
+    [bold]Example[/]: habeas audit verify --anchor checkpoints.jsonl
     """  # fmt: skip
     from habeas.services import security
 
@@ -433,6 +456,8 @@ def audit_export_checkpoints(
 
     Keep that file where the server's admins cannot change it (another machine, a printout):
     `habeas audit verify --anchor FILE` then catches a log rewritten or cut short since.
+
+    [bold]Example[/]: habeas audit export-checkpoints --out checkpoints.jsonl
     """
     from habeas.services import security
 
@@ -456,6 +481,8 @@ def backup(
     A consistent copy (SQLite's backup API, or pg_dump for PostgreSQL), checked (integrity
     and audit chain) before it is sealed. Without the key the file is unreadable; with it,
     it holds everything: never store the key beside it.
+
+    [bold]Example[/]: habeas backup habeas-2025-05-01.backup
     """
     from habeas.services import security
 
@@ -479,6 +506,8 @@ def restore(
 
     Needs the key that sealed it, and you must be an admin in the backup. Checks every
     chunk's seal, then the restored database's integrity, row counts and audit chain.
+
+    [bold]Example[/]: habeas restore habeas-2025-05-01.backup --db sqlite:///restored.db
     """
     from habeas.services import security
 
@@ -518,6 +547,8 @@ def publish(
     from 1 to the threshold, and any that would give them away, are suppressed. Every
     count shown is recorded; a count that differs from an earlier publication's by 1 to
     the threshold (another cohort, another day) is refused, naming where.
+
+    [bold]Example[/]: habeas publish --out public/ --as-of 2025-05-01
     """
     from habeas.services import security
 

@@ -57,6 +57,8 @@ def init(db: DbOption = None, user: UserOption = None) -> None:
     A new database gets an encryption key and an audit signing key (files beside it, mode
     0600) and one admin: you (your login name, or --user). Safe to run again: an
     up-to-date database is left as it is.
+
+    [bold]Example[/]: habeas init
     """
     from habeas.services import track
 
@@ -341,7 +343,10 @@ app.add_typer(schema_app, name="schema")
 
 @schema_app.command("casefile")
 def schema_casefile() -> None:
-    """Print the JSON Schema of the case file (version 1), generated from the vocabulary."""
+    """Print the JSON Schema of the case file (version 1), generated from the vocabulary.
+
+    [bold]Example[/]: habeas schema casefile > casefile.schema.json
+    """
     print_json(casefile_schema())
 
 
@@ -357,6 +362,8 @@ def demo(
     Runs `habeas init`, imports every case file in examples/, then prints whereabouts on the
     days the reporting covers (2025-05-01 and 2025-07-20 unless --as-of is given). With
     --serve it then starts the web app and prints its address and a one-time admin password.
+
+    [bold]Example[/]: habeas demo --as-of 2025-05-01
     """
     from habeas.services import track
 
