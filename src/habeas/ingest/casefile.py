@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -302,10 +302,12 @@ def _redacted_message(error: jsonschema.ValidationError) -> str:
 _VALIDATOR = jsonschema.Draft202012Validator(casefile_schema())
 
 
-def _schema_problems(name: str, data: Any, lines: Mapping[str, int]) -> list[Problem]:
+def _schema_problems(name: str, data: Any, lines: Mapping[str, int]) -> tuple[list[Problem], set[str]]:
+    """The schema's problems, and the pointers it refused: later checks skip what lies at or under them."""
     if not isinstance(data, dict):
-        return [Problem(name, "", "the top level must be a mapping that starts with `habeas: 1`", 1 if lines else None)]
-    problems = []
+        top = "the top level must be a mapping that starts with `habeas: 1`"
+        return [Problem(name, "", top, 1 if lines else None)], {""}
+    problems, refused = [], set()
     for error in _VALIDATOR.iter_errors(data):
         if error.validator in ("if", "allOf"):
             continue
@@ -314,8 +316,48 @@ def _schema_problems(name: str, data: Any, lines: Mapping[str, int]) -> list[Pro
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
             line_pointer = _pointer([*error.absolute_path, extra[0]]) if extra else pointer
+        refused.update(_refused_by(error, pointer))
         problems.append(Problem(name, pointer, _schema_message(error), _line(lines, line_pointer)))
-    return problems
+    return problems, refused
+
+
+def _refused_by(error: jsonschema.ValidationError, pointer: str) -> list[str]:
+    """What an error makes unsafe to check further: the value itself, or only the keys at fault in a mapping.
+
+    A mapping with an unknown or a missing key is otherwise sound, and the rest of it is still checked;
+    an event naming both a person and a cohort names two ids that are each checked.
+    """
+    if error.validator == "oneOf":
+        return []
+    if pointer == "/habeas":  # another format version: the rest is not read by version 1's rules
+        return [""]
+    if error.validator in ("additionalProperties", "required") and isinstance(error.instance, dict):
+        if error.validator == "required":
+            keys = [k for k in error.validator_value if k not in error.instance]
+        else:
+            keys = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return [f"{pointer}/{_pointer([k])[1:]}" for k in keys]
+    return [pointer]
+
+
+def _is_refused(pointer: str, refused: Collection[str]) -> bool:
+    """Whether the schema refused the value at this pointer or one that holds it."""
+    while True:
+        if pointer in refused:
+            return True
+        if not pointer:
+            return False
+        pointer = pointer.rsplit("/", 1)[0]
+
+
+def _elements(data: Any, section: str, refused: Collection[str]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The records of a section (with their index) that the schema did not refuse as a whole."""
+    items = data.get(section) if isinstance(data, dict) else None
+    if not isinstance(items, list) or _is_refused(f"/{section}", refused):
+        return
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and not _is_refused(f"/{section}/{i}", refused):
+            yield i, item
 
 
 def _line(lines: Mapping[str, int], pointer: str) -> int | None:
@@ -361,25 +403,30 @@ def _date_problem(value: Any) -> str | None:
     return None
 
 
-def _event_value_problems(event: Mapping[str, Any], base: str) -> list[tuple[str, str]]:
-    """(pointer, message) for bad dates and country codes in one event (and its replacement)."""
+def _event_value_problems(event: Mapping[str, Any], base: str, refused: Collection[str]) -> list[tuple[str, str]]:
+    """(pointer, message) for bad dates and country codes in one event (and its replacement).
+
+    A value the schema refused (a date that is not text, say) has been reported and is not read again.
+    """
     found: list[tuple[str, str]] = []
-    spec = KIND_BY_NAME.get(str(event.get("kind")))
+    kind = event.get("kind")
+    spec = KIND_BY_NAME.get(kind) if isinstance(kind, str) and not _is_refused(f"{base}/kind", refused) else None
     for key in ("date", "reported"):
-        if key in event and (msg := _date_problem(event[key])):
-            found.append((f"{base}/{key}", msg))
+        at = f"{base}/{key}"
+        if key in event and not _is_refused(at, refused) and (msg := _date_problem(event[key])):
+            found.append((at, msg))
     if spec is None:
         return found
     for field_spec in spec.fields:
-        value = event.get(field_spec.name)
-        if value is None:
+        value, at = event.get(field_spec.name), f"{base}/{field_spec.name}"
+        if value is None or _is_refused(at, refused):
             continue
         if field_spec.type == FieldType.DATE and (msg := _date_problem(value)):
-            found.append((f"{base}/{field_spec.name}", msg))
+            found.append((at, msg))
         elif field_spec.type == FieldType.COUNTRY and (msg := _check_country(value)):
-            found.append((f"{base}/{field_spec.name}", msg))
+            found.append((at, msg))
         elif field_spec.type == FieldType.EVENT and isinstance(value, Mapping):
-            found.extend(_event_value_problems(value, f"{base}/{field_spec.name}"))
+            found.extend(_event_value_problems(value, at, refused))
     return found
 
 
@@ -404,22 +451,25 @@ def _control_problems(value: Any, pointer: str, found: list[tuple[str, str]]) ->
             stack.extend((child, f"{at}/{i}") for i, child in enumerate(item))
 
 
-def _value_problems(name: str, data: Mapping[str, Any], lines: Mapping[str, int]) -> list[Problem]:
+def _value_problems(name: str, data: Any, lines: Mapping[str, int], refused: Collection[str]) -> list[Problem]:
+    """Bad dates, country codes and control characters, in every value the schema did not refuse."""
     found: list[tuple[str, str]] = []
     _control_problems(data, "", found)
-    for i, source in enumerate(data.get("sources") or []):
-        if "date" in source and (msg := _date_problem(source["date"])):
-            found.append((f"/sources/{i}/date", msg))
-    for i, person in enumerate(data.get("people") or []):
+    for i, source in _elements(data, "sources", refused):
+        at = f"/sources/{i}/date"
+        if "date" in source and not _is_refused(at, refused) and (msg := _date_problem(source["date"])):
+            found.append((at, msg))
+    for i, person in _elements(data, "people", refused):
         citizenship = person.get("citizenship")
         codes = citizenship if isinstance(citizenship, list) else [citizenship]
         for j, code in enumerate(codes):
             at = f"/people/{i}/citizenship" + (f"/{j}" if isinstance(citizenship, list) else "")
-            if (msg := _check_country(code)) is not None:
+            if not _is_refused(at, refused) and (msg := _check_country(code)) is not None:
                 found.append((at, msg))
-        found.extend(_birth_date_problems(person, f"/people/{i}"))
-    for i, event in enumerate(data.get("events") or []):
-        found.extend(_event_value_problems(event, f"/events/{i}"))
+        if not _is_refused(f"/people/{i}/birth_date", refused):
+            found.extend(_birth_date_problems(person, f"/people/{i}"))
+    for i, event in _elements(data, "events", refused):
+        found.extend(_event_value_problems(event, f"/events/{i}", refused))
     return [Problem(name, p, m, _line(lines, p)) for p, m in found]
 
 
@@ -486,13 +536,22 @@ class _Batch:
         return ident in self.defined[section] or self.known.has(section, ident)
 
 
-def _collect(batch: _Batch, name: str, data: Mapping[str, Any], lines: Mapping[str, int]) -> list[dict[str, Any]]:
+def _collect(
+    batch: _Batch, name: str, data: Any, lines: Mapping[str, int], refused: Collection[str]
+) -> list[dict[str, Any]]:
+    """Define the file's ids in the batch (a duplicate is a problem); the events, with their ids and pointers.
+
+    A record whose id the schema refused (missing, not text) defines nothing.
+    """
     for section in ("sources", "cohorts", "people"):
-        for i, item in enumerate(data.get(section) or []):
+        for i, item in _elements(data, section, refused):
             p = f"/{section}/{i}/id"
-            batch.define(section, str(item["id"]), item, name, p, _line(lines, p))
+            if not _is_refused(p, refused):
+                batch.define(section, str(item["id"]), item, name, p, _line(lines, p))
     events = []
-    for i, written in enumerate(data.get("events") or []):
+    for i, written in _elements(data, "events", refused):
+        if _is_refused(f"/events/{i}/id", refused):
+            continue
         ident, keyed = _event_id(batch, written)
         p = f"/events/{i}" + ("/id" if "id" in written else "")
         if batch.define("events", ident, written, name, p, _line(lines, p)):
@@ -527,27 +586,39 @@ def _with_replacement_id(batch: _Batch, written: Mapping[str, Any], keyed: bool)
 
 
 def _reference_problems(
-    batch: _Batch, name: str, data: Mapping[str, Any], events: list[dict[str, Any]], lines: Mapping[str, int]
+    batch: _Batch, name: str, data: Any, lines: Mapping[str, int], refused: Collection[str]
 ) -> None:
+    """References to ids that neither the files nor the database define, wherever the schema let them be read."""
+
     def missing(section: str, ident: Any, pointer: str, what: str) -> None:
-        if ident is not None and not batch.exists(section, str(ident)):
+        if ident is not None and not _is_refused(pointer, refused) and not batch.exists(section, str(ident)):
             batch.problems.append(Problem(name, pointer, f"unknown {what} {ident!r}", _line(lines, pointer)))
 
-    for i, person in enumerate(data.get("people") or []):
-        for j, cohort in enumerate(person.get("cohorts") or []):
-            missing("cohorts", cohort, f"/people/{i}/cohorts/{j}", "cohort")
-    for written in events:
-        base = written["_pointer"]
+    def listed(container: Mapping[str, Any], base: str, key: str) -> list[tuple[str, Any]]:
+        values = container.get(key)
+        if not isinstance(values, list) or _is_refused(f"{base}/{key}", refused):
+            return []
+        return [(f"{base}/{key}/{j}", value) for j, value in enumerate(values)]
+
+    for i, person in _elements(data, "people", refused):
+        for at, cohort in listed(person, f"/people/{i}", "cohorts"):
+            missing("cohorts", cohort, at, "cohort")
+    for i, written in _elements(data, "events", refused):
+        base = f"/events/{i}"
         missing("people", written.get("person"), f"{base}/person", "person")
         missing("cohorts", written.get("cohort"), f"{base}/cohort", "cohort")
         replacement = written.get("replacement") or {}
-        for j, sid in enumerate(written.get("sources") or []):
-            missing("sources", sid, f"{base}/sources/{j}", "source")
-        for j, sid in enumerate(replacement.get("sources") or []):
-            missing("sources", sid, f"{base}/replacement/sources/{j}", "source")
+        if not isinstance(replacement, Mapping) or _is_refused(f"{base}/replacement", refused):
+            replacement = {}
+        for at, sid in listed(written, base, "sources") + listed(replacement, f"{base}/replacement", "sources"):
+            missing("sources", sid, at, "source")
         for key in ("supersedes", "inquiry", "decides"):
             missing("events", written.get(key), f"{base}/{key}", "event")
-        if written.get("kind") == "correction" and not replacement and written.get("retract") is not True:
+        if (
+            written.get("kind") == "correction"
+            and not written.get("replacement")
+            and written.get("retract") is not True
+        ):
             batch.problems.append(
                 Problem(name, base, "a correction needs a `replacement` event or `retract: true`", _line(lines, base))
             )
@@ -623,25 +694,25 @@ def parse_documents(
 ) -> CaseFile:
     """Validate case-file documents already loaded (name, data, line map), e.g. converted from PFIF."""
     batch = _Batch(known, event_ids, problems=list(problems))
+    order = {problem.file: None for problem in batch.problems}
+    checked: list[tuple[str, Any, Mapping[str, int], set[str]]] = []
     loaded = []
+    # Every check runs on every file, each skipping only what the schema refused: one run reports all.
     for name, data, lines in documents:
+        order[name] = None
         if isinstance(data, dict):
             # An empty section (`events:` with nothing under it) is an empty list, not an error.
             data.update({k: [] for k in ("sources", "cohorts", "people", "events") if k in data and data[k] is None})
-        schema_problems = _schema_problems(name, data, lines)
-        if schema_problems:
-            batch.problems.extend(schema_problems)
-            continue
-        _normalise(data)
-        value_problems = _value_problems(name, data, lines)
-        if value_problems:
-            batch.problems.extend(value_problems)
-            continue
-        loaded.append((name, data, lines, _collect(batch, name, data, lines)))
-    for name, data, lines, events in loaded:
-        _reference_problems(batch, name, data, events, lines)
+        schema_problems, refused = _schema_problems(name, data, lines)
+        batch.problems.extend(schema_problems)
+        _normalise(data, refused)
+        batch.problems.extend(_value_problems(name, data, lines, refused))
+        checked.append((name, data, lines, refused))
+        loaded.append((name, data, lines, _collect(batch, name, data, lines, refused)))
+    for name, data, lines, refused in checked:
+        _reference_problems(batch, name, data, lines, refused)
     if batch.problems:
-        raise CaseFileError(batch.problems)
+        raise CaseFileError(_in_file_order(batch.problems, list(order)))
     result = CaseFile(files=[name for name, *_ in loaded])
     for _name, data, _lines, events in loaded:
         _to_records(data, events, result)
@@ -649,21 +720,35 @@ def parse_documents(
     return result
 
 
-def _normalise(data: dict[str, Any]) -> None:
+def _in_file_order(problems: Iterable[Problem], files: Sequence[str]) -> list[Problem]:
+    """Problems by file (in the order the files were given), then line, then place in the document."""
+    rank = {name: i for i, name in enumerate(files)}
+
+    def place(problem: Problem) -> tuple[int, int, tuple[tuple[int, int, str], ...]]:
+        # A JSON file has no lines: its problems follow their pointers, /events/2 before /events/10.
+        steps = tuple((0, int(s), "") if s.isdigit() else (1, 0, s) for s in problem.pointer.split("/")[1:])
+        return rank.get(problem.file, len(rank)), problem.line or 0, steps
+
+    return sorted(problems, key=place)
+
+
+def _normalise(data: Any, refused: Collection[str]) -> None:
     """Years written as bare numbers (``date: 2024``, ``birth_date: 2009``) become text, as EDTF is text."""
-    for source in data.get("sources") or []:
+    for _i, source in _elements(data, "sources", refused):
         if isinstance(source.get("date"), int):
             source["date"] = str(source["date"])
-    for person in data.get("people") or []:
+    for _i, person in _elements(data, "people", refused):
         if isinstance(person.get("birth_date"), int):
             person["birth_date"] = str(person["birth_date"])
-    for event in data.get("events") or []:
+    for _i, event in _elements(data, "events", refused):
         _normalise_event(event)
 
 
 def _normalise_event(event: dict[str, Any]) -> None:
-    spec = KIND_BY_NAME[event["kind"]]
-    for key in ("date", "reported", *(f.name for f in spec.fields if f.type == FieldType.DATE)):
+    kind = event.get("kind")
+    spec = KIND_BY_NAME.get(kind) if isinstance(kind, str) else None  # an unknown kind: the schema said so
+    fields = spec.fields if spec is not None else ()
+    for key in ("date", "reported", *(f.name for f in fields if f.type == FieldType.DATE)):
         if isinstance(event.get(key), int):
             event[key] = str(event[key])
     if isinstance(event.get("replacement"), dict):
