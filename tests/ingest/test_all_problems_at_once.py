@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from habeas.ingest.casefile import CaseFileError, Problem, parse_casefiles
+from habeas.ingest.casefile import CaseFileError, Problem, parse_casefiles, parse_documents
 
 SIX_FAULTS = """habeas: 1
 sources:
@@ -158,3 +160,85 @@ def test_a_file_of_another_format_version_is_not_checked_by_version_1s_rules(tmp
     found = refused([path])
     assert [(p.line, p.pointer) for p in found] == [(1, "/habeas")]
     assert "unsupported format version 2" in found[0].message
+
+
+def test_problems_under_keys_that_look_like_numbers_but_are_not_ascii_are_ordered() -> None:
+    from habeas.ingest.casefile import _in_file_order
+
+    problems = [Problem("a.json", "/events/0/²", "x"), Problem("a.json", "/events/0/1", "y")]
+    assert [p.message for p in _in_file_order(problems, ["a.json"])] == ["y", "x"]
+
+
+# -- no document, however malformed, stops the reader with anything but its list of problems --------------------
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=6), c, max_size=4),
+    max_leaves=20,
+)
+_KINDS = st.sampled_from(
+    [
+        "claim_filed",
+        "removed",
+        "decision",
+        "correction",
+        "inquiry_answered",
+        "petition_filed",
+        "hearing_scheduled",
+        "bond_decision",
+        "proof_of_life",
+    ]
+)
+_EVENT = st.fixed_dictionaries(
+    {
+        "kind": _KINDS | _JSON,
+        "date": st.sampled_from(["2025-01-01", "2025-02-30", "x", 2024]) | _JSON,
+        "person": st.sampled_from(["p1", "p2"]) | _JSON,
+    },
+    optional={
+        "id": st.text(max_size=5) | _JSON,
+        "sources": _JSON,
+        "supersedes": _JSON,
+        "replacement": _JSON,
+        "claim": _JSON,
+        "outcome": _JSON,
+        "inquiry": _JSON,
+    },
+)
+_DOCUMENT = st.fixed_dictionaries(
+    {"habeas": st.just(1) | _JSON},
+    optional={
+        "people": st.lists(
+            st.fixed_dictionaries(
+                {"id": st.sampled_from(["p1", "p2"]) | _JSON},
+                optional={
+                    "citizenship": _JSON,
+                    "birth_date": _JSON,
+                    "birth_year": _JSON,
+                    "name": _JSON,
+                    "cohorts": _JSON,
+                },
+            ),
+            max_size=3,
+        )
+        | _JSON,
+        "events": st.lists(_EVENT, max_size=4) | _JSON,
+        "sources": st.lists(
+            st.fixed_dictionaries(
+                {"id": st.text(max_size=4) | _JSON, "kind": st.just("article") | _JSON}, optional={"date": _JSON}
+            ),
+            max_size=2,
+        )
+        | _JSON,
+        "cohorts": _JSON,
+    },
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_DOCUMENT)
+def test_a_malformed_document_gets_problems_never_a_crash(document: object) -> None:
+    try:
+        parse_documents([("f.json", document, {})])
+    except CaseFileError as refused:
+        assert refused.problems

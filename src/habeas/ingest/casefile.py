@@ -726,7 +726,9 @@ def _in_file_order(problems: Iterable[Problem], files: Sequence[str]) -> list[Pr
 
     def place(problem: Problem) -> tuple[int, int, tuple[tuple[int, int, str], ...]]:
         # A JSON file has no lines: its problems follow their pointers, /events/2 before /events/10.
-        steps = tuple((0, int(s), "") if s.isdigit() else (1, 0, s) for s in problem.pointer.split("/")[1:])
+        steps = tuple(
+            (0, int(s), "") if s.isascii() and s.isdigit() else (1, 0, s) for s in problem.pointer.split("/")[1:]
+        )
         return rank.get(problem.file, len(rank)), problem.line or 0, steps
 
     return sorted(problems, key=place)
