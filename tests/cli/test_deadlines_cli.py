@@ -234,3 +234,23 @@ def test_each_person_read_is_audited_and_reach_decides_who_is_listed(db: str) ->
 def test_help_has_examples(command: str) -> None:
     code, out = run(command, "--help")
     assert code == 0 and "Examples:" in out and f"habeas {command} " in out
+
+
+def test_followups_lists_the_unanswered_inquiries_due_a_follow_up(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'f.db'}"
+    case = tmp_path / "inquiry.yaml"
+    case.write_text(
+        "habeas: 1\npeople:\n  - {id: fu-1, name: Fictional Person Follow}\nevents:\n"
+        "  - {id: fu-asked, person: fu-1, kind: inquiry, date: 2025-06-02, by: congress, to: ICE field office}\n",
+        encoding="utf-8",
+    )
+    invoke = CliRunner().invoke
+    assert invoke(app, ["init", "--db", db]).exit_code == 0
+    assert invoke(app, ["import", str(case), "--db", db]).exit_code == 0
+    out = invoke(app, ["followups", "--as-of", "2025-06-20", "--format", "json", "--db", db])
+    assert out.exit_code == 0, out.output
+    assert [(f["inquiry"], f["due"]["earliest"]) for f in json.loads(out.stdout)] == [("fu-asked", "2025-06-16")]
+    early = invoke(app, ["followups", "--as-of", "2025-06-10", "--db", db])
+    assert early.exit_code == 0 and "No inquiry is due a follow-up" in early.output
+    refused = invoke(app, ["followups", "--every", "0", "--db", db])
+    assert refused.exit_code == 2 and "--every" in refused.output

@@ -11,7 +11,19 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from habeas.cli.app import AsOfOption, DbOption, UserOption, app, console, context, day_option, print_json, user_errors
+from habeas.cli.app import (
+    AsOfOption,
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    UserOption,
+    app,
+    console,
+    context,
+    day_option,
+    print_json,
+    user_errors,
+)
 from habeas.domain.dates import DateRange
 from habeas.domain.deadlines import DEADLINE_BY_ID, Deadline, Hearing, HearingState, Status
 from habeas.services import deadlines as service
@@ -285,3 +297,46 @@ def print_morning_deadlines(report: service.MorningDeadlines) -> None:
         console.print(table)
     if report.due_soon or report.missed:
         _print_bases([d.spec.id for d in (*report.due_soon, *report.missed)])
+
+
+@app.command("followups")
+def followups_command(
+    every: Annotated[
+        int,
+        typer.Option("--every", min=1, help="Days between follow-ups of an unanswered inquiry.", show_default=True),
+    ] = 14,
+    as_of: AsOfOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    db: DbOption = None,
+    user: UserOption = None,
+) -> None:
+    """Inquiries to agencies still unanswered and due a follow-up, for everyone you can reach.
+
+    An inquiry (to DHS, a consulate, a facility) is followed up every --every days until an answer
+    (`inquiry_answered`, answered or denied) names it. Record an unanswered follow-up as
+    `inquiry_answered` with `outcome: no_response` and `inquiry: ID`: the clock restarts from it.
+
+    [bold]Example[/]: habeas followups --every 14 --as-of 2025-07-01
+    """
+    day = day_option(as_of, "--as-of")
+    assert day is not None
+    ctx = context(db, user=user)
+    with user_errors():
+        due = service.followups(ctx, day, every)
+    if fmt == OutputFormat.json:
+        print_json([f.as_json() for f in due])
+        return
+    if not due:
+        console.print(f"No inquiry is due a follow-up as of {day} (every {every} days).")
+        return
+    table = Table(title=f"Follow-ups due as of {day} (every {every} days): {len(due)}", title_justify="left")
+    table.add_column("due", no_wrap=True)
+    table.add_column("person", no_wrap=True)
+    table.add_column("inquiry", no_wrap=True)
+    table.add_column("by → to", ratio=1)
+    table.add_column("last", no_wrap=True)
+    for f in due:
+        when = str(f.due.earliest) if f.due.earliest == f.due.latest else f"{f.due.earliest}/{f.due.latest}"
+        table.add_row(when, f.person, f.inquiry.id, f"{f.inquiry.get('by') or '?'} → {f.inquiry.get('to') or '?'}",
+                      str(f.last.date))  # fmt: skip
+    console.print(table)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from habeas.domain.dates import DateRange
 from habeas.domain.deadlines import Deadline, Hearing, HearingState, Status, timeline_deadlines, timeline_hearings
+from habeas.domain.followups import FOLLOW_UP_DAYS, FollowUp, follow_ups
 from habeas.security.access import NOTHING
 from habeas.services import Context, ServiceError
 
@@ -281,3 +282,13 @@ def morning_deadlines(ctx: Context, since: date, today: date) -> MorningDeadline
     missed.sort(key=report.missed_since, reverse=True)  # stable: newest first within each
     unrecorded.sort(key=lambda h: (h.scheduled_for.latest, h.person or "", h.event), reverse=True)
     return replace(report, missed=tuple(missed), unrecorded=tuple(unrecorded))
+
+
+def followups(ctx: Context, as_of: date, every: int = FOLLOW_UP_DAYS) -> list[FollowUp]:
+    """Open inquiries due a follow-up by ``as_of``, across everyone the user may reach (reads are audited)."""
+    if every < 1:
+        raise ServiceError(f"--every takes a positive number of days, not {every}")
+    from habeas.services import track
+
+    found = [f for timeline in track.timelines(ctx) for f in follow_ups(timeline, as_of, every)]
+    return sorted(found, key=lambda f: (f.due.earliest, f.person, f.inquiry.id))
