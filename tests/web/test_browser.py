@@ -201,18 +201,17 @@ def test_a_dataset_upload_shows_its_progress_then_the_rejected_rows(  # type: ig
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_no_page_is_wider_than_the_screen(server: str, width: int) -> None:
+def test_no_page_is_wider_than_the_screen(server: str, page, width: int) -> None:  # type: ignore[no-untyped-def]
     """A long source title in the add-event form once pushed the person page to 1,600 px."""
-    with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        tab = browser.new_context(viewport={"width": width, "height": 900}).new_page()
-        tab.goto(server + "/sign-in")
-        tab.fill("#username", "editor")
-        tab.fill("#password", PASSWORD)
-        tab.click("button.primary")
-        playwright.expect(tab).to_have_url(f"{server}/morning")
-        for path in ("/people/ahr", "/people/ahr?as_of=2025-09-01", "/morning", "/people", "/rules", "/cohorts"):
-            tab.goto(server + path)
-            assert tab.evaluate("document.documentElement.scrollWidth") <= width, f"{path} at {width} px"
-        shot(tab, f"13-person-{width}")
-        browser.close()
+    context = page.context.browser.new_context(viewport={"width": width, "height": 900})
+    tab = context.new_page()
+    tab.goto(server + "/sign-in")
+    tab.fill("#username", "editor")
+    tab.fill("#password", PASSWORD)
+    tab.click("button.primary")
+    playwright.expect(tab).to_have_url(f"{server}/morning")
+    for path in ("/people/ahr", "/people/ahr?as_of=2025-09-01", "/morning", "/people", "/rules", "/cohorts"):
+        tab.goto(server + path)
+        assert tab.evaluate("document.documentElement.scrollWidth") <= width, f"{path} at {width} px"
+    shot(tab, f"13-person-{width}")
+    context.close()
