@@ -8,7 +8,7 @@ from habeas.cli.app import app
 
 # Each module registers its commands on `app`. A module that is not there yet is skipped,
 # so the command line works while a family of commands is being built.
-for _module in ("track", "check", "datasets", "security", "reports", "web", "deadlines"):
+for _module in ("track", "check", "datasets", "security", "reports", "web", "deadlines", "link", "casework"):
     try:
         importlib.import_module(f"habeas.cli.{_module}")
     except ModuleNotFoundError as exc:
