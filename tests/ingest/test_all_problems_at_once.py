@@ -74,7 +74,7 @@ def test_a_case_file_with_six_faults_reports_all_six_in_one_run(tmp_path: Path) 
     ]
     messages = [m for *_, m in found]
     assert messages[0].startswith("unknown key 'facilty'")
-    assert "'2025-02-30' is not a valid EDTF date" in messages[1]
+    assert "'2025-02-30': no such day (February 2025 has 28 days)" in messages[1]
     assert "'XY' is not an ISO 3166-1 alpha-2 country code" in messages[2]
     assert messages[3] == "unknown event 'e99'"
     assert messages[4].startswith("duplicate id 'e2'")

@@ -43,7 +43,9 @@ CASES = [
     ("unknown cohort", HEAD.replace("citizenship: VE", "citizenship: VE\n    cohorts: [c9]"), 9, "unknown cohort 'c9'"),
     ("unknown superseded event", HEAD + "  - person: p1\n    kind: correction\n    date: 2025\n    supersedes: e9\n"
      "    retract: true\n    reason: x\n", 13, "unknown event 'e9'"),
-    ("invalid EDTF date", HEAD + "  - person: p1\n    kind: booked_in\n    date: 2025-02-30\n", 12,
+    ("a day that is not in the calendar", HEAD + "  - person: p1\n    kind: booked_in\n    date: 2025-02-30\n", 12,
+     "no such day"),
+    ("invalid EDTF date", HEAD + "  - person: p1\n    kind: booked_in\n    date: 2025-3-5\n", 12,
      "not a valid EDTF date"),
     ("range ending before it starts", HEAD + "  - person: p1\n    kind: booked_in\n    date: 2025-03-16/2025-03-15\n",
      12, "ends"),

@@ -42,7 +42,7 @@ def test_a_bare_year_number_is_read_as_that_year() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("2025-02-30", "not a valid EDTF date"),
+        ("2025-02-30", "no such day \\(February 2025 has 28 days\\)"),
         ("next tuesday", "not a valid EDTF date"),
         ("2025-03-16/2025-03-15", "ends"),
         ("../2025-03-15", "open-ended"),

@@ -44,3 +44,49 @@ def test_the_interval_is_a_positive_number_of_days() -> None:
     assert [f.due.earliest for f in follow_ups(timeline_of([ASKED]), date(2025, 6, 9), every=7)] == [date(2025, 6, 9)]
     with pytest.raises(ValueError, match="positive number of days"):
         follow_ups(timeline_of([ASKED]), date(2025, 6, 9), every=0)
+
+
+WEEKLY = ev("inquiry", "2025-06-02", "weekly", by="attorney", to="ICE ERO", follow_up_days=7)
+
+
+@pytest.mark.parametrize(
+    ("events", "as_of", "expected"),
+    [
+        pytest.param([WEEKLY], "2025-06-08", [], id="the inquiry asks for a weekly follow-up: 6 days, not yet"),
+        pytest.param([WEEKLY], "2025-06-09", [("weekly", "2025-06-09", 7)],
+                     id="7 days: due, though the default is 14"),
+        pytest.param([WEEKLY, ev("inquiry_answered", "2025-06-09", "w1", outcome="no_response", inquiry="weekly")],
+                     "2025-06-16", [("weekly", "2025-06-16", 7)], id="its own interval restarts from the no-response"),
+        pytest.param([ASKED], "2025-06-16", [("asked", "2025-06-16", 14)], id="no interval recorded: the default"),
+    ],
+)  # fmt: skip
+def test_an_inquiry_may_carry_its_own_interval(events: list[Event], as_of: str, expected: list[object]) -> None:
+    due = follow_ups(timeline_of(events), date.fromisoformat(as_of))
+    assert [(f.inquiry.id, f.due.earliest.isoformat(), f.every) for f in due] == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "needs_release"),
+    [
+        pytest.param({"by": "congress"}, True, id="a congressional inquiry, release not recorded: needs one"),
+        pytest.param({"by": "congress", "privacy_release": "requested"}, True, id="requested, not yet on file"),
+        pytest.param({"by": "congress", "privacy_release": "on_file", "privacy_release_date": "2025-05-30"}, False,
+                     id="release on file: nothing missing"),
+        pytest.param({"by": "attorney"}, False, id="an attorney of record asks under a G-28, not a release"),
+        pytest.param({"by": "congress", "privacy_release": "not_needed"}, False, id="the caseworker says none needed"),
+    ],
+)  # fmt: skip
+def test_a_congressional_inquiry_without_a_privacy_act_release_is_marked(
+    fields: dict[str, Any], needs_release: bool
+) -> None:
+    inquiry = ev("inquiry", "2025-06-02", "asked", to="ICE", case_number="DHS-2025-0042", **fields)
+    (due,) = follow_ups(timeline_of([inquiry]), date(2025, 6, 20))
+    assert due.needs_release is needs_release
+    assert due.as_json()["case_number"] == "DHS-2025-0042"
+    assert due.as_json()["needs_release"] is needs_release
+
+
+@pytest.mark.parametrize("every", [0, -3, True, 1.5])
+def test_a_default_interval_that_is_not_a_positive_whole_number_is_refused(every: Any) -> None:
+    with pytest.raises(ValueError, match="positive number of days"):
+        follow_ups(timeline_of([ASKED]), date(2025, 6, 20), every=every)

@@ -303,7 +303,12 @@ def print_morning_deadlines(report: service.MorningDeadlines) -> None:
 def followups_command(
     every: Annotated[
         int,
-        typer.Option("--every", min=1, help="Days between follow-ups of an unanswered inquiry.", show_default=True),
+        typer.Option(
+            "--every",
+            min=1,
+            help="Days between follow-ups of an unanswered inquiry, unless the inquiry records its own follow_up_days.",
+            show_default=True,
+        ),
     ] = 14,
     as_of: AsOfOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -315,6 +320,10 @@ def followups_command(
     An inquiry (to DHS, a consulate, a facility) is followed up every --every days until an answer
     (`inquiry_answered`, answered or denied) names it. Record an unanswered follow-up as
     `inquiry_answered` with `outcome: no_response` and `inquiry: ID`: the clock restarts from it.
+    An inquiry may carry the agency's `case_number`, the Privacy Act release it relies on
+    (`privacy_release: on_file`, `privacy_release_date`, `privacy_release_scope`) and its own
+    `follow_up_days`. A congressional inquiry with no release on file is marked: agencies answer a
+    third party about a person only with the person's written consent (5 U.S.C. 552a(b)).
 
     [bold]Example[/]: habeas followups --every 14 --as-of 2025-07-01
     """
@@ -329,14 +338,20 @@ def followups_command(
     if not due:
         console.print(f"No inquiry is due a follow-up as of {day} (every {every} days).")
         return
-    table = Table(title=f"Follow-ups due as of {day} (every {every} days): {len(due)}", title_justify="left")
+    title = f"Follow-ups due as of {day} (every {every} days unless the inquiry says otherwise): {len(due)}"
+    table = Table(title=title, title_justify="left")
     table.add_column("due", no_wrap=True)
     table.add_column("person", no_wrap=True)
     table.add_column("inquiry", no_wrap=True)
     table.add_column("by → to", ratio=1)
+    table.add_column("case no.", ratio=1)
     table.add_column("last", no_wrap=True)
+    table.add_column("note", ratio=1)
     for f in due:
         when = str(f.due.earliest) if f.due.earliest == f.due.latest else f"{f.due.earliest}/{f.due.latest}"
+        notes = [f"every {f.every} days"] if f.every != every else []
+        if f.needs_release:
+            notes.append("no Privacy Act release on file" if f.release is None else f"Privacy Act release {f.release}")
         table.add_row(when, f.person, f.inquiry.id, f"{f.inquiry.get('by') or '?'} → {f.inquiry.get('to') or '?'}",
-                      str(f.last.date))  # fmt: skip
+                      str(f.inquiry.get("case_number") or ""), str(f.last.date), "; ".join(notes))  # fmt: skip
     console.print(table)

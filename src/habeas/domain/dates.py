@@ -179,6 +179,8 @@ def _parse_edtf(written: str, text: str) -> DateRange:
         parsed = parse_edtf(text)
         lower_struct, upper_struct = parsed.lower_strict(), parsed.upper_strict()
     except Exception as exc:  # edtf raises several exception types for bad input
+        if (impossible := _impossible_day(text)) is not None:
+            raise DateError(f"{written!r}: {impossible}") from exc
         raise DateError(
             f"{written!r} is not a valid EDTF date (examples: 2025-03-15, 2025-03, 2024, "
             "2025-03-15/2025-03-16, 2025-03~, 2024-08-29?)"
@@ -198,6 +200,20 @@ def _parse_edtf(written: str, text: str) -> DateRange:
 
 
 _DAY_SHAPE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_DAY_INSIDE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def _impossible_day(text: str) -> str | None:
+    """What is wrong with a calendar day written in ``text`` that cannot be (2025-02-30), or None."""
+    for found in _DAY_INSIDE.finditer(text):
+        year, month, day = (int(part) for part in found.groups())
+        day_written = "" if found.group(0) == text else f"{found.group(0)}: "
+        if not 1 <= month <= 12:
+            return f"{day_written}there is no month {month}"
+        days = calendar.monthrange(year, month)[1] if year >= 1 else 31
+        if not 1 <= day <= days:
+            return f"{day_written}no such day ({calendar.month_name[month]} {year} has {days} days)"
+    return None
 
 
 def parse_day(value: str) -> date:

@@ -29,6 +29,7 @@ _CITIZENSHIP = {
     "description": "ISO 3166-1 alpha-2, or a list of them for a person with several nationalities",
 }
 BIRTH_YEARS = (1880, 2100)  # the years a birth_year (and a birth date) may name
+MAX_DAYS = 3650  # an interval of days (a follow-up's) longer than ten years is a typo
 
 
 def _field_schema(spec: FieldSpec) -> dict[str, Any]:
@@ -43,6 +44,8 @@ def _field_schema(spec: FieldSpec) -> dict[str, Any]:
         base = {"type": "string", "enum": list(spec.values)}
     elif spec.type == FieldType.ENUM_LIST:
         base = {"type": "array", "items": {"type": "string", "enum": list(spec.values)}}
+    elif spec.type == FieldType.DAYS:
+        base = {"type": "integer", "minimum": 1, "maximum": MAX_DAYS}
     elif spec.type == FieldType.EVENT_REF:
         base = dict(_ID)
     elif spec.type == FieldType.EVENT:

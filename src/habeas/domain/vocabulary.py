@@ -21,6 +21,7 @@ class FieldType(StrEnum):
     ENUM = "enum"
     ENUM_LIST = "enum_list"
     EVENT_REF = "event_ref"  # the id of another event
+    DAYS = "days"  # a whole, positive number of days (an interval)
     EVENT = "event"  # a whole event (a correction's replacement)
 
 
@@ -360,6 +361,23 @@ KINDS: tuple[KindSpec, ...] = (
         (
             _f("by", _E, "who asked", "attorney", "congress", "consulate", "family", "journalist", "other"),
             _f("to", _T, "the authority asked"),
+            _f("case_number", _T, "the agency's case or reference number for the inquiry (habeas extension)"),
+            _f(
+                "privacy_release",
+                _E,
+                "the Privacy Act release the inquiry relies on: the signed consent an agency asks for before it "
+                "answers a third party about a person (habeas extension)",
+                "on_file",
+                "requested",
+                "not_needed",
+            ),
+            _f("privacy_release_date", _D, "the day the Privacy Act release was signed (habeas extension)"),
+            _f("privacy_release_scope", _T, "what the release covers, as it says (habeas extension)"),
+            _f(
+                "follow_up_days",
+                FieldType.DAYS,
+                "days between follow-ups while unanswered; 14 when absent (habeas extension)",
+            ),
         ),
         rank=55,
     ),
