@@ -169,3 +169,109 @@ def test_a_window_of_days_is_the_same_counts_cut_out_of_the_whole(synthetic_rele
     window = daily_population(found.scan(), found.last_observed, by="facility_code", start=start, end=end)
     assert window["day"].min() == start and window["day"].max() == end
     assert window.equals(whole.filter(pl.col("day").is_between(start, end)))
+
+
+def population_of(placements: list[tuple[datetime, datetime | None]], measure: str, **options: object) -> pl.DataFrame:
+    rows = pl.LazyFrame(
+        [placement(book_in, book_out) for book_in, book_out in placements],
+        schema={"book_in": pl.Datetime("us"), "book_out": pl.Datetime("us"), "facility_code": pl.String,
+                "redacted": pl.List(pl.String)},
+    )  # fmt: skip
+    return daily_population(rows, date(2024, 3, 15), measure=measure, **options)  # type: ignore[arg-type]  # options are the keyword arguments under test
+
+
+def counted_on(result: pl.DataFrame) -> list[date]:
+    return result.filter(pl.col("day") > date(2024, 3, 2), pl.col("population") > 0)["day"].to_list()
+
+
+DAY = D.date()
+EARLY = (datetime(2024, 3, 1), datetime(2024, 3, 2))  # a placement that starts the calendar on 1 March
+
+
+@pytest.mark.parametrize(
+    ("book_in", "book_out", "midnight", "all_day"),
+    [
+        # An arrival and a departure the same day: never held at 00:00, held that day.
+        (D + timedelta(hours=10), D + timedelta(hours=18), [], [DAY]),
+        # In and out at the same instant: still held that day.
+        (D + timedelta(hours=10), D + timedelta(hours=10), [], [DAY]),
+        # Overnight: in the evening, out the next morning.
+        (D + timedelta(hours=20), D + timedelta(days=1, hours=8), [DAY + timedelta(days=1)],
+         [DAY, DAY + timedelta(days=1)]),
+        # In at 00:00: counted that day by both measures.
+        (D, D + timedelta(days=1, hours=1), [DAY, DAY + timedelta(days=1)], [DAY, DAY + timedelta(days=1)]),
+        # Out at 00:00 of D: not held on D by either measure.
+        (D - timedelta(days=1, hours=-6), D, [], [DAY - timedelta(days=1)]),
+        # Open at the end of the data: counted through the last observed day (15 March).
+        (D + timedelta(days=3, hours=9), None, [DAY + timedelta(days=n) for n in (4, 5)],
+         [DAY + timedelta(days=n) for n in (3, 4, 5)]),
+    ],
+)  # fmt: skip
+def test_midnight_census_and_24_hour_population(book_in, book_out, midnight, all_day) -> None:  # type: ignore[no-untyped-def]
+    assert counted_on(population_of([EARLY, (book_in, book_out)], "midnight")) == midnight
+    assert counted_on(population_of([EARLY, (book_in, book_out)], "24h")) == all_day
+
+
+def test_the_24_hour_population_is_never_below_the_midnight_census(synthetic_release) -> None:
+    found, _ = synthetic_release
+    at_midnight = daily_population(found.scan(), found.last_observed, by="facility_code")
+    all_day = daily_population(found.scan(), found.last_observed, by="facility_code", measure="24h")
+    both = all_day.join(at_midnight, on=["day", "facility_code"], how="left", suffix="_midnight").fill_null(0)
+    assert (both["population"] >= both["population_midnight"]).all()
+    assert (both["population"] > both["population_midnight"]).any()  # same-day and last-day stays add people
+    assert set(at_midnight["measure"]) == {"midnight"} and set(all_day["measure"]) == {"24h"}
+
+
+def test_the_first_days_are_marked_undercounted() -> None:
+    # A stay that began before the data (book-in 20 February, data from 1 March) is counted
+    # while it lasts; the days until the longest completed placement has passed are undercounted.
+    placements = [(datetime(2024, 2, 20), datetime(2024, 3, 5)), (datetime(2024, 3, 1), datetime(2024, 3, 4))]
+    result = population_of(placements, "midnight", first_observed=date(2024, 3, 1))
+    assert result.filter(pl.col("day") == date(2024, 2, 20))["population"].to_list() == [1]
+    under = result.filter(pl.col("undercounted"))["day"]
+    assert under.min() == date(2024, 2, 20) and under.max() == date(2024, 3, 14)  # 1 March + 14 days, exclusive
+    assert not result.filter(pl.col("day") == date(2024, 3, 15))["undercounted"].item()
+
+
+def test_an_unknown_measure_is_refused() -> None:
+    with pytest.raises(ValueError, match="midnight or 24h"):
+        population_of([EARLY], "noon")
+
+
+def test_the_summary_leaves_out_the_undercounted_days_and_names_its_measure(synthetic_release) -> None:
+    from habeas.analytics.population import population_summary
+
+    found, _ = synthetic_release
+    daily = daily_population(found.scan(), found.last_observed, measure="24h", first_observed=found.first_observed)
+    summary = population_summary(daily, "all").row(0, named=True)
+    counted = daily.filter(~pl.col("undercounted"))
+    assert summary["average"] == pytest.approx(counted["population"].mean())
+    assert summary["averaged_from"] == counted["day"].min() > daily["day"].min()
+    assert summary["measure"] == "24h"
+
+
+def test_the_command_says_which_measure_it_prints(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from typer.testing import CliRunner
+
+    from habeas.cli import app
+
+    monkeypatch.setenv("HABEAS_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("HABEAS_USER", "tester")
+    monkeypatch.delenv("HABEAS_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    data = tmp_path / "detentions.csv"
+    for command in (["init"], ["synth", "ice-detentions", "--rows", "300", "--years", "1", "--out", str(data)],
+                    ["datasets", "import", "ice-detentions", str(data)]):  # fmt: skip
+        assert runner.invoke(app, command).exit_code == 0
+    by_default = json.loads(runner.invoke(app, ["stats", "population", "--format", "json"]).output)
+    all_day = json.loads(runner.invoke(app, ["stats", "population", "--measure", "24h", "--format", "json"]).output)
+    assert {"title", "note", "rows"} <= set(by_default)  # the keys that were there before stay
+    assert (by_default["measure"], all_day["measure"]) == ("midnight", "24h")
+    assert "midnight census" in by_default["title"] and "24-hour population" in all_day["title"]
+    assert sum(r["population"] for r in all_day["rows"]) > sum(r["population"] for r in by_default["rows"])
+    summary = runner.invoke(app, ["stats", "population", "--measure", "24h"])
+    assert summary.exit_code == 0 and "24-hour population" in summary.output
+    wrong = runner.invoke(app, ["stats", "population", "--measure", "noon"])
+    assert wrong.exit_code != 0 and "noon" in wrong.output

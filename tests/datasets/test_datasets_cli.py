@@ -45,7 +45,7 @@ def test_synth_import_and_figures_from_the_command_line(home: Path, tmp_path: Pa
     assert {"count", "total", "share", "low", "high"} <= set(shared["rows"][0])
     assert "Wilson" in shared["note"]
     daily = invoke("stats", "population", "--by", "facility_code", "--format", "csv").output.splitlines()
-    assert daily[0] == "day,facility_code,population"
+    assert daily[0] == "day,facility_code,population,measure,undercounted"
     chart = tmp_path / "population.png"
     table = invoke("stats", "population", "--plot", str(chart))
     assert table.exit_code == 0 and chart.stat().st_size > 10_000

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -15,7 +16,12 @@ matplotlib.use("Agg")  # files only: no display is needed or wanted
 import matplotlib.pyplot as plt
 import polars as pl
 from matplotlib.axes import Axes
+from matplotlib.dates import date2num
+
+if TYPE_CHECKING:
+    from datetime import date
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 FORMATS = (".png", ".svg")
 OTHER = "all others"
@@ -43,29 +49,65 @@ def _finish(figure: Figure, path: Path, note: str) -> None:
     plt.close(figure)
 
 
-def population_chart(population: pl.DataFrame, key: str, path: Path, title: str, note: str, top: int = 8) -> None:
-    """Daily population, one line per group (the largest ``top``; the rest summed as one line)."""
+PANELS = 6  # small multiples: more panels than this are too small to read
+Y_LABELS = {"midnight": "People held at 00:00", "24h": "People held at any time of the day"}
+
+
+def population_chart(population: pl.DataFrame, key: str, path: Path, title: str, note: str, top: int = PANELS) -> None:
+    """Daily population: one panel overall, or small multiples of the ``top`` largest groups (one panel each).
+
+    Each panel shades the undercounted first days (people held before the data begin are
+    missing) and marks the last observed day, past which open stays are not known.
+    """
     check_path(path)
-    ranked = population.group_by(key).agg(pl.col("population").mean()).sort("population", descending=True)
-    keep = ranked[key].head(top).to_list()
-    shown = (
-        population.with_columns(pl.when(pl.col(key).is_in(keep)).then(pl.col(key)).otherwise(pl.lit(OTHER)).alias(key))
-        .group_by("day", key)
-        .agg(pl.col("population").sum())
+    ranked = (
+        population.group_by(key).agg(pl.col("population").mean()).sort(["population", key], descending=[True, False])
     )
-    figure, axes = plt.subplots(figsize=(10, 5.5))
-    for group in [*keep, OTHER]:
-        series = shown.filter(pl.col(key) == group).sort("day")
-        if series.height:
-            axes.plot(series["day"].to_list(), series["population"].to_list(), linewidth=1, label=str(group))
-    axes.set_title(textwrap.fill(title, 90))
-    axes.set_xlabel("Day")
-    axes.set_ylabel("People held (at 00:00)")
-    axes.set_ylim(bottom=0)
-    axes.grid(alpha=0.3)
-    if key != "all":
-        axes.legend(title=key, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    groups = ranked[key].to_list()
+    keep = groups[:top] if key != "all" else groups[:1]
+    if len(groups) > len(keep):
+        note = f"{note} Showing the {len(keep)} largest of {len(groups)} groups by average population."
+    measure = str(population["measure"][0]) if "measure" in population.columns and population.height else "midnight"
+    columns = 1 if len(keep) == 1 else 2
+    panel_rows = -(-len(keep) // columns)
+    figure, grid = plt.subplots(panel_rows, columns, figsize=(10, 1.6 + 2.4 * panel_rows), sharex=True,
+                                squeeze=False)  # fmt: skip
+    for axes, group in zip(grid.flat, keep, strict=False):
+        series = population.filter(pl.col(key) == group).sort("day")
+        _population_panel(axes, series, measure, group if key != "all" else None)
+    for axes in list(grid.flat)[len(keep) :]:
+        axes.set_visible(False)
+    for axes in grid[-1]:
+        axes.set_xlabel("Day")
+        axes.tick_params(axis="x", labelbottom=True, labelsize=8)
+    figure.suptitle(textwrap.fill(title, 90), x=0.01, ha="left", fontsize=11)
     _finish(figure, path, note)
+
+
+def _x(day: date) -> float:
+    """A day as the float a date axis holds (axvspan's annotations want floats)."""
+    return float(date2num(day))  # type: ignore[no-untyped-call]  # matplotlib.dates has no annotations
+
+
+def _population_panel(axes: Axes, series: pl.DataFrame, measure: str, group: str | None) -> None:
+    days, values = series["day"].to_list(), series["population"].to_list()
+    axes.plot(days, values, linewidth=1, color="#08519c")
+    if "undercounted" in series.columns and series["undercounted"].any():
+        low = series.filter(pl.col("undercounted"))["day"].to_list()
+        axes.axvspan(_x(low[0]), _x(low[-1]), color="#bbbbbb", alpha=0.35, hatch="//", linewidth=0)
+        axes.text(_x(low[0]), 0.97, " undercounted: people held\n before the data begin\n are missing",
+                  transform=axes.get_xaxis_transform(), va="top", ha="left", fontsize=7, color="#444444")  # fmt: skip
+    if days:
+        axes.axvline(days[-1], color="#444444", linestyle="--", linewidth=0.8)
+        axes.text(days[-1], 0.97, "data end: open stays\ncounted to here ", transform=axes.get_xaxis_transform(),
+                  va="top", ha="right", fontsize=7, color="#444444")  # fmt: skip
+    axes.set_ylabel(f"{Y_LABELS.get(measure, 'People held')} (people)", fontsize=8)
+    if group is not None:
+        axes.set_title(textwrap.shorten(str(group), 50), loc="left", fontsize=9)
+    axes.set_ylim(bottom=0)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # people come whole
+    axes.grid(alpha=0.3)
+    axes.tick_params(labelsize=8)
 
 
 def distribution_chart(table: pl.DataFrame, key: str, path: Path, title: str, xlabel: str, note: str) -> None:

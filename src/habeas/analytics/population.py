@@ -1,26 +1,65 @@
 """Daily population by facility (or any column), computed with an event sweep, not one filter per day.
 
-A person counts on day D when booked in at or before 00:00 of D and not yet booked out
-then; a placement still open counts through the release's last observed day. Each
-placement adds +1 on its first counted day and -1 on the day after its last (spans in
-Polars, the +1/-1 counted into one array per group); a cumulative sum over the calendar
-gives every day's population at once.
+Two measures, as the Vera Institute's ICE detention trends data offers both:
+
+- ``midnight`` (the default, the census ICE itself reports): a person counts on day D
+  when booked in at or before 00:00 of D and not yet booked out then;
+- ``24h``: a person counts on every day they were held at any time, so an arrival and a
+  departure on the same day count on that day, and a stay counts on its last day too.
+
+A placement still open counts through the release's last observed day (right-censored:
+its end is not known yet). Each placement adds +1 on its first counted day and -1 on the
+day after its last (spans in Polars, the +1/-1 counted into one array per group); a
+cumulative sum over the calendar gives every day's population at once.
+
+The first days of a release are undercounted: people already held when the data begin
+have no rows (left-censored), so the count rises from zero. ``undercounted`` marks the
+days until the release's 95th percentile of completed placement length has passed since
+the first day, assuming (it cannot be checked) that stays before the data began were as
+long as those after.
 """
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
 
 UNGROUPED = "all"
+MIDNIGHT = "midnight"
+TWENTY_FOUR_HOURS = "24h"
+MEASURES = (MIDNIGHT, TWENTY_FOUR_HOURS)
+MEASURE_LABELS = {
+    MIDNIGHT: "midnight census: people held at 00:00 of the day",
+    TWENTY_FOUR_HOURS: "24-hour population: people held at any time of the day",
+}
+UNDERCOUNT_QUANTILE = 0.95
 
 
 def first_counted_day(stamp: pl.Expr) -> pl.Expr:
     """The first day whose 00:00 is at or after ``stamp`` (the day itself when booked in at midnight)."""
     day = stamp.dt.date()
     return pl.when(stamp == day.cast(pl.Datetime("us"))).then(day).otherwise(day + pl.duration(days=1))
+
+
+def counted_span(measure: str, last_observed: date) -> tuple[pl.Expr, pl.Expr]:
+    """The first day counted and the day after the last, for a placement, under ``measure``."""
+    if measure not in MEASURES:
+        raise ValueError(f"measure {measure!r}: choose {' or '.join(MEASURES)}")
+    still_open = pl.col("book_out").is_null()
+    end_of_data = pl.lit(last_observed + timedelta(days=1))
+    if measure == MIDNIGHT:
+        first = first_counted_day(pl.col("book_in"))
+        stop = pl.when(still_open).then(end_of_data).otherwise(first_counted_day(pl.col("book_out")))
+        return first, stop
+    first = pl.col("book_in").dt.date()
+    # The day after the last day held at any time is the first 00:00 at or after the book-out
+    # (out at 00:00 of D was last held the day before D). A stay that ends the instant it
+    # begins was still held that day: it counts once.
+    stop = pl.max_horizontal(first_counted_day(pl.col("book_out")), first + pl.duration(days=1))
+    return first, pl.when(still_open).then(end_of_data).otherwise(stop)
 
 
 def group_label(column: str) -> pl.Expr:
@@ -42,32 +81,52 @@ def daily_population(
     by: str | None = None,
     start: date | None = None,
     end: date | None = None,
+    measure: str = MIDNIGHT,
+    first_observed: date | None = None,
 ) -> pl.DataFrame:
-    """Columns ``day``, the ``by`` column (or ``all``), ``population``: every day, every group, zeros included."""
+    """Columns ``day``, the ``by`` column (or ``all``), ``population``, ``measure`` and ``undercounted``.
+
+    Every day, every group, zeros included. ``undercounted`` is true on the first days of
+    the data (from ``first_observed``, by default the first day counted), while people
+    already held before the data began would still be held (see the module docstring).
+    """
     key = by or UNGROUPED
     labelled = rows.with_columns((group_label(by) if by else pl.lit(UNGROUPED)).alias(key))
+    first, stop = counted_span(measure, last_observed)
     spans = (
         labelled.select(
             pl.col(key),
-            first_counted_day(pl.col("book_in")).alias("first"),
-            pl.when(pl.col("book_out").is_null())
-            .then(pl.lit(last_observed + timedelta(days=1)))
-            .otherwise(first_counted_day(pl.col("book_out")))
-            .alias("stop"),
+            first.alias("first"),
+            stop.alias("stop"),
+            ((pl.col("book_out") - pl.col("book_in")).dt.total_seconds() / 86400).alias("length"),
         )
         .filter(pl.col("first") < pl.col("stop"))
         .collect()
     )
+    schema = {"day": pl.Date, key: pl.String, "population": pl.Int64, "measure": pl.String,
+              "undercounted": pl.Boolean}  # fmt: skip
     if spans.is_empty():
-        return pl.DataFrame(schema={"day": pl.Date, key: pl.String, "population": pl.Int64})
+        return pl.DataFrame(schema=schema)
     calendar_start = spans["first"].min()
     assert isinstance(calendar_start, date)
-    population = _sweep(spans, key, calendar_start, last_observed)
+    population = _sweep(spans, key, calendar_start, last_observed).with_columns(
+        pl.lit(measure).alias("measure"),
+        (pl.col("day") < undercounted_until(spans, first_observed or calendar_start)).alias("undercounted"),
+    )
     if start is not None:
         population = population.filter(pl.col("day") >= start)
     if end is not None:
         population = population.filter(pl.col("day") <= end)
     return population
+
+
+def undercounted_until(spans: pl.DataFrame, data_start: date) -> date:
+    """The first day no longer undercounted: ``data_start`` plus the 95th percentile of completed lengths."""
+    lengths = spans["length"].drop_nulls()
+    if lengths.is_empty():
+        return data_start
+    days = float(lengths.quantile(UNDERCOUNT_QUANTILE, interpolation="higher") or 0.0)
+    return data_start + timedelta(days=math.ceil(days))
 
 
 def _sweep(spans: pl.DataFrame, key: str, first_day: date, last_day: date) -> pl.DataFrame:
@@ -96,15 +155,25 @@ def _sweep(spans: pl.DataFrame, key: str, first_day: date, last_day: date) -> pl
 
 
 def population_summary(population: pl.DataFrame, key: str) -> pl.DataFrame:
-    """Per group: average daily population, the peak and its first day, and the population on the last day."""
+    """Per group: average daily population, the peak and its first day, the last day's population, the measure.
+
+    The average and the peak leave out the undercounted first days when there are other days.
+    """
     last_day = population["day"].max()
+    if "undercounted" in population.columns and not population["undercounted"].all():
+        counted = population.filter(~pl.col("undercounted"))
+    else:
+        counted = population
+    measure = [pl.col("measure").first()] if "measure" in population.columns else []
     return (
-        population.group_by(key)
+        counted.group_by(key)
         .agg(
             pl.col("population").mean().alias("average"),
             pl.col("population").max().alias("peak"),
             pl.col("day").filter(pl.col("population") == pl.col("population").max()).min().alias("peak_day"),
             pl.col("population").filter(pl.col("day") == last_day).sum().alias("on_last_day"),
+            pl.col("day").min().alias("averaged_from"),
+            *measure,
         )
         .sort("average", descending=True)
     )

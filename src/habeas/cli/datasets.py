@@ -253,6 +253,11 @@ def people_command(
 # -- stats ---------------------------------------------------------------------------------
 
 
+class PopulationMeasure(StrEnum):
+    midnight = "midnight"
+    day = "24h"
+
+
 @stats_app.command("population")
 def population_command(
     release_id: ReleaseOption = None,
@@ -260,6 +265,14 @@ def population_command(
     start: Annotated[str | None, typer.Option("--from", help="First day (YYYY-MM-DD).")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day (YYYY-MM-DD).")] = None,
     daily: Annotated[bool, typer.Option("--daily", help="Every day's figure, not the per-group summary.")] = False,
+    measure: Annotated[
+        PopulationMeasure,
+        typer.Option(
+            "--measure",
+            help="midnight (the default): people held at 00:00 of each day, the census ICE reports; "
+            "24h: people held at any time of the day (same-day arrivals and departures count).",
+        ),
+    ] = PopulationMeasure.midnight,
     where: WhereOption = None,
     fmt: TableFormatOption = TableFormat.table,
     plot: PlotOption = None,
@@ -267,26 +280,35 @@ def population_command(
 ) -> None:
     """Daily population in detention, overall or by facility (or any column).
 
-    A person counts on a day when booked in at or before 00:00 and not yet booked out;
-    open placements count through the release's last observed day. The summary gives each
-    group's average, peak and last-day population; --daily (or csv/json) gives every day.
+    Two measures, as the Vera Institute's ICE detention trends data offers: the midnight
+    census (the default: booked in at or before 00:00 and not yet booked out) and the
+    24-hour population (held at any time of the day). Open placements count through the
+    release's last observed day. The first days are marked undercounted: people already
+    held when the data begin have no rows. The summary gives each group's average, peak
+    (both without the undercounted days) and last-day population; --daily (or csv/json)
+    gives every day. The output names its measure (a column; in JSON, "measure").
     --from and --to choose the days; --where the placements counted.
 
     Examples:
 
       habeas stats population --by facility_code --plot population.png
 
-      habeas stats population --from 2019-01-01 --to 2019-12-31 --daily --format csv
+      habeas stats population --measure 24h --from 2019-01-01 --to 2019-12-31 --daily --format csv
 
       habeas stats population --where citizenship_country_iso=GT --where 'birth_year>=2000'
     """
     ctx = context(db)
     with user_errors():
         every_day, summary = service.population_figures(
-            ctx, release_id, by, day_option(start, "--from", False), day_option(end, "--to", False), where
-        )
+            ctx, release_id, by, day_option(start, "--from", False), day_option(end, "--to", False), where,
+            measure.value,
+        )  # fmt: skip
     chosen = every_day if daily or fmt != TableFormat.table else summary
-    _emit(chosen.table, fmt, chosen.title, chosen.note)
+    if fmt == TableFormat.json:
+        rows = chosen.table.to_dicts()
+        print_json({"title": chosen.title, "note": chosen.note, "measure": measure.value, "rows": rows})
+    else:
+        _emit(chosen.table, fmt, chosen.title, chosen.note)
     if plot is not None:
         from habeas.analytics.charts import population_chart
 

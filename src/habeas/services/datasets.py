@@ -548,23 +548,35 @@ def _detentions(ctx: Context, release_name: str | None) -> Release:
 
 def population_figures(
     ctx: Context, release_name: str | None = None, by: str | None = None,
-    start: date | None = None, end: date | None = None, where: Where = None,
+    start: date | None = None, end: date | None = None, where: Where = None, measure: str = "midnight",
 ) -> tuple[Figures, Figures]:  # fmt: skip
-    """Daily population (every day from ``start`` to ``end``, every group) and its per-group summary."""
-    from habeas.analytics.population import daily_population, population_summary
+    """Daily population (every day from ``start`` to ``end``, every group) and its per-group summary.
 
+    ``measure`` is ``midnight`` (people held at 00:00) or ``24h`` (people held at any time of the day).
+    """
+    from habeas.analytics.population import MEASURE_LABELS, daily_population, population_summary
+
+    if measure not in MEASURE_LABELS:
+        raise ServiceError(f"--measure {measure}: choose midnight or 24h")
     if start is not None and end is not None and start > end:
         raise ServiceError(f"--from {start} is after --to {end}: the first day must come first")
     found = _detentions(ctx, release_name)
     rows = _matching(_with_places(ctx, found.scan()), where)
     _check_by(rows, by)
-    daily = daily_population(rows, found.last_observed or ctx.clock.today(), by, start, end)
+    last = found.last_observed or ctx.clock.today()
+    daily = daily_population(rows, last, by, start, end, measure, found.first_observed)
     key = by or "all"
+    counted = (
+        "A person counts on a day when booked in at or before 00:00 and not yet booked out"
+        if measure == "midnight"
+        else "A person counts on every day they were held at any time of it"
+    )
     method = (
-        "A person counts on a day when booked in at or before 00:00 and not yet booked out; "
-        "open placements count through the last observed day."
+        f"Measure: {MEASURE_LABELS[measure]}. {counted}; open placements count through the last observed day. "
+        "Days marked undercounted miss people already held when the data begin; the summary's average and "
+        "peak leave them out."
     ) + _among(where)
-    title = f"Daily population in ICE detention{' by ' + by if by else ''}"
+    title = f"Daily population in ICE detention{' by ' + by if by else ''} ({MEASURE_LABELS[measure].split(':')[0]})"
     note = _note(found, method)
     return (
         Figures(title, key, daily, found, note, "people"),
