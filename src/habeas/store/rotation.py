@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, or_
 
 from habeas.security.crypto import FieldContext, Keyring, envelope_key_id, rotate
 from habeas.security.search import blind_index, name_tokens
+from habeas.store import links as _links  # noqa: F401  (its tables hold envelopes: they must be in Base.metadata)
 from habeas.store.tables import Base
 
 BATCH = 500
@@ -41,6 +42,8 @@ ENVELOPES: tuple[EnvelopeColumns, ...] = (
     EnvelopeColumns("people", "id", ("name_enc", "aliases_enc", "birth_date_enc", "identifiers_enc", "sensitive_enc")),
     EnvelopeColumns("events", "id", ("notes_enc",)),
     EnvelopeColumns("users", "name", ("totp_secret_enc",)),
+    EnvelopeColumns("link_candidates", "id", ("pair_enc", "explanation_enc")),
+    EnvelopeColumns("link_decision_notes", "decision_id", ("note_enc",)),  # its decisions are append-only, not it
 )
 
 
