@@ -46,3 +46,44 @@ class Settings:
         if self.is_sqlite and self.database_url.startswith("sqlite:///") and ":memory:" not in self.database_url:
             return Path(self.database_url.removeprefix("sqlite:///")).parent / "datasets"
         return self.data_dir / "datasets"
+
+
+class PfifSettingsError(ValueError):
+    """A ``[pfif]`` table in the settings file that habeas cannot use."""
+
+
+@dataclass(frozen=True)
+class PfifSettings:
+    """The ``[pfif]`` table of the settings file: the names a PFIF export gives its notes and records.
+
+        [pfif]
+        author_name = "Example Legal Aid, detention team"   # each note's author_name
+        source_name = "Example Legal Aid case tracker"      # each person record's source_name
+
+    Unset, the author is the user who exports and the source is the author.
+    """
+
+    author_name: str | None = None
+    source_name: str | None = None
+
+    @classmethod
+    def load(cls, config_path: Path) -> PfifSettings:
+        """The ``[pfif]`` table of the file at ``config_path``; the defaults when there is no file or no table."""
+        import tomllib
+
+        if not config_path.exists():
+            return cls()
+        try:
+            document = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise PfifSettingsError(f"{config_path}: cannot read the settings file: {exc}") from exc
+        table = document.get("pfif", {})
+        if not isinstance(table, dict):
+            raise PfifSettingsError(f"{config_path}: `pfif` must be a table: [pfif]")
+        known = {"author_name", "source_name"}
+        for key, value in table.items():
+            if key not in known:
+                raise PfifSettingsError(f"{config_path}: [pfif] {key}: no such setting; use author_name, source_name")
+            if not isinstance(value, str) or not value.strip():
+                raise PfifSettingsError(f"{config_path}: [pfif] {key}: give a name in quotes, not {value!r}")
+        return cls(**{key: value.strip() for key, value in table.items()})

@@ -1,27 +1,26 @@
-"""PFIF 1.4: the export follows the format's rules and round-trips; the sample from Person Finder imports."""
+"""PFIF 1.4: the export follows the format's rules and brings the people back; the sample from Person Finder imports."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 import yaml
 
-from habeas.domain.codec import event_to_written
 from habeas.domain.timeline import build_timeline
 from habeas.ingest.casefile import CaseFile, casefile_document, parse_casefiles
 from habeas.interop.pfif import PfifError, export_pfif, pfif_problems, utc
 from habeas.interop.pfif_import import local_id, read_pfif
 
 DOMAIN = "habeas.example.org"
-GENERATED = datetime(2025, 5, 2, 9, 30, tzinfo=UTC)
+AS_OF = date(2025, 5, 2)
 
 
 def _export(casefile: CaseFile, tmp_path: Path, include_sensitive: bool = False) -> Path:
     path = tmp_path / "export.pfif.xml"
-    path.write_bytes(export_pfif(casefile, generated_at=GENERATED, domain=DOMAIN, include_sensitive=include_sensitive))
+    path.write_bytes(export_pfif(casefile, as_of=AS_OF, domain=DOMAIN, include_sensitive=include_sensitive))
     return path
 
 
@@ -59,28 +58,44 @@ def test_pfif_rule_checker_finds_broken_records() -> None:
 
 
 @pytest.mark.parametrize("include_sensitive", [False, True])
-def test_pfif_export_then_import_gives_back_the_people_and_their_timelines(
+def test_pfif_export_then_import_gives_back_the_people(
     casefile: CaseFile, tmp_path: Path, include_sensitive: bool
 ) -> None:
+    # The notes carry sentences, not habeas's facts as JSON (issue #15): what comes back is each person
+    # as PFIF describes them; the events stay in the file, cited as the source.
     exported = _export(casefile, tmp_path, include_sensitive)
     imported = _stores_cleanly(read_pfif([exported], home_domain=DOMAIN).casefile, tmp_path)
-    left_behind = {"sources"} if include_sensitive else {"sources", "note"}
     before = {p.id: p for p in casefile.people}
     after = {p.id: p for p in imported.people}
     assert after.keys() == before.keys()
     for pid, person in before.items():
         got = after[pid]
-        assert (got.name, got.aliases, got.gender, got.citizenship, got.birth_year, got.cohorts) == (
-            person.name, person.aliases, person.gender, person.citizenship, person.birth_year, person.cohorts,
+        assert (got.name, got.aliases, got.gender, got.birth_year) == (
+            person.name, person.aliases, person.gender, person.birth_year,
         )  # fmt: skip
-
-        def facts(records: CaseFile, who=person):  # type: ignore[no-untyped-def]
-            sources = {s.id: s for s in records.sources}
-            timeline = build_timeline(who, records.events, sources)
-            return [{k: v for k, v in event_to_written(e).items() if k not in left_behind} for e in timeline.events]
-
-        assert facts(imported) == facts(casefile)
     assert any(s.kind == "dataset" and s.sha256 for s in imported.sources)
+
+
+def test_a_pfif_file_from_an_earlier_habeas_still_imports_its_facts(tmp_path: Path) -> None:
+    # Earlier versions ended each note with a "habeas-event:" line of JSON; those files still read back.
+    text = 'habeas-event: {"date":"2025-03-16","id":"syn-handed","kind":"handed_over","country":"SV"}'
+    description = 'habeas-person: {"citizenship":"VE","id":"syn-old"}'
+    path = tmp_path / "old.xml"
+    path.write_text(
+        f'<pfif:pfif xmlns:pfif="http://zesty.ca/pfif/1.4"><pfif:person>'
+        f"<pfif:person_record_id>{DOMAIN}/person.syn-old</pfif:person_record_id>"
+        f"<pfif:full_name>Persona Antigua</pfif:full_name><pfif:description>{description}</pfif:description>"
+        f"<pfif:note><pfif:note_record_id>{DOMAIN}/note.syn-old.syn-handed</pfif:note_record_id>"
+        f"<pfif:source_date>2025-04-02T00:00:00Z</pfif:source_date><pfif:text>Handed over.\n{text}</pfif:text>"
+        f"</pfif:note></pfif:person></pfif:pfif>",
+        encoding="utf-8",
+    )
+    imported = _stores_cleanly(read_pfif([path], home_domain=DOMAIN).casefile, tmp_path)
+    (person,) = imported.people
+    assert (person.id, person.citizenship) == ("syn-old", "VE")
+    sources = {s.id: s for s in imported.sources}
+    timeline = build_timeline(person, imported.events, sources)
+    assert [(e.id, e.kind, e.get("country")) for e in timeline.events] == [("syn-handed", "handed_over", "SV")]
 
 
 def test_pfif_export_leaves_out_sensitive_attributes_unless_asked(
@@ -88,14 +103,10 @@ def test_pfif_export_leaves_out_sensitive_attributes_unless_asked(
 ) -> None:
     plain = _export(casefile, tmp_path).read_text("utf-8")
     (tmp_path / "full").mkdir()
-    full = _export(casefile, tmp_path / "full", include_sensitive=True)
-    full_text = full.read_text("utf-8")
+    full_text = _export(casefile, tmp_path / "full", include_sensitive=True).read_text("utf-8")
     for secret in secrets:
         assert secret not in plain and secret.replace("_", " ") not in plain
-        assert secret in full_text
-    back = read_pfif([full], home_domain=DOMAIN).casefile
-    assert back.people[0].sensitive == casefile.people[0].sensitive
-    assert back.people[0].identifiers == casefile.people[0].identifiers
+        assert secret in full_text or secret.replace("_", " ") in full_text
 
 
 def test_the_person_finder_sample_imports(pfif_sample: Path, tmp_path: Path) -> None:
@@ -157,4 +168,4 @@ def test_pfif_dates_are_utc_with_a_z(casefile: CaseFile) -> None:
     from datetime import timedelta, timezone
 
     assert utc(datetime(2025, 5, 2, 6, 30, tzinfo=timezone(timedelta(hours=-5)))) == "2025-05-02T11:30:00Z"
-    assert json.dumps(utc(GENERATED)).endswith('Z"')
+    assert json.dumps(utc(AS_OF)).endswith('Z"')

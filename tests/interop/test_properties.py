@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -28,7 +28,7 @@ NAME = (
 def test_any_name_survives_a_pfif_round_trip(name: str, aliases: list[str]) -> None:
     aliases = [a for a in aliases if a != name]
     casefile = CaseFile(people=[Person(id="syn-1", name=name, aliases=tuple(aliases))])
-    data = export_pfif(casefile, generated_at=datetime(2025, 1, 1, tzinfo=UTC), domain="habeas.example.org")
+    data = export_pfif(casefile, as_of=date(2025, 1, 1), domain="habeas.example.org")
     assert pfif_problems(data) == []
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "people.xml"

@@ -1,18 +1,24 @@
-"""FollowTheMoney entities (people, events, sources, flags) for Aleph-family tools, as JSON lines.
+"""FollowTheMoney entities (people, events, facilities, agencies, sources, flags) for Aleph-family tools, as JSON lines.
 
 Mapping: a person is a ``Person`` (every country of citizenship as both ``citizenship`` and
 ``nationality``; the day of birth only with the sensitive fields, the year otherwise); every
 event (hearings, removals, corrections and the events corrections put in their place) is an
 ``Event`` whose ``involved`` are the people it happened to and whose ``proof`` are its
-sources; a published source is an ``Article``, any other a ``Document``; ``Documentation``
-links each source to each person it documents; a flag is a ``Note`` on the person. Entity
-ids are derived from habeas ids, so the same records always give the same entities.
+sources; its ``date`` is an FtM partial date (``2025-03-16``, ``2025-03``, ``2025``): the
+narrowest that holds every day the recorded date may be, never a start and end that would
+read as a duration. A facility or an agency an event names is an ``Organization`` (one per
+name), linked from the event: the arresting agency as ``organizer``, facilities and the
+authority a person was handed to as ``involved``. An event a correction superseded carries
+the keyword ``superseded`` and an ``UnknownLink`` from the correction (role ``supersedes``).
+A published source is an ``Article``, any other a ``Document``; ``Documentation`` links each
+source to each person it documents; a flag is a ``Note`` on the person. Entity ids are
+derived from habeas ids (and an organization's from its name), so the same records always
+give the same entities.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
@@ -28,9 +34,16 @@ from habeas.ingest.casefile import CaseFile
 from habeas.reports.words import describe, value_words
 
 PUBLISHED_KINDS = frozenset({"article", "broadcast", "government_statement"})
-_DATE_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 # Event fields that name a country, in the order they are looked for.
 _COUNTRY_FIELDS = ("country", "destination")
+# Event fields that name a facility or an agency: the Event property linking to it, and what it is.
+ORGANIZATION_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("agency", "organizer", "agency"),
+    ("to", "involved", "agency"),
+    ("facility", "involved", "detention facility"),
+    ("from_facility", "involved", "detention facility"),
+)
+SUPERSEDED = "superseded"
 
 
 def entity_id(kind: str, habeas_id: str) -> str:
@@ -49,19 +62,35 @@ def _add(entity: EntityProxy, prop: str, values: Any) -> None:
     entity.add(prop, values, quiet=False)
 
 
-def _add_dates(entity: EntityProxy, value: DateRange | None, single: str = "date") -> None:
-    """A date as written when FtM can hold it (a year, month or day); else its first and last day."""
-    if value is None:
-        return
+def partial_date(value: DateRange) -> str | None:
+    """The narrowest FtM partial date holding every day ``value`` may be: a day, a month or a year.
+
+    None for a date that may fall in several years: FtM has no partial date for it, and a start
+    and end date would say the event lasted that long.
+    """
+    first, last = value.earliest, value.latest
+    if first == last:
+        return first.isoformat()
+    if (first.year, first.month) == (last.year, last.month):
+        return first.strftime("%Y-%m")
+    if first.year == last.year:
+        return str(first.year)
+    return None
+
+
+def _recorded_date_words(value: DateRange) -> str | None:
+    """The date as recorded, in words, when the partial date says less than the record does."""
+    shown = partial_date(value)
     text = value.text or str(value)
-    if _DATE_PREFIX.match(text):
-        _add(entity, single, text)
-    elif "startDate" in entity.schema.properties:
-        _add(entity, "startDate", value.earliest.isoformat())
-        _add(entity, "endDate", value.latest.isoformat())
-    elif value.earliest.year == value.latest.year:
-        _add(entity, single, str(value.earliest.year))  # the one year the range lies in, not a guessed day
-    # A range over several years on a schema without start and end dates is left out, not guessed.
+    if shown == text:
+        return None
+    return f"Date as recorded: {text} (between {value.earliest.isoformat()} and {value.latest.isoformat()})."
+
+
+def _add_dates(entity: EntityProxy, value: DateRange | None, single: str = "date") -> None:
+    """A date as an FtM partial date (a day, month or year); a range over several years is left out."""
+    if value is not None:
+        _add(entity, single, partial_date(value))
 
 
 def person_entity(person: Person, include_sensitive: bool) -> EntityProxy:
@@ -114,22 +143,73 @@ def source_entity(source: Source) -> EntityProxy:
     return entity
 
 
-def event_entity(event: Event, involved: Sequence[str], include_sensitive: bool, remark: str = "") -> EntityProxy:
+def organization_key(name: str) -> str:
+    """The same facility or agency however it is spaced or capitalised: one entity per name."""
+    return " ".join(name.split()).casefold()
+
+
+def event_organizations(event: Event) -> Iterator[tuple[str, str, str]]:
+    """(property, name, what it is) for each facility or agency the event names."""
+    for field, prop, role in ORGANIZATION_FIELDS:
+        name = event.get(field)
+        if isinstance(name, str) and name.strip():
+            yield prop, " ".join(name.split()), role
+
+
+def event_entity(
+    event: Event, involved: Sequence[str], include_sensitive: bool, remark: str = "", superseded: bool = False
+) -> EntityProxy:
     entity = _entity("Event", "event", event.id)
     what, where = describe(event, {})
     _add(entity, "name", what)
     spec = KIND_BY_NAME.get(event.kind)
     _add(entity, "summary", spec.description if spec else event.kind)
-    _add(entity, "description", remark or None)
-    _add(entity, "keywords", event.kind)
+    described = [x for x in (remark, _recorded_date_words(event.date)) if x]
+    _add(entity, "description", " ".join(described) or None)
+    _add(entity, "keywords", [event.kind, *([SUPERSEDED] if superseded else [])])
     _add(entity, "recordId", event.id)
     _add_dates(entity, event.date)
     _add(entity, "location", where or None)
     _add(entity, "country", [event.get(f) for f in _COUNTRY_FIELDS if event.get(f)])
     _add(entity, "involved", [entity_id("person", pid) for pid in involved])
+    for prop, name, _role in event_organizations(event):
+        _add(entity, prop, entity_id("organization", organization_key(name)))
     _add(entity, "proof", [entity_id("source", sid) for sid in event.sources])
     if include_sensitive and event.note:
         _add(entity, "notes", event.note)
+    return entity
+
+
+def organization_entities(events: Iterable[Event]) -> list[EntityProxy]:
+    """One ``Organization`` for each facility or agency the events name, in order of first mention."""
+    found: dict[str, EntityProxy] = {}
+    for event in events:
+        for _prop, name, role in event_organizations(event):
+            key = organization_key(name)
+            entity = found.get(key)
+            if entity is None:
+                entity = found[key] = _entity("Organization", "organization", key)
+                _add(entity, "name", name)
+            if name not in entity.get("name"):
+                _add(entity, "alias", name)
+            if role not in entity.get("classification"):
+                _add(entity, "classification", role)
+            if role == "detention facility" and event.get("facility") == name and event.get("facility_code"):
+                _add(entity, "idNumber", str(event.get("facility_code")))
+            if event.get("country") and role == "detention facility":
+                _add(entity, "country", event.get("country"))
+    return list(found.values())
+
+
+def supersession_entity(correction: Event, superseded_id: str) -> EntityProxy:
+    """The link from a correction to the event it superseded, for tools that read relations, not prose."""
+    entity = _entity("UnknownLink", "supersedes", f"{correction.id}:{superseded_id}")
+    _add(entity, "subject", entity_id("event", correction.id))
+    _add(entity, "object", entity_id("event", superseded_id))
+    _add(entity, "role", "supersedes")
+    _add(entity, "recordId", correction.id)
+    _add(entity, "summary", str(correction.get("reason")) if correction.get("reason") else None)
+    _add_dates(entity, correction.date)
     return entity
 
 
@@ -153,21 +233,21 @@ def documentation_entity(source_id: str, person_id: str) -> EntityProxy:
     return entity
 
 
-def _events_with_replacements(events: Iterable[Event]) -> Iterator[tuple[Event, str]]:
-    """Every event with a remark, and each correction's replacement as an event of its own."""
+def _events_with_replacements(events: Iterable[Event]) -> Iterator[tuple[Event, str, bool]]:
+    """Every event with a remark and whether a correction superseded it; each replacement as an event of its own."""
     events = list(events)
     by_id = {e.id: e for e in events}
     corrections = {e.get("supersedes"): e for e in events if e.kind == Kind.CORRECTION}
     for event in events:
         correction = corrections.get(event.id)
-        remark = f"Superseded by correction {correction.id}: {correction.get('reason')}" if correction else ""
-        yield event, remark
+        remark = f"Superseded by correction {correction.id}: {correction.get('reason')}." if correction else ""
+        yield event, remark, correction is not None
         if event.kind != Kind.CORRECTION:
             continue
         # The replacement inherits the person, cohort and sources of what it replaces, as in a timeline.
         replacement = replacement_event(event, by_id.get(event.get("supersedes"), event))
         if replacement is not None:
-            yield replacement, f"Replaces {event.get('supersedes')} (correction {event.id})"
+            yield replacement, f"Replaces {event.get('supersedes')} (correction {event.id}).", False
 
 
 def ftm_entities(
@@ -179,13 +259,22 @@ def ftm_entities(
         for cohort in person.cohorts:
             members.setdefault(cohort, []).append(person.id)
     known_sources = {s.id for s in casefile.sources}
+    known_events = {e.id for e in casefile.events}
     entities = [person_entity(p, include_sensitive) for p in casefile.people]
     entities += [source_entity(s) for s in casefile.sources]
     documented: dict[tuple[str, str], None] = {}
-    for event, remark in _events_with_replacements(casefile.events):
+    exported: list[Event] = []
+    for event, remark, superseded in _events_with_replacements(casefile.events):
         involved = [event.person] if event.person else members.get(event.cohort or "", [])
-        entities.append(event_entity(event, involved, include_sensitive, remark))
+        entities.append(event_entity(event, involved, include_sensitive, remark, superseded))
+        exported.append(event)
         documented.update({(s, p): None for s in event.sources if s in known_sources for p in involved})
+    entities += organization_entities(exported)
+    entities += [
+        supersession_entity(e, str(e.get("supersedes")))
+        for e in casefile.events
+        if e.kind == Kind.CORRECTION and e.get("supersedes") in known_events
+    ]
     entities += [documentation_entity(s, p) for s, p in documented]
     entities += [flag_entity(f) for f in flags]
     return entities

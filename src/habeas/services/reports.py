@@ -15,16 +15,20 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from habeas.domain.timeline import Timeline
 from habeas.domain.whereabouts import derive_whereabouts
 from habeas.ingest.casefile import CaseFile
 from habeas.interop.ftm import ftm_entities, write_ftm
 from habeas.interop.pfif import DEFAULT_DOMAIN, PfifError, export_pfif
 from habeas.interop.pfif_import import read_pfif
 from habeas.interop.tables import export_tables
+from habeas.reports.filing import Bates, ExhibitOptionError, ExhibitOptions, Preparer
 from habeas.reports.html import render_html
+from habeas.reports.known import citable_on
 from habeas.reports.markdown import render_markdown
 from habeas.reports.model import Report, build_report
 from habeas.reports.pdf import render_pdf
+from habeas.reports.settings import ExhibitSettings, ExhibitSettingsError, parse_exhibit_settings_text
 from habeas.security.access import SYSTEM, Action, Resource, User, scope
 from habeas.services import Context, ServiceError, access, track
 
@@ -56,6 +60,75 @@ def _flags(
     return [f.as_json() for f in found]
 
 
+def exhibit_settings(ctx: Context) -> ExhibitSettings:
+    """The `[exhibit]` table of the settings file; the defaults when there is no file."""
+    path = ctx.settings.config_path
+    if not path.exists():
+        return ExhibitSettings()
+    try:
+        return parse_exhibit_settings_text(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ServiceError(f"cannot read the settings file {path}: {exc}") from exc
+    except ExhibitSettingsError as exc:
+        raise ServiceError(str(exc)) from exc
+
+
+def exhibit_options(
+    ctx: Context,
+    *,
+    court: str | None = None,
+    case_name: str | None = None,
+    case_number: str | None = None,
+    letter: str | None = None,
+    preparer: str | None = None,
+    role: str | None = None,
+    bar_number: str | None = None,
+    organization: str | None = None,
+    lang: str | None = None,
+    bates: str | None = None,
+    include_flags: bool = False,
+    memo: bool = False,
+    show_a_number: bool = False,
+) -> ExhibitOptions:
+    """The exhibit's options: each one given here, else the settings file's `[exhibit]` value, else blank."""
+    saved = exhibit_settings(ctx)
+
+    def pick(given: str | None, default: str) -> str:
+        return given if given is not None else default
+
+    try:
+        return ExhibitOptions(
+            court=pick(court, saved.court),
+            case_name=pick(case_name, saved.case_name),
+            case_number=pick(case_number, saved.case_number),
+            letter=pick(letter, saved.letter),
+            preparer=Preparer(
+                pick(preparer, saved.preparer),
+                pick(role, saved.role),
+                pick(bar_number, saved.bar_number),
+                pick(organization, saved.organization),
+            ),
+            include_flags=include_flags,
+            memo=memo,
+            bates=Bates.parse(bates) if bates else None,
+            language=pick(lang, saved.lang) or "en",
+            show_a_number=show_a_number,
+        )
+    except ExhibitOptionError as exc:
+        raise ServiceError(str(exc)) from exc
+
+
+def _rule_flags(ctx: Context, timeline: Timeline, as_of: date) -> list[dict[str, Any]]:
+    """The flags raised on the very timeline the exhibit shows (cut to what was citable on --known-on)."""
+    try:
+        from habeas.services import check
+    except ImportError:  # the rules engine is optional; the exhibit then carries no flags
+        return []
+    from habeas.rules.engine import check_timeline
+
+    return [f.as_json() for f in check_timeline(timeline, as_of, check.rule_settings(ctx))]
+
+
 def build(
     ctx: Context,
     person_id: str,
@@ -63,21 +136,27 @@ def build(
     known_on: date | None = None,
     include_sensitive: bool = False,
     generated_at: datetime | None = None,
-    prepared_by: str | None = None,
+    options: ExhibitOptions | None = None,
 ) -> Report:
-    """The report model for one person (what every format renders)."""
+    """The report model for one person (what every format renders).
+
+    With ``known_on``, sources published after that day are not cited, nor are events only they support.
+    """
+    options = options or ExhibitOptions()
     timeline = track.timeline(ctx, person_id, known_on)
     resource = Resource.person(person_id, timeline.person.cohorts)
     _require(ctx, Action.READ_PERSON, resource)
-    if include_sensitive:
+    if include_sensitive or options.show_a_number:
         _require(ctx, Action.READ_SENSITIVE, resource)
+    timeline = citable_on(timeline)
+    wanted = options.include_flags or options.memo
     return build_report(
         timeline,
         derive_whereabouts(timeline, as_of),
-        _flags(ctx, [person_id], None, as_of, known_on),
-        prepared_by=prepared_by or ctx.actor.name,
+        _rule_flags(ctx, timeline, as_of) if wanted else [],
         generated_at=generated_at or ctx.clock.now(),
         include_sensitive=include_sensitive,
+        options=options,
     )
 
 
@@ -89,12 +168,14 @@ def report(
     fmt: str = "pdf",
     include_sensitive: bool = False,
     generated_at: datetime | None = None,
-    prepared_by: str | None = None,
+    options: ExhibitOptions | None = None,
 ) -> bytes:
-    """The court exhibit for one person as PDF, HTML or Markdown."""
+    """The court exhibit (or, with ``options.memo``, the internal case memo) for one person as PDF, HTML or Markdown."""
     if fmt not in REPORT_FORMATS:
         raise ServiceError(f"unknown report format {fmt!r}; use one of {', '.join(REPORT_FORMATS)}")
-    built = build(ctx, person_id, as_of, known_on, include_sensitive, generated_at, prepared_by)
+    if options is not None and options.bates is not None and fmt != "pdf":
+        raise ServiceError("--bates numbers the pages of a PDF; use it with --format pdf")
+    built = build(ctx, person_id, as_of, known_on, include_sensitive, generated_at, options)
     if fmt == "pdf":
         return render_pdf(built)
     if fmt == "html":
@@ -126,15 +207,22 @@ def export_data(
     _export_scope(ctx, cohort, include_sensitive)
     casefile = track.export_casefile(ctx, cohort, include_sensitive)
     if fmt == "pfif":
+        # Dated from the records and the as-of day, never the export's own time: repeated exports are identical.
+        from habeas.services.check import rule_settings
+        from habeas.settings import PfifSettings, PfifSettingsError
+
         try:
+            names = PfifSettings.load(ctx.settings.config_path)
             return export_pfif(
                 casefile,
-                generated_at=generated_at or ctx.clock.now(),
+                as_of=as_of or ctx.clock.today(),
                 domain=pfif_domain,
-                author_name=ctx.actor.name,
+                author_name=names.author_name or ctx.actor.name,
+                source_name=names.source_name,
+                missing_after_days=rule_settings(ctx).thresholds()["no_proof_of_life"]["critical_days"],
                 include_sensitive=include_sensitive,
             )
-        except PfifError as exc:
+        except (PfifError, PfifSettingsError) as exc:
             raise ServiceError(str(exc)) from exc
     flags = _flags(ctx, None, cohort, as_of or ctx.clock.today(), None)
     buffer = io.StringIO()
