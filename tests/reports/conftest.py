@@ -10,6 +10,8 @@ import pytest
 from habeas.domain.timeline import build_timeline
 from habeas.domain.whereabouts import derive_whereabouts
 from habeas.ingest.casefile import CaseFile, parse_casefiles
+from habeas.reports.filing import ExhibitOptions, Preparer
+from habeas.reports.known import citable_on
 from habeas.reports.model import Report, build_report
 
 DATA = Path(__file__).parent / "data"
@@ -34,17 +36,31 @@ def synthetic_casefile() -> CaseFile:
     return parse_casefiles([DATA / "synthetic.yaml"])
 
 
-def synthetic_report(include_sensitive: bool = False, as_of: date = AS_OF, known_on: date | None = None) -> Report:
+SYNTHETIC_OPTIONS = ExhibitOptions(
+    court="United States District Court for the Southern District of Example",
+    case_name="Ana Ejemplo, Petitioner, v. Warden of the Example Detention Center, Respondent.",
+    case_number="3:25-cv-00000 (synthetic)",
+    letter="A",
+    preparer=Preparer("Counsel of record (synthetic)", "Counsel for Petitioner", "EX 000000"),
+)
+
+
+def synthetic_report(
+    include_sensitive: bool = False,
+    as_of: date = AS_OF,
+    known_on: date | None = None,
+    options: ExhibitOptions = SYNTHETIC_OPTIONS,
+) -> Report:
     casefile = synthetic_casefile()
     sources = {s.id: s for s in casefile.sources}
-    timeline = build_timeline(casefile.people[0], casefile.events, sources, known_on)
+    timeline = citable_on(build_timeline(casefile.people[0], casefile.events, sources, known_on))
     return build_report(
         timeline,
         derive_whereabouts(timeline, as_of),
         [SYNTHETIC_FLAG],
-        prepared_by="Counsel of record (synthetic)",
         generated_at=GENERATED_AT,
         include_sensitive=include_sensitive,
+        options=options,
     )
 
 

@@ -62,7 +62,11 @@ def test_html_report_strikes_superseded_events(report: Report) -> None:
 
 
 def test_html_report_escapes_text_from_the_records(report: Report) -> None:
-    hostile = replace(report, person_name="<script>alert(1)</script>", prepared_by="A & B")
+    hostile = replace(
+        report,
+        person_name="<script>alert(1)</script>",
+        declaration=replace(report.declaration, signer=(("Name", "A & B"),)),
+    )
     html = render_html(hostile)
     assert "<script>alert" not in html
     assert "&lt;script&gt;" in html

@@ -62,7 +62,7 @@ def test_pdf_exhibit_numbers_every_page_as_n_of_m(long_report: Report) -> None:
     assert len(pages) >= 2
     for number, text in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in text
-        assert "EXHIBIT" in text
+        assert "EXHIBIT A" in text
 
 
 def test_pdf_exhibit_numbers_its_lines(report: Report) -> None:
@@ -83,6 +83,10 @@ def test_pdf_exhibit_says_on_its_first_page_that_it_holds_sensitive_attributes(
 
 
 def test_pdf_exhibit_takes_record_text_literally(report: Report) -> None:
-    hostile = replace(report, person_name='#panic("x") *bold* $x$ <y> @ref', prepared_by="\\ ] [")
+    hostile = replace(
+        report,
+        person_name='#panic("x") *bold* $x$ <y> @ref',
+        caption=replace(report.caption, case_name="\\ ] [ #x"),
+    )
     text = _flat(" ".join(_pages(render_pdf(hostile))))
     assert '#panic("x") *bold* $x$ <y> @ref' in text

@@ -61,7 +61,7 @@ def test_the_example_case_renders_to_html_and_markdown(ctx: Context) -> None:
     html = reports.report(ctx, "ahr", date(2025, 5, 1), fmt="html").decode()
     markdown = reports.report(ctx, "ahr", date(2025, 5, 1), fmt="md").decode()
     assert "<!DOCTYPE html>" in html and "CECOT" in html
-    assert markdown.startswith("# Exhibit:") and "CECOT" in markdown
+    assert markdown.startswith("# Exhibit ") and "CECOT" in markdown
 
 
 def test_a_report_for_someone_unknown_is_a_clear_error(ctx: Context) -> None:

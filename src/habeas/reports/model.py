@@ -1,4 +1,4 @@
-"""The report on one person: what a court exhibit shows, built from domain objects, no I/O."""
+"""The report on one person: what the court exhibit or the case memo shows, from domain objects, no I/O."""
 
 from __future__ import annotations
 
@@ -9,15 +9,21 @@ from typing import Any
 
 from habeas.domain.model import Person
 from habeas.domain.timeline import Timeline, TimelineEntry
-from habeas.domain.vocabulary import CUSTODY_DESCRIPTIONS
 from habeas.domain.whereabouts import Whereabouts, custody_on, life_clock
-from habeas.reports.words import country_name, day_words, days_words, describe, range_words, value_words
+from habeas.reports.filing import Caption, Declaration, ExhibitOptions, Preparer, caption, declaration
+from habeas.reports.headings import headings
+from habeas.reports.i18n import N_
+from habeas.reports.words import CUSTODY_WORDS, Words
 
-DISCLAIMER = (
+DISCLAIMER = N_(
     "Flags are prompts for review by counsel, not legal advice. Every line of the chronology "
     "names the sources it rests on; uncertain dates are shown as written and derived figures as ranges."
 )
-SENSITIVE_WARNING = (
+EXHIBIT_NOTE = N_(
+    "Every entry of the chronology names the sources it rests on; uncertain dates are shown as written "
+    "and derived figures as ranges."
+)
+SENSITIVE_WARNING = N_(
     "This exhibit contains sensitive personal information (such as grounds for protection, "
     "identity numbers and case notes). File it under seal or with redactions as the court's rules require."
 )
@@ -59,6 +65,7 @@ class Exhibit:
     url: str
     sha256: str
     reliability: str
+    accessed: str = ""  # "accessed 2025-07-22", or that the case file does not say, for a source with a URL
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,7 @@ class Report:
     person_id: str
     as_of: date
     known_on: date | None
-    prepared_by: str
+    preparer: Preparer
     generated_at: datetime
     include_sensitive: bool
     person_details: tuple[Row, ...]
@@ -90,12 +97,19 @@ class Report:
     flags: tuple[FlagItem, ...]
     chronology: tuple[ChronologyLine, ...]
     exhibits: tuple[Exhibit, ...]
+    caption: Caption
+    declaration: Declaration
+    labels: Mapping[str, str]  # every heading and fixed phrase, in the report's language
+    language: str = "en"
+    include_flags: bool = False
+    memo: bool = False
+    bates: Mapping[str, Any] | None = None  # {"prefix", "start", "width"} for the PDF's stamp
     disclaimer: str = DISCLAIMER
     sensitive_warning: str = SENSITIVE_WARNING
 
     @property
     def known_on_words(self) -> str:
-        return day_words(self.known_on, "everything on record when generated")
+        return self.known_on.isoformat() if self.known_on else self.labels["everything_known"]
 
     @property
     def generated_words(self) -> str:
@@ -122,7 +136,7 @@ def _shown_entries(timeline: Timeline, as_of: date) -> list[TimelineEntry]:
 
 
 class _Numbering:
-    """Exhibit numbers in order of first citation."""
+    """Exhibit numbers in order of first citation, as the document is read; each citation lists them in order."""
 
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}
@@ -130,31 +144,33 @@ class _Numbering:
     def cite(self, source_ids: Sequence[str]) -> tuple[int, ...]:
         for sid in source_ids:
             self.numbers.setdefault(sid, len(self.numbers) + 1)
-        return tuple(self.numbers[sid] for sid in source_ids)
+        return tuple(sorted({self.numbers[sid] for sid in source_ids}))
 
 
-def _remark(entry: TimelineEntry, lines: Mapping[str, int], reasons: Mapping[str, str]) -> str:
-    def at(event_id: str | None) -> str:
-        return f"entry {lines[event_id]}" if event_id is not None and event_id in lines else str(event_id)
-
+def _remark(w: Words, entry: TimelineEntry, lines: Mapping[str, int], reasons: Mapping[str, str]) -> str:
+    reason = reasons.get(entry.changed_by or "", "")
     if entry.status == "superseded":
-        return f"Superseded by the correction at {at(entry.changed_by)}: {reasons.get(entry.changed_by or '', '')}"
+        return w.t(
+            "Superseded by the correction at {entry}: {reason}", entry=w.entry(entry.changed_by, lines), reason=reason
+        )
     if entry.status == "retracted":
-        return f"Retracted by the correction at {at(entry.changed_by)}: {reasons.get(entry.changed_by or '', '')}"
+        return w.t(
+            "Retracted by the correction at {entry}: {reason}", entry=w.entry(entry.changed_by, lines), reason=reason
+        )
     if entry.replaces:
-        return f"Replaces {at(entry.replaces)}."
+        return w.t("Replaces {entry}.", entry=w.entry(entry.replaces, lines))
     return ""
 
 
 def _chronology(
-    entries: Sequence[TimelineEntry], numbering: _Numbering, include_sensitive: bool
+    w: Words, entries: Sequence[TimelineEntry], numbering: _Numbering, include_sensitive: bool
 ) -> tuple[ChronologyLine, ...]:
     lines = {entry.event.id: n for n, entry in enumerate(entries, start=1)}
     reasons = {e.event.id: str(e.event.get("reason") or "") for e in entries if e.status == "correction"}
     out = []
     for number, entry in enumerate(entries, start=1):
         event = entry.event
-        what, where = describe(event, lines)
+        what, where = w.describe(event, lines)
         out.append(
             ChronologyLine(
                 number=number,
@@ -164,7 +180,7 @@ def _chronology(
                 where=where,
                 sources=numbering.cite(event.sources),
                 status=entry.status,
-                remark=_remark(entry, lines, reasons),
+                remark=_remark(w, entry, lines, reasons),
                 note=(event.note or "") if include_sensitive else "",
             )
         )
@@ -172,7 +188,11 @@ def _chronology(
 
 
 def _flag_items(
-    flags: Sequence[Mapping[str, Any]], lines: Mapping[str, int], numbering: _Numbering
+    w: Words,
+    flags: Sequence[Mapping[str, Any]],
+    lines: Mapping[str, int],
+    numbering: _Numbering,
+    citable: Mapping[str, object],
 ) -> tuple[FlagItem, ...]:
     items = []
     for flag in flags:
@@ -180,85 +200,96 @@ def _flag_items(
             FlagItem(
                 rule=str(flag.get("rule", "")),
                 title=str(flag.get("title") or flag.get("rule", "")),
-                severity=str(flag.get("severity", "")),
-                certainty=str(flag.get("certainty", "")),
+                severity=w.code(str(flag.get("severity", ""))),
+                certainty=w.code(str(flag.get("certainty", ""))),
                 explanation=str(flag.get("explanation", "")),
                 legal_basis=str(flag.get("legal_basis", "")),
-                lines=tuple(lines[e] for e in flag.get("evidence", ()) if e in lines),
-                sources=numbering.cite(list(flag.get("sources", ()))),
+                lines=tuple(sorted(lines[e] for e in flag.get("evidence", ()) if e in lines)),
+                sources=numbering.cite([s for s in flag.get("sources", ()) if s in citable]),
             )
         )
     return tuple(items)
 
 
-def _exhibits(timeline: Timeline, numbering: _Numbering) -> tuple[Exhibit, ...]:
+def _accessed(w: Words, source: object) -> str:
+    # The case file, version 1, has no `accessed` field: a source that gains one is shown with it.
+    accessed = getattr(source, "accessed", None)
+    if accessed:
+        return w.t("accessed {date}", date=getattr(accessed, "text", None) or str(accessed))
+    return w.t("date accessed not recorded")
+
+
+def _exhibits(w: Words, timeline: Timeline, numbering: _Numbering) -> tuple[Exhibit, ...]:
     out = []
-    for sid, number in numbering.numbers.items():
+    for sid, number in sorted(numbering.numbers.items(), key=lambda item: item[1]):
         source = timeline.sources.get(sid)
         if source is None:
-            out.append(Exhibit(number, sid, "", f"(source {sid} is not in the database)", "", "", "", "", ""))
+            missing = w.t("(source {id} is not in the database)", id=sid)
+            out.append(Exhibit(number, sid, "", missing, "", "", "", "", ""))
             continue
         out.append(
             Exhibit(
                 number=number,
                 source_id=sid,
-                kind=value_words(source.kind),
+                kind=w.code(source.kind),
                 title=source.title or sid,
                 publisher=source.publisher or "",
                 date=(source.date.text or str(source.date)) if source.date else "",
                 url=source.url or "",
                 sha256=source.sha256 or "",
-                reliability=source.reliability or "",
+                reliability=w.code(source.reliability) if source.reliability else "",
+                accessed=_accessed(w, source) if source.url else "",
             )
         )
     return tuple(out)
 
 
-def _whereabouts_rows(timeline: Timeline, where: Whereabouts, lines: Mapping[str, int]) -> tuple[Row, ...]:
+def _whereabouts_rows(w: Words, timeline: Timeline, where: Whereabouts, lines: Mapping[str, int]) -> tuple[Row, ...]:
     state = custody_on(timeline.events, where.as_of)
     clock = life_clock(timeline.events, where.as_of, timeline.sources)
 
     def cite(event_id: str | None) -> str:
-        return f" (entry {lines[event_id]})" if event_id is not None and event_id in lines else ""
+        return f" ({w.entry(event_id, lines)})" if event_id is not None and event_id in lines else ""
 
-    alive = range_words(where.last_proof_of_life) + "".join(cite(e) for e in clock.evidence)
+    alive = w.range(where.last_proof_of_life) + "".join(cite(e) for e in clock.evidence)
     if clock.proof is not None and clock.unverified is not None:
-        alive += " (the later sign of life rests only on unverified sources)"
-    days = days_words(where.days_without_proof_of_life)
+        alive += " " + w.t("(the later sign of life rests only on unverified sources)")
+    days = w.days(where.days_without_proof_of_life)
     if not where.clock_running:
-        days = f"not counted: the clock stopped when the person was {value_words(where.custody.value)}"
+        days = w.t("not counted: the clock stopped when the person was {state}", state=w.code(where.custody.value))
+    custody = where.custody.value
     return (
-        Row("Custody", f"{value_words(where.custody.value)}: {CUSTODY_DESCRIPTIONS[where.custody]}"),
-        Row("Country", country_name(where.country) or "not recorded"),
-        Row("Facility", where.facility or "not recorded"),
-        Row("Since", range_words(where.since) + (cite(state.event) if where.since else "")),
-        Row("Last proof of life", alive),
-        Row("Days without proof of life", days),
+        Row(w.t("Custody"), f"{w.code(custody)}: {w.t(CUSTODY_WORDS[custody])}"),
+        Row(w.t("Country"), w.country(where.country) or w.t("not recorded")),
+        Row(w.t("Facility"), where.facility or w.t("not recorded")),
+        Row(w.t("Since"), w.range(where.since) + (cite(state.event) if where.since else "")),
+        Row(w.t("Last proof of life"), alive),
+        Row(w.t("Days without proof of life"), days),
     )
 
 
-def _pending(where: Whereabouts, lines: Mapping[str, int]) -> tuple[str, ...]:
+def _pending(w: Words, where: Whereabouts, lines: Mapping[str, int]) -> tuple[str, ...]:
     out = []
     for matter in where.pending:
-        detail = "; ".join(f"{k.replace('_', ' ')}: {value_words(v)}" for k, v in matter.detail.items())
-        at = f" (entry {lines[matter.event]})" if matter.event in lines else ""
-        out.append(f"{value_words(matter.kind).capitalize()}{f' — {detail}' if detail else ''}{at}")
+        detail = "; ".join(f"{w.field(k)}: {w.value(v)}" for k, v in matter.detail.items())
+        at = f" ({w.entry(matter.event, lines)})" if matter.event in lines else ""
+        out.append(f"{w.kind(matter.kind)}{f' — {detail}' if detail else ''}{at}")
     return tuple(out)
 
 
-def _person_rows(person: Person) -> tuple[Row, ...]:
+def _person_rows(w: Words, person: Person) -> tuple[Row, ...]:
     rows = [
-        Row("Citizenship", country_name(person.citizenship)),
-        Row("Birth year", str(person.birth_year) if person.birth_year else ""),
-        Row("Gender", person.gender or ""),
-        Row("Also known as", ", ".join(person.aliases)),
+        Row(w.t("Citizenship"), ", ".join(w.country(c) for c in person.citizenships)),
+        Row(w.t("Birth year"), str(person.birth_year) if person.birth_year else ""),
+        Row(w.t("Gender"), w.code(person.gender) if person.gender else ""),
+        Row(w.t("Also known as"), ", ".join(person.aliases)),
     ]
     return tuple(r for r in rows if r.value)
 
 
-def _sensitive_rows(person: Person) -> tuple[Row, ...]:
-    rows = [Row(value_words(k).capitalize(), value_words(v)) for k, v in sorted(person.sensitive.items())]
-    rows += [Row(f"Identifier: {k.replace('_', ' ')}", str(v)) for k, v in sorted(person.identifiers.items())]
+def _sensitive_rows(w: Words, person: Person) -> tuple[Row, ...]:
+    rows = [Row(w.code(k).capitalize(), w.value(v)) for k, v in sorted(person.sensitive.items())]
+    rows += [Row(w.t("Identifier: {name}", name=w.code(k)), str(v)) for k, v in sorted(person.identifiers.items())]
     return tuple(rows)
 
 
@@ -267,31 +298,50 @@ def build_report(
     whereabouts: Whereabouts,
     flags: Sequence[Mapping[str, Any]],
     *,
-    prepared_by: str,
     generated_at: datetime,
     include_sensitive: bool = False,
+    options: ExhibitOptions | None = None,
 ) -> Report:
-    """The report on ``timeline.person`` as of ``whereabouts.as_of``, as known on ``timeline.known_on``."""
+    """The report on ``timeline.person`` as of ``whereabouts.as_of``, as known on ``timeline.known_on``.
+
+    ``timeline`` should already be cut to what was citable on its known-on day (reports.known.citable_on).
+    """
+    options = options or ExhibitOptions()
+    w = Words(options.language)
     person = timeline.person
-    numbering = _Numbering()
-    chronology = _chronology(_shown_entries(timeline, whereabouts.as_of), numbering, include_sensitive)
-    lines = {line.event_id: line.number for line in chronology}
-    flag_items = _flag_items(flags, lines, numbering)
     name = person.name or person.id
+    numbering = _Numbering()
+    entries = _shown_entries(timeline, whereabouts.as_of)
+    lines = {entry.event.id: n for n, entry in enumerate(entries, start=1)}
+    include_flags = options.include_flags or options.memo
+    # Flags come before the chronology on the page, so their sources are numbered first.
+    flag_items = _flag_items(w, flags, lines, numbering, timeline.sources) if include_flags else ()
+    chronology = _chronology(w, entries, numbering, include_sensitive)
+    generated = generated_at.strftime("%Y-%m-%d")
+    known = timeline.known_on.isoformat() if timeline.known_on else None
     return Report(
-        title=f"Sourced chronology of {name}",
+        title=w.t("Sourced chronology of {name}", name=name),
         person_name=name,
         person_id=person.id,
         as_of=whereabouts.as_of,
         known_on=timeline.known_on,
-        prepared_by=prepared_by,
+        preparer=options.preparer,
         generated_at=generated_at,
         include_sensitive=include_sensitive,
-        person_details=_person_rows(person),
-        sensitive=_sensitive_rows(person) if include_sensitive else (),
-        whereabouts=_whereabouts_rows(timeline, whereabouts, lines),
-        pending=_pending(whereabouts, lines),
+        person_details=_person_rows(w, person),
+        sensitive=_sensitive_rows(w, person) if include_sensitive else (),
+        whereabouts=_whereabouts_rows(w, timeline, whereabouts, lines),
+        pending=_pending(w, whereabouts, lines),
         flags=flag_items,
         chronology=chronology,
-        exhibits=_exhibits(timeline, numbering),
+        exhibits=_exhibits(w, timeline, numbering),
+        caption=caption(options, str(person.identifiers.get("a_number", ""))),
+        declaration=declaration(w, options.preparer, name, whereabouts.as_of.isoformat(), known, generated),
+        labels=headings(w),
+        language=options.language,
+        include_flags=include_flags,
+        memo=options.memo,
+        bates=asdict(options.bates) if options.bates else None,
+        disclaimer=w.t(DISCLAIMER) if include_flags else w.t(EXHIBIT_NOTE),
+        sensitive_warning=w.t(SENSITIVE_WARNING),
     )

@@ -1,14 +1,19 @@
-"""The report as a paginated PDF court exhibit, typeset by Typst with its embedded fonts only."""
+"""The report as a paginated PDF/A court exhibit, typeset by Typst with its embedded fonts only."""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
 from importlib.resources import as_file, files
+from typing import Final
 
 import typst
 
 from habeas.reports.model import Report
+
+# PDF/A-2b (ISO 19005-2, level B: the pages look the same in any reader, years from now): the archival
+# form courts' electronic filing systems ask for, and one Typst writes and checks as it typesets.
+PDF_STANDARD: Final = "a-2b"
 
 
 class PdfError(RuntimeError):
@@ -28,6 +33,7 @@ def render_pdf(report: Report) -> bytes:
                 font_paths=[],
                 ignore_system_fonts=True,
                 timestamp=int(_utc(report.generated_at).timestamp()),
+                pdf_standards=PDF_STANDARD,
             )
         except typst.TypstError as exc:
             raise PdfError(f"the PDF template failed: {exc}") from exc
