@@ -36,6 +36,8 @@ AXIS_HEIGHT = 34
 STAY_GUTTER = 170  # room for the row names of the stays chart
 STAY_ROW = 64
 TABLE_ROWS = 13
+PHONE_WIDTH = 320  # a phone gets charts of its own: the same text size, fewer ticks, row names above the rows
+PHONE_LABELS = 4  # labelled ticks on a phone's time axis at most
 
 # The custody colours of the morning report's tiles and badges (habeas.css), in stacking order.
 CUSTODY_ORDER = (
@@ -95,6 +97,10 @@ class Population:
     daily: DailyCustody
 
     @property
+    def phone(self) -> bool:
+        return self.width < WIDTH
+
+    @property
     def axis_y(self) -> float:
         return TOP + PLOT_HEIGHT
 
@@ -108,14 +114,14 @@ class Population:
 
 
 class _Scale:
-    def __init__(self, start: date, end: date):
-        self.start, self.days = start, max(1, (end - start).days + 1)
+    def __init__(self, start: date, end: date, width: int = WIDTH):
+        self.start, self.days, self.width = start, max(1, (end - start).days + 1), width
 
     def x(self, day: date) -> float:
         return self.at((day - self.start).days)
 
     def at(self, index: int) -> float:
-        return round(GUTTER + index / self.days * (WIDTH - GUTTER - PAD), 1)
+        return round(GUTTER + index / self.days * (self.width - GUTTER - PAD), 1)
 
 
 def _step_path(scale: _Scale, bottom: Sequence[int], top: Sequence[int], y: float) -> str:
@@ -149,12 +155,12 @@ def _nice_step(top: float, parts: int) -> int:
     return int(next(m * power for m in (1, 2, 5, 10) if m * power >= raw))
 
 
-def population(timelines: Sequence[Timeline], end: date) -> Population:
-    """Members per custody state on every day from the cohort's first event to ``end``."""
+def population(timelines: Sequence[Timeline], end: date, width: int = WIDTH) -> Population:
+    """Members per custody state on every day from the cohort's first event to ``end``, drawn ``width`` wide."""
     firsts = [e.date.earliest for t in timelines for e in t.events if e.date.earliest <= end]
     start = min(firsts, default=end - timedelta(days=30))
     counts = daily_custody((custody_spans(t.events) for t in timelines), start, end)
-    scale = _Scale(start, end)
+    scale = _Scale(start, end, width)
     members = len(timelines)
     y = PLOT_HEIGHT / max(1, members)
     cumulative = [0] * counts.days
@@ -167,12 +173,12 @@ def population(timelines: Sequence[Timeline], end: date) -> Population:
             path = _step_path(scale, cumulative, top, y)
             layers.append(Layer(custody.value, CUSTODY_COLOURS[custody], sure, path))
             cumulative = top
-    ticks, tick_format = time_ticks(scale.x, start, end)
+    ticks, tick_format = time_ticks(scale.x, start, end, PHONE_LABELS if width < WIDTH else 12)
     present = tuple(
         (c.value, CUSTODY_COLOURS[c]) for c in CUSTODY_ORDER if any(counts.sure[c]) or any(counts.unsure[c])
     )
     return Population(
-        width=WIDTH,
+        width=width,
         height=TOP + PLOT_HEIGHT + AXIS_HEIGHT,
         start=start,
         end=end,
@@ -232,6 +238,14 @@ class Stays:
     ticks: tuple[tuple[float, int], ...]  # (x, days)
 
     @property
+    def phone(self) -> bool:
+        return self.width < WIDTH
+
+    @property
+    def plot_x(self) -> int:
+        return 8 if self.phone else STAY_GUTTER
+
+    @property
     def axis_y(self) -> float:
         return TOP + len(self.rows) * STAY_ROW
 
@@ -240,15 +254,19 @@ class Stays:
         return sum(r.summary.count for r in self.rows)
 
 
-def stay_lengths(timelines: Sequence[Timeline], as_of: date) -> Stays:
-    """Each member's stays in US detention and in foreign custody, one row per state, with the median."""
+def stay_lengths(timelines: Sequence[Timeline], as_of: date, width: int = WIDTH) -> Stays:
+    """Each member's stays in US detention and in foreign custody, one row per state, with the median.
+
+    On a phone (``width`` below the desktop's) the row names go above the rows and the axis has fewer ticks.
+    """
     found = [s for t in timelines for s in stays(t.person.id, t.events, as_of)]
     longest = max((s.length.max for s in found), default=0)
-    step = _nice_step(max(longest, 1), 8)
+    step = _nice_step(max(longest, 1), 8 if width >= WIDTH else 4)
     top = max(step, math.ceil(longest / step) * step)
+    left = STAY_GUTTER if width >= WIDTH else 8
 
     def x(days: float) -> float:
-        return round(STAY_GUTTER + days / top * (WIDTH - STAY_GUTTER - PAD), 1)
+        return round(left + days / top * (width - left - PAD), 1)
 
     rows: list[StayRow] = []
     for custody in DETENTION:
@@ -273,4 +291,4 @@ def stay_lengths(timelines: Sequence[Timeline], as_of: date) -> Stays:
             )
         )
     ticks = tuple((x(d), d) for d in range(0, top + 1, step))
-    return Stays(WIDTH, TOP + len(rows) * STAY_ROW + AXIS_HEIGHT, tuple(rows), ticks)
+    return Stays(width, TOP + len(rows) * STAY_ROW + AXIS_HEIGHT, tuple(rows), ticks)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale, negotiate_locale
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -82,6 +82,11 @@ class Language:
 
     def day(self, value: date | None, form: str = "medium") -> str:
         return _day(self.code, value, form) if value is not None else ""
+
+    def moment(self, iso: str) -> str:
+        """A UTC time written as ISO 8601 (the audit log's), in words of this locale, to the minute, with "UTC"."""
+        when = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(UTC)
+        return f"{format_datetime(when, format='medium', locale=self.code, tzinfo=UTC).rsplit(':', 1)[0]} UTC"
 
     def range(self, value: DateRange | None) -> str:
         """A date range in words of this locale: one day, or first – last."""

@@ -154,6 +154,13 @@ VALUES = {
     "reopen": N_("motion to reopen"),
     "requested": N_("requested"),
     "withdrawn": N_("withdrawn"),
+    # Values of sensitive attributes (an asylum basis: the protected grounds of 8 U.S.C. § 1101(a)(42)).
+    "political_opinion": N_("political opinion"),
+    "race": N_("race"),
+    "religion": N_("religion"),
+    "particular_social_group": N_("membership in a particular social group"),
+    "sexual_orientation": N_("sexual orientation"),
+    "gender_identity": N_("gender identity"),
 }
 
 SEVERITY = {"critical": N_("critical"), "warning": N_("warning"), "info": N_("info")}
@@ -175,6 +182,35 @@ SOURCE_KINDS = {
     "document": N_("document"),
     "other": N_("other"),
 }
+
+# The names of a person's sensitive attributes (the case file's ``sensitive:``) and of their usual values.
+SENSITIVE = {
+    "asylum_basis": N_("Asylum basis"),
+    "date_of_birth": N_("Date of birth"),
+    "health": N_("Health"),
+    "religion": N_("Religion"),
+    "sexual_orientation": N_("Sexual orientation"),
+    "gender_identity": N_("Gender identity"),
+}
+
+# What the audit log says a user did, and how it ended (habeas.security.audit.Outcome).
+AUDIT_ACTIONS = {
+    "read_person": N_("viewed the record"),
+    "read_audit": N_("viewed the audit log"),
+    "read_sensitive": N_("viewed the sensitive attributes"),
+    "add_event": N_("added an event"),
+    "import": N_("imported a case file"),
+    "import_dataset": N_("imported a dataset"),
+    "export": N_("exported"),
+    "publish": N_("published"),
+    "list_people": N_("listed people"),
+    "link_review": N_("reviewed a possible match"),
+    "link_show": N_("viewed a possible match"),
+    "link_correct": N_("corrected a match"),
+}
+OUTCOMES = {"allowed": N_("allowed"), "denied": N_("denied"), "failed": N_("failed")}
+
+ROLES = {"admin": N_("admin"), "editor": N_("editor"), "viewer": N_("viewer")}
 
 RELIABILITY = {"confirmed": N_("confirmed"), "credible": N_("credible"), "unverified": N_("unverified")}
 
@@ -198,6 +234,10 @@ GROUPS = {
     "reliability": RELIABILITY,
     "status": STATUS,
     "deadline": DEADLINE_LABELS,
+    "role": ROLES,
+    "sensitive": SENSITIVE,
+    "audit_action": AUDIT_ACTIONS,
+    "outcome": OUTCOMES,
 }
 
 # The words taken from the core, by the group they are shown in: ``extract`` gives them to the catalogs.

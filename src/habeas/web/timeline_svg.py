@@ -18,11 +18,31 @@ from habeas.domain.vocabulary import Custody
 from habeas.domain.whereabouts import CustodyState, Whereabouts, proves_alive
 
 WIDTH = 960
-GUTTER = 150  # room for the row labels
+GUTTER = 190  # room for the row labels (Spanish ones are the longest)
 PAD = 24
 ROW_HEIGHT = 40
 TOP = 28  # room above the rows for the as-of day's label
 AXIS_HEIGHT = 34
+PHONE_WIDTH = 320  # a 390 px phone less the page's and the figure's margins
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How big the drawing is: a wide one labels rows in a gutter; a phone's labels each row above its marks."""
+
+    width: int = WIDTH
+    gutter: int = GUTTER
+    row_height: int = ROW_HEIGHT
+    label_above: bool = False  # row labels on a line of their own, at the top of each row
+    max_labels: int = 12  # labelled ticks on the axis at most
+
+    @property
+    def label_room(self) -> int:
+        return 22 if self.label_above else 0
+
+
+WIDE = Layout()
+PHONE = Layout(width=PHONE_WIDTH, gutter=8, row_height=62, label_above=True, max_labels=4)
 
 ROWS = ("custody", "proceedings", "contact", "other")
 ROW_OF_KIND = {
@@ -64,10 +84,11 @@ class Mark:
     date: DateRange
     alive: bool
     offset: float = 0.0  # up or down from the row's middle, so overlapping marks stay apart
+    layout: Layout = WIDE
 
     @property
     def y(self) -> float:
-        return TOP + self.row * ROW_HEIGHT + ROW_HEIGHT / 2 + self.offset
+        return _row_middle(self.layout, self.row) + self.offset
 
     @property
     def is_range(self) -> bool:
@@ -102,26 +123,47 @@ class Drawing:
     as_of: date
     alive_x: float | None  # the latest day of the last proof of life
     countries: tuple[tuple[str, str], ...]  # (country code or "", colour)
+    layout: Layout = WIDE
 
     @property
     def axis_y(self) -> float:
-        return TOP + len(ROWS) * ROW_HEIGHT
+        return TOP + len(ROWS) * self.layout.row_height
 
     @property
     def band_y(self) -> float:
-        return TOP + 6.0
+        return TOP + self.layout.label_room + 6.0
 
     @property
     def band_height(self) -> float:
         return ROW_HEIGHT - 12
 
+    @property
+    def plot_x(self) -> int:
+        return self.layout.gutter
+
+    @property
+    def label_x(self) -> int:
+        return 4 if self.layout.label_above else self.layout.gutter - 10
+
+    def label_y(self, middle: float) -> float:
+        """Where a row's label sits: above the row's marks on a phone, beside them otherwise."""
+        if self.layout.label_above:
+            return middle - (self.layout.row_height + self.layout.label_room) / 2 + 13
+        return middle + 4
+
+
+def _row_middle(layout: Layout, row: int) -> float:
+    """The y of a row's marks: its middle, or on a phone the middle of what is below its label."""
+    return TOP + row * layout.row_height + layout.label_room + (layout.row_height - layout.label_room) / 2
+
 
 class _Scale:
-    def __init__(self, start: date, end: date):
+    def __init__(self, start: date, end: date, layout: Layout = WIDE):
         self.start, self.days = start, max(1, (end - start).days)
+        self.left, self.right = layout.gutter, layout.width - PAD
 
     def x(self, day: date) -> float:
-        return round(GUTTER + (day - self.start).days / self.days * (WIDTH - GUTTER - PAD), 1)
+        return round(self.left + (day - self.start).days / self.days * (self.right - self.left), 1)
 
     def span(self, value: DateRange) -> tuple[float, float]:
         return self.x(value.earliest), self.x(value.latest + timedelta(days=1))
@@ -181,14 +223,14 @@ def _bands(states: list[CustodyState], scale: _Scale, end: date, colours: dict[s
     return bands
 
 
-def _marks(timeline: Timeline, scale: _Scale) -> list[Mark]:
+def _marks(timeline: Timeline, scale: _Scale, layout: Layout) -> list[Mark]:
     marks = []
     for event in timeline.events:
         row = ROW_OF_KIND.get(event.kind, 0)
         x, x_end = scale.span(event.date)
         if event.date.exact and row != 0:
             x = x_end = (x + x_end) / 2
-        marks.append(Mark(row, x, x_end, event.kind, event.id, event.date, proves_alive(event)))
+        marks.append(Mark(row, x, x_end, event.kind, event.id, event.date, proves_alive(event), layout=layout))
     return _apart(marks)
 
 
@@ -212,16 +254,22 @@ def _apart(marks: list[Mark]) -> list[Mark]:
     return placed
 
 
-def time_ticks(x: Callable[[date], float], start: date, end: date) -> tuple[list[Tick], str]:
+def time_ticks(
+    x: Callable[[date], float], start: date, end: date, max_labels: int = 12
+) -> tuple[list[Tick], str]:
     """Ticks of a time axis from ``start`` to ``end`` placed by ``x``, and the date format of their labels.
 
-    Weeks for spans up to 75 days; otherwise months, labelled every month, quarter or year.
+    Weeks for spans up to 75 days (every week labelled, or every second or fourth on a narrow axis);
+    otherwise months, labelled every month, quarter, half year or year, at most ``max_labels`` of them.
     """
     days = (end - start).days
     if days <= 75:
         first = start + timedelta(days=(7 - start.weekday()) % 7)
-        return [Tick(x(d), d, True) for d in _every(first, end, weeks=1)], "d MMM"
-    step = 1 if days <= 400 else 3 if days <= 1200 else 12
+        weeks = _every(first, end, weeks=1)
+        every = next((n for n in (1, 2, 4, 8, 16) if len(weeks) / n <= max_labels), 16)
+        return [Tick(x(d), d, i % every == 0) for i, d in enumerate(weeks)], "d MMM"
+    months = days / 30.4
+    step = next((n for n in (1, 3, 6, 12, 24, 60) if months / n <= max_labels), 120)
     month = date(start.year, start.month, 1)
     ticks = []
     while month <= end:
@@ -239,28 +287,32 @@ def _every(first: date, end: date, weeks: int) -> list[date]:
     return out
 
 
-def draw(timeline: Timeline, whereabouts: Whereabouts) -> Drawing:
-    """The drawing of ``timeline`` up to its whereabouts' as-of day."""
+def draw(timeline: Timeline, whereabouts: Whereabouts, layout: Layout = WIDE) -> Drawing:
+    """The drawing of ``timeline`` up to its whereabouts' as-of day, at the size of ``layout``.
+
+    A phone gets a drawing of its own (fewer ticks, the same text size), not the wide one shrunk.
+    """
     # Only what may have happened by the as-of day: a page "as of" a day draws nothing that came later.
     shown = tuple(e for e in timeline.events if e.date.earliest <= whereabouts.as_of)
     start, end = _bounds(shown, whereabouts.as_of)
-    scale = _Scale(start, end)
+    scale = _Scale(start, end, layout)
     states = _custody_states(shown)
     colours = _colours(states)
-    ticks, tick_format = time_ticks(scale.x, start, end)
+    ticks, tick_format = time_ticks(scale.x, start, end, layout.max_labels)
     # The silence since the last proof of life is drawn only while the clock runs (not after a release or a death).
     alive = whereabouts.last_proof_of_life if whereabouts.clock_running else None
-    rows = tuple((name, TOP + i * ROW_HEIGHT + ROW_HEIGHT / 2) for i, name in enumerate(ROWS))
+    rows = tuple((name, _row_middle(layout, i)) for i, name in enumerate(ROWS))
     return Drawing(
-        width=WIDTH,
-        height=TOP + len(ROWS) * ROW_HEIGHT + AXIS_HEIGHT,
+        width=layout.width,
+        height=TOP + len(ROWS) * layout.row_height + AXIS_HEIGHT,
         rows=rows,
         bands=tuple(_bands(states, scale, whereabouts.as_of, colours)),
-        marks=tuple(_marks(replace(timeline, events=shown), scale)),
+        marks=tuple(_marks(replace(timeline, events=shown), scale, layout)),
         ticks=tuple(ticks),
         tick_format=tick_format,
         as_of_x=scale.x(whereabouts.as_of),
         as_of=whereabouts.as_of,
         alive_x=scale.x(alive.latest + timedelta(days=1)) if alive else None,
         countries=tuple((code or "", colour) for code, colour in colours.items()),
+        layout=layout,
     )

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from habeas.domain.vocabulary import Custody
 from habeas.security.access import Action
 from habeas.services import cohorts
-from habeas.web.cohort_charts import population, stay_lengths
+from habeas.web.cohort_charts import PHONE_WIDTH, population, stay_lengths
 from habeas.web.policy import Policy, Viewer
 from habeas.web.rendering import render
 from habeas.web.routes.pages import clock_thresholds
@@ -40,7 +40,9 @@ def cohort(viewer: Reader, cohort_id: str) -> HTMLResponse:
         cohort=view.cohort,
         rows=view.members,
         population=population(view.timelines, today),
+        phone_population=population(view.timelines, today, PHONE_WIDTH),
         stays=stay_lengths(view.timelines, today),
+        phone_stays=stay_lengths(view.timelines, today, PHONE_WIDTH),
         clock_limits=clock_thresholds(viewer),
         today=today,
     )

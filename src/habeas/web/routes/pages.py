@@ -15,7 +15,7 @@ from habeas.domain.dates import DateError, parse_day
 from habeas.domain.schema import ID_PATTERN
 from habeas.domain.vocabulary import SOURCE_KINDS, Custody
 from habeas.security.access import Action
-from habeas.security.audit import AuditEntry
+from habeas.security.audit import AuditEntry, Outcome
 from habeas.services import NotFound, ServiceError, access, security
 from habeas.services.deadlines import DUE_SOON_DAYS
 from habeas.services.directory import PersonView
@@ -23,7 +23,7 @@ from habeas.services.people import SORTS, PeopleQuery, morning_report, people_li
 from habeas.web.forms import EventForm
 from habeas.web.policy import Policy, Viewer
 from habeas.web.rendering import KINDS_SHOWN, kind_fields, render
-from habeas.web.timeline_svg import draw
+from habeas.web.timeline_svg import PHONE, draw
 
 router = APIRouter(include_in_schema=False)
 
@@ -113,8 +113,20 @@ def people(
 
 
 @router.get("/people/{person_id}", response_class=HTMLResponse)
-def person(viewer: Reader, person_id: str, as_of: str | None = None, known_on: str | None = None) -> HTMLResponse:
-    return person_page(viewer, person_id, as_of, known_on)
+def person(
+    viewer: Reader,
+    person_id: str,
+    as_of: str | None = None,
+    known_on: str | None = None,
+    audit: Annotated[int, Query(ge=1, le=1_000)] = 1,
+) -> HTMLResponse:
+    return person_page(viewer, person_id, as_of, known_on, audit=audit)
+
+
+@router.post("/people/{person_id}/sensitive", response_class=HTMLResponse)
+def reveal_sensitive(viewer: Reader, person_id: str) -> HTMLResponse:
+    """The person page with the sensitive attributes shown; the audit log records who asked to see them."""
+    return person_page(viewer, person_id, reveal=True)
 
 
 def well_formed(person_id: str) -> str:
@@ -141,31 +153,35 @@ def viewed_person(
     return view, day, known
 
 
+AUDIT_PAGE = 20  # visits and changes per page of the person page's audit table
+
+
 @dataclass(frozen=True)
 class AuditRow:
-    """Entries of one user in one minute with one outcome, shown as one row: a visit reads the person and its log."""
+    """One visit or one change: the entries one user's request wrote together (a visit reads the person and its log)."""
 
     at: str
     actor: str
     actions: tuple[str, ...]
     outcome: str
-    times: int  # how many times the commonest of those actions was done in that minute
 
 
-def fold_audit(entries: Sequence[AuditEntry]) -> list[AuditRow]:
-    """Consecutive reads (oldest first) by one user in one minute with one outcome, as one row; each change alone."""
+def audit_rows(entries: Sequence[AuditEntry]) -> list[AuditRow]:
+    """The entries (oldest first) as one row per request: reads written together by one user, each change alone.
+
+    Nothing is folded across requests: two visits a second apart are two rows.
+    """
     rows: list[AuditRow] = []
     group: list[AuditEntry] = []
 
     def key(entry: AuditEntry) -> tuple[str, ...]:
         reading = entry.action.startswith("read")
-        return (entry.actor, entry.at[:16], entry.outcome) if reading else (entry.at, entry.action, str(entry.seq))
+        return (entry.actor, entry.at, entry.outcome) if reading else (entry.at, entry.action, str(entry.seq))
 
     def close() -> None:
         if group:
             actions = tuple(dict.fromkeys(e.action for e in group))
-            times = max(sum(1 for e in group if e.action == a) for a in actions)
-            rows.append(AuditRow(group[0].at, group[0].actor, actions, group[0].outcome, times))
+            rows.append(AuditRow(group[0].at, group[0].actor, actions, group[0].outcome))
 
     for entry in entries:
         if group and key(entry) != key(group[0]):
@@ -176,21 +192,48 @@ def fold_audit(entries: Sequence[AuditEntry]) -> list[AuditRow]:
     return rows
 
 
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of the audit table, newest first, and whether older rows follow."""
+
+    rows: tuple[AuditRow, ...]
+    page: int
+    more: bool
+
+
+def audit_page(entries: Sequence[AuditEntry], page: int) -> AuditPage:
+    """Page ``page`` (from 1) of the rows of ``entries``, given at least the newest entries that page needs."""
+    newest_first = audit_rows(entries)[::-1]
+    start = (page - 1) * AUDIT_PAGE
+    return AuditPage(tuple(newest_first[start : start + AUDIT_PAGE]), page, len(newest_first) > start + AUDIT_PAGE)
+
+
 def person_page(
     viewer: Viewer,
     person_id: str,
     as_of: str | None = None,
     known_on: str | None = None,
     form: EventForm | None = None,
+    audit: int = 1,
+    reveal: bool = False,
 ) -> HTMLResponse:
-    """The person page; after a rejected form, with the form as typed and its problems."""
+    """The person page; after a rejected form, with the form as typed and its problems.
+
+    ``audit`` is the page of its audit table; ``reveal`` shows the sensitive attributes, which
+    is audited as a read of them (only for a user allowed to read them).
+    """
     state = viewer.state
     today = state.web.today()
     with access.audits_together(viewer.ctx):  # the person read and the audit-log read: one audit write
         view, day, known = viewed_person(viewer, person_id, as_of, known_on)
         may_audit = viewer.may(Action.READ_AUDIT)
-        entries = security.audit_log(viewer.ctx, person=view.timeline.person.id, newest=50) if may_audit else None
-    viewers = fold_audit(entries) if entries is not None else None
+        # Each row is a request of one or a few entries: three entries a row is room enough for a page and the next.
+        wanted = (audit + 1) * AUDIT_PAGE * 3
+        entries = security.audit_log(viewer.ctx, person=view.timeline.person.id, newest=wanted) if may_audit else None
+    revealed = reveal and view.may_read_sensitive and bool(view.timeline.person.sensitive)
+    if revealed:
+        viewer.audit("read_sensitive", Outcome.ALLOWED, "person", view.timeline.person.id)
+    viewers = audit_page(entries, audit) if entries is not None else None
     catalogue = {entry.rule.id: entry for entry in state.directory.rules()[1]}
     return render(
         viewer,
@@ -200,6 +243,8 @@ def person_page(
         person=view.timeline.person,
         where=view.whereabouts,
         drawing=draw(view.timeline, view.whereabouts),
+        events_by_id={entry.event.id: entry.event for entry in view.timeline.entries},
+        phone_drawing=draw(view.timeline, view.whereabouts, PHONE),
         clock_limits=clock_thresholds(viewer),
         catalogue=catalogue,
         form=form or EventForm.empty(),
@@ -210,6 +255,7 @@ def person_page(
         known_on=known,
         today=today,
         viewers=viewers,
+        revealed=revealed,
         saved=viewer.request.query_params.get("saved"),
     )
 

@@ -94,7 +94,25 @@ function datasetForm(form) {
   update();
 }
 
+function copyButton(button) {
+  // A source's id, for a case file or the command line: copied in one tap. Hidden where there is no clipboard.
+  if (!navigator.clipboard) { return; }
+  button.hidden = false;
+  const label = button.textContent;
+  button.setAttribute("aria-label", `${label}: ${button.dataset.copy}`);
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(button.dataset.copy);
+      button.textContent = "✓";
+      setTimeout(() => { button.textContent = label; }, 1500);
+    } catch (error) {
+      // The browser refused (no permission): the id stays on the page to select by hand.
+    }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-copy]").forEach(copyButton);
   document.querySelectorAll("[data-event-form]").forEach(eventForm);
   document.querySelectorAll("[data-live-search]").forEach(liveSearch);
   document.querySelectorAll("[data-import-job]").forEach(importJob);
