@@ -83,7 +83,7 @@ SCENARIOS = (
         ("A", "B", "C"),
         1000,
         two_groups(1000, 0.4, (0.45, 0.35, 0.1), (0.15, 0.15, 0.3)),
-    ),  # fmt: skip
+    ),
     Scenario(
         "4 lists, A and B dependent (x2)", ("A", "B", "C", "D"), 1000, dependent(1000, (0.3, 0.25, 0.2, 0.2), 2.0)
     ),

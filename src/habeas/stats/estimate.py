@@ -128,7 +128,7 @@ def _design(cells: np.ndarray[Any, Any], lists: Sequence[str], terms: Sequence[T
 def _mle_exists(design: np.ndarray[Any, Any], counts: np.ndarray[Any, Any]) -> bool:
     """Whether the Poisson log-linear MLE is finite: some strictly positive table has the same margins.
 
-    Haberman (1974, Theorem 2.3): the MLE exists if and only if a vector m > 0 has
+    Haberman (1974, The Analysis of Frequency Data): the MLE exists if and only if a vector m > 0 has
     design' m = design' n. Solved as a linear programme: maximise t with m >= t.
     """
     if (counts > 0).all():
@@ -310,7 +310,7 @@ def _near_zero_cells(lists: Sequence[str], histories: Mapping[frozenset[str], in
     names = []
     for row in _cells(k):
         history = frozenset(n for n, on in zip(lists, row, strict=True) if on)
-        if histories.get(history, 0) < 3 and len(history) < k:
+        if histories.get(history, 0) < 3:
             names.append("+".join(n for n in lists if n in history) + " only")
     return names
 
@@ -352,8 +352,9 @@ def _average(
                 f"{UNSTABLE_RATIO:g} times the documented count: the overlaps barely constrain it"
             )
     if thin:
+        shown = ", ".join(thin[:5]) + (f" and {len(thin) - 5} other histories" if len(thin) > 5 else "")
         notes.append(
-            f"fewer than 3 people in {', '.join(thin)}: estimates from so few are unstable, and a single "
+            f"fewer than 3 people in {shown}: estimates resting on so few are unstable, and a single "
             "false or missed link moves them"
         )
     return Estimate(
