@@ -240,7 +240,8 @@ def _events_with_replacements(events: Iterable[Event]) -> Iterator[tuple[Event, 
     corrections = {e.get("supersedes"): e for e in events if e.kind == Kind.CORRECTION}
     for event in events:
         correction = corrections.get(event.id)
-        remark = f"Superseded by correction {correction.id}: {correction.get('reason')}." if correction else ""
+        reason = str(correction.get("reason") or "").rstrip(".") if correction else ""
+        remark = f"Superseded by correction {correction.id}" + (f": {reason}." if reason else ".") if correction else ""
         yield event, remark, correction is not None
         if event.kind != Kind.CORRECTION:
             continue
