@@ -175,3 +175,44 @@ def test_the_interval_covers_the_true_total_in_simulations(lift: float) -> None:
         estimate = estimate_total(lists, _simulate(rng, lists, population, (0.3, 0.25, 0.2), lift))
         covered += estimate.low <= population <= estimate.high
     assert covered >= 34, f"covered {covered} of 40"  # 85%
+
+
+def test_max_interaction_one_fits_the_independence_model_alone() -> None:
+    estimate = estimate_total(["A", "B", "C"], FULL, max_interaction=1)
+    assert [m.terms for m in estimate.models] == [("A", "B", "C")]
+    assert estimate.models[0].weight == 1.0
+    with pytest.raises(EstimateError, match="max_interaction must be from 1 to 2"):
+        estimate_total(["A", "B", "C"], FULL, max_interaction=3)
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [({"criterion": "cp"}, "criterion must be 'aic' or 'bic'"), ({"level": 1.5}, "level must be between 0 and 1")],
+)
+def test_bad_options_are_refused_in_words(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(EstimateError, match=message):
+        estimate_total(["A", "B", "C"], FULL, **options)
+
+
+def test_a_history_held_by_very_few_people_is_flagged() -> None:
+    estimate = estimate_total(["A", "B", "C"], {**FULL, frozenset("ABC"): 1})
+    assert any("fewer than 3 people in A+B+C only" in w for w in estimate.warnings)
+    assert not any("fewer than 3" in w for w in estimate_total(["A", "B", "C"], FULL).warnings)
+
+
+def test_aic_and_bic_weigh_the_same_models_differently() -> None:
+    dependent = _abc(A=300, B=250, C=200, AB=160, AC=60, BC=50, ABC=30)
+    by_aic = estimate_total(["A", "B", "C"], dependent, criterion="aic")
+    by_bic = estimate_total(["A", "B", "C"], dependent, criterion="bic")
+    assert {m.terms for m in by_aic.models} == {m.terms for m in by_bic.models}
+    assert by_aic.criterion == "aic" and by_bic.criterion == "bic"
+    assert by_aic.models != by_bic.models
+
+
+def test_importing_the_module_loads_no_numerical_library() -> None:
+    import subprocess
+    import sys
+
+    probe = "import sys, habeas.stats.estimate; print(sorted({'numpy', 'scipy', 'statsmodels'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

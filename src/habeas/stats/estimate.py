@@ -24,9 +24,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from statistics import NormalDist
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
+if TYPE_CHECKING:  # numpy, scipy and statsmodels load only when an estimate is made: the CLI starts without them
+    import numpy as np
 
 MIN_LISTS = 3
 MAX_LISTS = 6
@@ -114,10 +115,14 @@ def hierarchical_models(lists: Sequence[str], max_interaction: int) -> list[tupl
 
 def _cells(k: int) -> np.ndarray[Any, np.dtype[np.int_]]:
     """The 2^k − 1 observed capture histories as rows of 0/1, one column per list."""
+    import numpy as np
+
     return np.array([[(code >> (k - 1 - j)) & 1 for j in range(k)] for code in range(1, 2**k)], dtype=int)
 
 
 def _design(cells: np.ndarray[Any, Any], lists: Sequence[str], terms: Sequence[Term]) -> np.ndarray[Any, Any]:
+    import numpy as np
+
     index = {name: j for j, name in enumerate(lists)}
     columns = [np.ones(len(cells)), *(cells[:, j].astype(float) for j in range(len(lists)))]
     for term in terms:
@@ -133,6 +138,7 @@ def _mle_exists(design: np.ndarray[Any, Any], counts: np.ndarray[Any, Any]) -> b
     """
     if (counts > 0).all():
         return True
+    import numpy as np
     from scipy.optimize import linprog
 
     cells = len(counts)
@@ -286,6 +292,8 @@ def estimate_total(
 
 
 def _fit_all(lists: Sequence[str], histories: Mapping[frozenset[str], int], highest: int) -> tuple[list[_Fit], int]:
+    import numpy as np
+
     k = len(lists)
     cells = _cells(k)
     counts = np.array(
@@ -324,6 +332,8 @@ def _average(
     notes: list[str],
     thin: list[str],
 ) -> Estimate:
+    import numpy as np
+
     ics = np.array([_criterion(f, criterion, documented) for f in fits])
     relative = np.exp(-(ics - ics.min()) / 2)
     weights = relative / relative.sum()
