@@ -80,6 +80,10 @@ FIELDS = {
     "stay": N_("Stay of removal"),
     "stay_type": N_("Type of stay"),
     "who": N_("Who"),
+    "follow_up_days": N_("Follow up every (days)"),
+    "privacy_release": N_("Privacy Act release"),
+    "privacy_release_date": N_("Privacy Act release signed on"),
+    "privacy_release_scope": N_("Privacy Act release covers"),
 }
 
 VALUES = {
@@ -154,6 +158,8 @@ VALUES = {
     "reopen": N_("motion to reopen"),
     "requested": N_("requested"),
     "withdrawn": N_("withdrawn"),
+    "on_file": N_("on file"),
+    "not_needed": N_("not needed"),
     # Values of sensitive attributes (an asylum basis: the protected grounds of 8 U.S.C. § 1101(a)(42)).
     "political_opinion": N_("political opinion"),
     "race": N_("race"),
