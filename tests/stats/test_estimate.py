@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -130,6 +132,7 @@ def _pairs(term: frozenset[str]) -> list[tuple[str, ...]]:
     return [(a, b) for i, a in enumerate(items) for b in items[i + 1 :]]
 
 
+@pytest.mark.slow  # fits 1,024 models and enumerates 1,941: a few seconds
 def test_five_and_six_lists_model_two_way_interactions_only_and_say_so() -> None:
     assert all(len(t) == 2 for terms in hierarchical_models(list("ABCDE"), 2) for t in terms)
     assert len(hierarchical_models(list("ABCDE"), 2)) == 2**10
@@ -165,7 +168,6 @@ def _simulate(rng: np.random.Generator, lists: list[str], population: int, p: tu
     return dict(Counter(frozenset(n for n, hit in zip(lists, row, strict=True) if hit) for row in seen))
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("lift", [1.0, 2.0], ids=["independent", "dependent"])
 def test_the_interval_covers_the_true_total_in_simulations(lift: float) -> None:
     rng = np.random.default_rng(40)
@@ -210,9 +212,6 @@ def test_aic_and_bic_weigh_the_same_models_differently() -> None:
 
 
 def test_importing_the_module_loads_no_numerical_library() -> None:
-    import subprocess
-    import sys
-
     probe = "import sys, habeas.stats.estimate; print(sorted({'numpy', 'scipy', 'statsmodels'} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
