@@ -87,7 +87,7 @@ def test_lists_that_share_no_one_are_too_sparse_to_estimate() -> None:
 def test_an_empty_overlap_is_named_and_its_models_are_left_out() -> None:
     sparse = _abc(A=60, B=50, C=40, AC=15, BC=12)  # no one on both A and B
     estimate = estimate_total(["A", "B", "C"], sparse)
-    assert any("A+B" in w and "left out" in w for w in estimate.warnings)
+    assert any("no one is on both A and B" in w and "left out" in w for w in estimate.warnings)
     assert all("A*B" not in m.terms for m in estimate.models)
     assert estimate.models  # the models without A*B still give an estimate
 
@@ -97,6 +97,13 @@ def test_histories_must_name_the_lists_given() -> None:
         estimate_total(["A", "B", "C"], {**FULL, frozenset("Z"): 3})
     with pytest.raises(EstimateError, match="at least one list"):
         estimate_total(["A", "B", "C"], {**FULL, frozenset(): 3})
+    with pytest.raises(EstimateError, match="the count of people on A\\+B must be a whole number"):
+        estimate_total(["A", "B", "C"], {**FULL, frozenset("AB"): -2})
+
+
+def test_counts_may_be_numpy_integers() -> None:
+    as_numpy = {history: np.int64(count) for history, count in FULL.items()}
+    assert estimate_total(["A", "B", "C"], as_numpy) == estimate_total(["A", "B", "C"], FULL)
 
 
 @settings(max_examples=25, deadline=None, derandomize=True)
@@ -185,6 +192,9 @@ def test_max_interaction_one_fits_the_independence_model_alone() -> None:
     assert estimate.models[0].weight == 1.0
     with pytest.raises(EstimateError, match="max_interaction must be from 1 to 2"):
         estimate_total(["A", "B", "C"], FULL, max_interaction=3)
+    five = {**{frozenset(n): 20 for n in "ABCDE"}, **{frozenset(p): 5 for p in ("AB", "BC", "CD", "DE", "EA")}}
+    with pytest.raises(EstimateError, match="only two-way interactions can be modelled"):
+        estimate_total(list("ABCDE"), five, max_interaction=3)
 
 
 @pytest.mark.parametrize(

@@ -12,13 +12,14 @@ whose maximum-likelihood estimate does not exist are set aside (Haberman 1974), 
 rest are weighted by an information criterion (Akaike weights, Buckland, Burnham &
 Augustin 1997) and their estimates averaged. The interval is Buckland et al.'s
 unconditional standard error, which adds the spread between the models to each
-model's own, set on the log scale of the undocumented count (Chao 1987), so that it
+model's own, set on the log scale of the undocumented count (Chao 1989), so that it
 never reaches below the documented count and is skewed upwards as such counts are.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -204,7 +205,7 @@ def _check(lists: Sequence[str], histories: Mapping[frozenset[str], int], max_in
             raise EstimateError("a capture history must name at least one list (no one is counted on no list)")
         if not history <= known:
             raise EstimateError(f"a capture history names {', '.join(sorted(history - known))}, not among the lists")
-        if not isinstance(count, int) or count < 0:
+        if not isinstance(count, numbers.Integral) or isinstance(count, bool) or count < 0:
             raise EstimateError(f"the count of people on {'+'.join(sorted(history))} must be a whole number ≥ 0")
     empty = [name for name in lists if not any(count for h, count in histories.items() if name in h)]
     if empty:
@@ -225,12 +226,17 @@ def _check(lists: Sequence[str], histories: Mapping[frozenset[str], int], max_in
         )
     if max_interaction is not None and not 1 <= max_interaction <= len(lists) - 1:
         raise EstimateError(f"max_interaction must be from 1 to {len(lists) - 1} (the k-way term is not identifiable)")
-    return sum(histories.values())
+    if max_interaction is not None and len(lists) >= PAIRS_ONLY_FROM and max_interaction > 2:
+        raise EstimateError(
+            f"with {len(lists)} lists only two-way interactions can be modelled (max_interaction 1 or 2): "
+            "the hierarchical models with more number in the millions"
+        )
+    return int(sum(histories.values()))
 
 
 def _empty_overlaps(lists: Sequence[str], histories: Mapping[frozenset[str], int]) -> list[str]:
     return [
-        f"{a}+{b}"
+        f"{a} and {b}"
         for a, b in combinations(lists, 2)
         if not any(count for h, count in histories.items() if a in h and b in h)
     ]
@@ -276,14 +282,14 @@ def estimate_total(
     fits, unfit = _fit_all(lists, histories, highest)
     if empty_pairs:
         notes.append(
-            f"no one is on both lists of {', '.join(empty_pairs)}: models with "
+            f"no one is on both {'; '.join(empty_pairs)}: models with "
             f"{'that interaction' if len(empty_pairs) == 1 else 'those interactions'} cannot be fitted "
             "(the overlap says nothing about how the lists depend on each other) and were left out"
         )
     if not fits:
         raise EstimateError(
             "the overlaps are too sparse to estimate: no log-linear model has a finite estimate"
-            + (f" (empty overlaps: {', '.join(empty_pairs)})" if empty_pairs else "")
+            + (f" (no one is on both {'; '.join(empty_pairs)})" if empty_pairs else "")
             + "; more linked records, or fewer lists, are needed"
         )
     if unfit:
@@ -339,7 +345,7 @@ def _average(
     weights = relative / relative.sum()
     f0 = np.array([f.undocumented for f in fits])
     mean = float(weights @ f0)
-    # Buckland, Burnham & Augustin (1997), eq. 3: each model's standard error widened by its distance from the average.
+    # Buckland, Burnham & Augustin (1997): each model's standard error widened by its distance from the average.
     spread = float(weights @ np.sqrt([f.variance for f in fits] + (f0 - mean) ** 2))
     low, high = _log_interval(documented, mean, spread, level)
     order = np.argsort(ics, kind="stable")
@@ -382,7 +388,7 @@ def _average(
 
 
 def _log_interval(documented: int, undocumented: float, stderr: float, level: float) -> tuple[float, float]:
-    """Chao's (1987) interval: the undocumented count taken as log-normal, so the low end stays above n."""
+    """Chao's (1989) interval: the undocumented count taken as log-normal, so the low end stays above n."""
     if undocumented <= 0:
         return float(documented), float(documented)
     z = NormalDist().inv_cdf(0.5 + level / 2)
