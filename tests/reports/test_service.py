@@ -131,3 +131,83 @@ def test_report_command_writes_the_pdf_exhibit(ctx: Context, tmp_path: Path) -> 
         env={"HABEAS_USER": ctx.actor.name},
     )
     assert result.exit_code == 1 and "no person" in result.output
+
+
+def test_known_on_cites_no_source_published_later_in_the_example_case(ctx: Context) -> None:
+    everything = reports.build(ctx, "ahr", date(2025, 5, 1), generated_at=GENERATED)
+    assert "bar-2025-07-21" in {x.source_id for x in everything.exhibits}
+    known = reports.build(ctx, "ahr", date(2025, 5, 1), date(2025, 5, 1), generated_at=GENERATED)
+    cited = {x.source_id for x in known.exhibits}
+    assert "bar-2025-07-21" not in cited and "bar-2025-05-noem-hearing" not in cited  # July; May, day not given
+    sources = track.timeline(ctx, "ahr").sources
+    assert all(sources[sid].date is None or sources[sid].date.latest <= date(2025, 5, 1) for sid in cited)
+    pdf = reports.report(ctx, "ahr", date(2025, 5, 1), date(2025, 5, 1), generated_at=GENERATED)
+    text = _flat(" ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages))
+    assert "Gay asylum seeker sent back to Venezuela" not in text
+
+
+def test_the_example_exhibit_numbers_its_references_in_reading_order(ctx: Context) -> None:
+    options = reports.exhibit_options(ctx, include_flags=True)
+    built = reports.build(ctx, "ahr", LATE, generated_at=GENERATED, options=options)
+    assert built.flags, "the example case raises flags"
+    cited = [n for flag in built.flags for n in flag.sources] + [n for line in built.chronology for n in line.sources]
+    assert list(dict.fromkeys(cited)) == list(range(1, len(built.exhibits) + 1))
+    assert "gang_membership" not in reports.report(ctx, "ahr", LATE, fmt="md").decode()
+
+
+def test_flags_are_in_the_exhibit_only_with_flags_and_lead_the_memo(ctx: Context) -> None:
+    plain = reports.report(ctx, "ahr", LATE, fmt="md").decode()
+    assert "Flags for review" not in plain and "critical" not in plain
+    flagged = reports.report(ctx, "ahr", LATE, fmt="md", options=reports.exhibit_options(ctx, include_flags=True))
+    assert "## Flags for review" in flagged.decode()
+    memo = reports.report(ctx, "ahr", LATE, fmt="md", options=reports.exhibit_options(ctx, memo=True)).decode()
+    assert memo.index("## Flags for review") < memo.index("## Whereabouts") and "penalty of perjury" not in memo
+
+
+def test_the_settings_file_fills_the_caption_and_the_options_override_it(ctx: Context, tmp_path: Path) -> None:
+    config = tmp_path / "habeas.toml"
+    config.write_text(
+        '[exhibit]\ncourt = "Synthetic District Court"\npreparer = "Synthetic Counsel"\n'
+        'role = "Counsel"\nletter = "C"\n',
+        encoding="utf-8",
+    )
+    configured = replace(ctx, settings=replace(ctx.settings, config_path=config))
+    built = reports.build(configured, "ahr", LATE, options=reports.exhibit_options(configured, letter="D"))
+    assert (built.caption.court, built.caption.letter, built.preparer.name) == (
+        "Synthetic District Court",
+        "D",
+        "Synthetic Counsel",
+    )
+    config.write_text('[exhibit]\nbar = "1"\n', encoding="utf-8")
+    with pytest.raises(ServiceError, match=r"\[exhibit\] bar: no such setting"):
+        reports.exhibit_options(configured)
+
+
+def test_the_a_number_needs_the_right_to_read_identifiers(ctx: Context) -> None:
+    users.add_user(ctx, "volunteer", Role.VIEWER)
+    access.define_group(ctx, "everyone", all_records=True)
+    access.grant(ctx, "volunteer", "everyone")
+    viewer = replace(ctx, actor=Actor("volunteer"))
+    with pytest.raises(ServiceError, match="may not read sensitive"):
+        reports.report(viewer, "ahr", LATE, fmt="md", options=reports.exhibit_options(viewer, show_a_number=True))
+
+
+def test_bates_numbers_are_for_the_pdf_only(ctx: Context) -> None:
+    with pytest.raises(ServiceError, match="--bates"):
+        reports.report(ctx, "ahr", LATE, fmt="md", options=reports.exhibit_options(ctx, bates="AHR-0001"))
+    with pytest.raises(ServiceError, match="--bates 'AHR-'"):
+        reports.exhibit_options(ctx, bates="AHR-")
+
+
+def test_report_command_writes_a_captioned_spanish_exhibit_and_says_what_is_blank(ctx: Context, tmp_path: Path) -> None:
+    out = tmp_path / "anexo.pdf"
+    args = ["report", "ahr", "--as-of", "2025-05-01", "--out", str(out), "--lang", "es", "--exhibit", "B"]
+    args += ["--case-number", "0:00-cv-00000", "--bates", "SYN-0001", "--db", ctx.settings.database_url]
+    result = CliRunner().invoke(app, args, env={"HABEAS_USER": ctx.actor.name})
+    assert result.exit_code == 0, result.output
+    assert "[exhibit]" in result.output and "blank lines to fill in by hand" in _flat(result.output)
+    pages = [page.extract_text() for page in pypdf.PdfReader(out).pages]
+    assert "ANEXO B" in pages[0] and "Caso n.º 0:00-cv-00000" in pages[0]
+    assert all(f"SYN-{n:04d}" in page for n, page in enumerate(pages, start=1))
+    result = CliRunner().invoke(app, [*args[:-2], "--lang", "fr", "--db", ctx.settings.database_url])
+    assert result.exit_code == 1 and "--lang 'fr'" in result.output

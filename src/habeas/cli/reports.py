@@ -163,5 +163,6 @@ def report(
     if not memo and not options.preparer.given:
         console.print(
             "No preparer is set (--preparer, or preparer in the settings file's [exhibit] table): "
-            "the declaration's name, role and bar number are blank lines to fill in by hand before signing."
+            "the declaration's name, role and bar number are blank lines to fill in by hand before signing.",
+            markup=False,
         )

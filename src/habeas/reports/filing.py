@@ -156,7 +156,7 @@ def declaration(
         (w.t("Bar number"), preparer.bar_number.strip()),
     )
     return Declaration(
-        heading=w.t("Declaration of {name}", name=name if preparer.given else w.t("preparer")),
+        heading=w.t("Declaration of {name}", name=name),
         opening=who,
         paragraphs=paragraphs,
         attestation=w.t("I declare under penalty of perjury that the foregoing is true and correct."),

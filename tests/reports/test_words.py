@@ -1,0 +1,98 @@
+"""The exhibit's words: every phrase has its Spanish, codes read as labels, and the [exhibit] settings are checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_file
+
+from habeas.domain.vocabulary import KINDS
+from habeas.reports.i18n import translations
+from habeas.reports.settings import ExhibitSettings, ExhibitSettingsError, parse_exhibit_settings_text
+from habeas.reports.words import Words
+
+REPORTS = Path(__file__).resolve().parents[2] / "src" / "habeas" / "reports"
+
+
+def _messages() -> set[str]:
+    found = {spec.label for spec in KINDS}
+    for module in sorted(REPORTS.glob("*.py")):
+        for _line, message, _comments, _context in extract_from_file(
+            "python", module, keywords={"t": None, "N_": None}
+        ):
+            found.add(message)
+    return found
+
+
+def test_every_phrase_of_the_exhibit_has_a_spanish_translation() -> None:
+    catalogue = translations("es")
+    messages = _messages()
+    assert len(messages) > 200
+    # A message without a translation comes back as itself; only these read the same in Spanish.
+    same = {"#", "DHS", "URL", "Bates", "in absentia", "judicial", "no", "G-28 (appearance before DHS)"}
+    untranslated = sorted(m for m in messages if catalogue.gettext(m) == m and m not in same)
+    assert untranslated == []
+
+
+def test_the_spanish_keeps_every_placeholder() -> None:
+    catalogue = translations("es")
+    for message in _messages():
+        if "{" in message:
+            words = Words("es")
+            names = {part.split("}")[0] for part in message.split("{")[1:]}
+            filled = words.t(message, **{name: f"<{name}>" for name in names})
+            assert all(f"<{name}>" in filled for name in names), catalogue.gettext(message)
+
+
+@pytest.mark.parametrize(
+    ("value", "english", "spanish"),
+    [
+        (
+            "gang_membership (Tren de Aragua)",
+            "gang membership (Tren de Aragua)",
+            "pertenencia a una pandilla (Tren de Aragua)",
+        ),
+        ("alien_enemies_act", "Alien Enemies Act", "Ley de Enemigos Extranjeros (Alien Enemies Act)"),
+        (("tattoo", "social_media"), "tattoo, social media", "tatuaje, redes sociales"),
+        (True, "yes", "sí"),
+        ("CBP", "CBP", "CBP"),
+        ("a_code_habeas_does_not_know", "a code habeas does not know", "a code habeas does not know"),
+    ],
+)
+def test_values_read_as_labels_in_either_language(value: object, english: str, spanish: str) -> None:
+    assert Words("en").value(value) == english
+    assert Words("es").value(value) == spanish
+
+
+def test_countries_are_named_in_the_readers_language() -> None:
+    assert Words("en").country("US") == "United States (US)"
+    assert Words("es").country("US") == "Estados Unidos (US)"
+    assert Words("es").country("XX") == "XX"
+
+
+def test_the_exhibit_settings_are_read_from_their_table() -> None:
+    text = (
+        '[exhibit]\ncourt = "U.S. District Court (synthetic)"\npreparer = "Synthetic Counsel"\nlang = "es"\n[rules.x]\n'
+    )
+    assert parse_exhibit_settings_text(text, "habeas.toml") == ExhibitSettings(
+        court="U.S. District Court (synthetic)", preparer="Synthetic Counsel", lang="es"
+    )
+    assert parse_exhibit_settings_text("", "habeas.toml") == ExhibitSettings()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[exhibit]\npreparr = "x"\n',
+            r"habeas.toml: \[exhibit\] preparr: no such setting \(did you mean 'preparer'\?\)",
+        ),
+        ("[exhibit]\nbar_number = 12345\n", r"habeas.toml: \[exhibit\] bar_number: 12345 is not text"),
+        ('exhibit = "A"\n', r"habeas.toml: `exhibit` must be a table"),
+        ("[exhibit\n", r"habeas.toml: not valid TOML"),
+    ],
+)
+def test_a_bad_exhibit_setting_is_named_with_its_file_and_key(text: str, message: str) -> None:
+    with pytest.raises(ExhibitSettingsError, match=message):
+        parse_exhibit_settings_text(text, "habeas.toml")
