@@ -84,7 +84,7 @@ def test_the_case_memo_leads_with_the_flags_and_is_not_for_filing(make_report) -
     texts = pages(render_pdf(memo))
     text = flat(" ".join(texts))
     assert text.index("Flags for review") < text.index("Whereabouts on") < text.index("Chronology # Date")
-    assert "not for filing" in flat(texts[0])
+    assert "Not for filing" in flat(texts[0])
     assert "under penalty of perjury" not in text
     assert "EXHIBIT A" not in text
     assert all("INTERNAL CASE MEMO" in page for page in texts)

@@ -8,7 +8,7 @@ from habeas.reports.words import Words
 HEADINGS = {
     "exhibit": N_("Exhibit"),
     "memo": N_("Internal case memo"),
-    "memo_warning": N_("Internal case memo: not for filing. It leads with the flags raised for review by counsel."),
+    "memo_warning": N_("Not for filing: for review by counsel. It leads with the flags habeas's rules raise."),
     "person": N_("Person"),
     "habeas_id": N_("habeas id"),
     "as_of": N_("As of"),

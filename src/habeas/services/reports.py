@@ -141,8 +141,9 @@ def build(
     """The report model for one person (what every format renders).
 
     With ``known_on``, sources published after that day are not cited, nor are events only they support.
+    Without ``options``, the exhibit takes the settings file's `[exhibit]` table and nothing else.
     """
-    options = options or ExhibitOptions()
+    options = options or exhibit_options(ctx)
     timeline = track.timeline(ctx, person_id, known_on)
     resource = Resource.person(person_id, timeline.person.cohorts)
     _require(ctx, Action.READ_PERSON, resource)
