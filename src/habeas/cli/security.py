@@ -537,25 +537,51 @@ def publish(
             help="Suppress the counts an earlier publication would give away by difference, instead of refusing.",
         ),
     ] = False,
+    lang: Annotated[str, typer.Option("--lang", help="The page's language: en (the default) or es.")] = "en",
+    publisher: Annotated[
+        str | None,
+        typer.Option("--publisher", help="Who publishes, as the page names them; default: [publish] publisher."),
+    ] = None,
+    licence: Annotated[
+        str | None,
+        typer.Option(
+            "--licence",
+            help="The licence the figures are published under, e.g. 'CC BY-SA 4.0'; default: [publish] licence, "
+            "else CC BY 4.0.",
+        ),
+    ] = None,
+    licence_url: Annotated[
+        str | None,
+        typer.Option("--licence-url", help="Where the licence is read (https://…); known licences have one."),
+    ] = None,
     db: DbOption = None,
     user: UserOption = None,
 ) -> None:
     """Write safe aggregate tables for the public: CSV, JSON and a static page with charts.
 
-    Counts of people by custody and citizenship, by days without proof of life, and by
-    due-process flag. Never names, identifiers, free text or sensitive attributes; counts
-    from 1 to the threshold, and any that would give them away, are suppressed. Every
-    count shown is recorded; a count that differs from an earlier publication's by 1 to
-    the threshold (another cohort, another day) is refused, naming where.
+    Counts of distinct people by custody and citizenship, by days without proof of life,
+    and by due-process flag (a person flagged by two rules is in two rows, and once in the
+    total). Never names, identifiers, free text or sensitive attributes; counts from 1 to
+    the threshold, and any that would give them away, are suppressed and the page says so
+    in words. Every count shown is recorded; a count that differs from an earlier
+    publication's by 1 to the threshold (another cohort, another day) is refused, naming
+    where. The page names the publisher, the day counted, the method and the licence: the
+    options, else the settings file's [publish] table (publisher, licence, licence_url,
+    method), else CC BY 4.0 and no publisher. It reads on a phone, in English or Spanish.
 
-    [bold]Example[/]: habeas publish --out public/ --as-of 2025-05-01
+    [bold]Example[/]: habeas publish --out public/ --as-of 2025-05-01 --lang es --publisher "Example Coalition"
     """
+    from habeas.publish.colophon import Colophon, ColophonError
     from habeas.services import security
 
     ctx = context(db, user=user)
     day = day_option(as_of, "--as-of")
+    try:
+        colophon = Colophon.load(ctx.settings.config_path).chosen(publisher, licence, licence_url)
+    except ColophonError as exc:
+        fail(f"nothing was published: {exc}")
     with user_errors():
-        result = security.publish(ctx, out, threshold, cohort, day, suppress_differences)
+        result = security.publish(ctx, out, threshold, cohort, day, suppress_differences, lang, colophon)
     hidden = sum(len(t.suppressed) for t in result.tables)
     because = f" ({result.withheld} of them because of earlier publications)" if result.withheld else ""
     console.print(

@@ -16,25 +16,29 @@ import re
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, select_autoescape
-
-from habeas.publish.charts import bar_chart
+from habeas.publish.colophon import Colophon
 from habeas.publish.differencing import Difference, EarlierPublication, PublishedCell, differences, published_cells
 from habeas.publish.fields import DIMENSIONS, Dimension, label_problem
-from habeas.stats.disclosure import DEFAULT_THRESHOLD, Cell, CountTable, ProtectedTable, check_threshold, protect
+from habeas.publish.page import render_page
+from habeas.publish.words import check_language, dimension_label, text, value_label
+from habeas.stats.disclosure import (
+    DEFAULT_THRESHOLD,
+    Cell,
+    CountTable,
+    ProtectedTable,
+    check_threshold,
+    protect,
+)
 
 FORMAT = 1
 MANIFEST = "publication.json"
 SUPPRESSED = "suppressed"
-NOTE = (
-    "Counts are of people documented in this system, not the prevalence of these events: "
-    "people nobody recorded here are not counted."
-)
+NOTE = text("note", "en")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,60}")
 
 
@@ -77,6 +81,15 @@ class AggregateRow:
 
 @dataclass(frozen=True)
 class PublicationTable:
+    """A table to publish: counts of people by one dimension (``row_field``) or two.
+
+    ``people`` is how many distinct people the table counts. When each person is in one
+    cell (the usual table) the counts must add up to it. When ``overlapping``, a person
+    may be in several rows (a person flagged by several rules): the rows do not add up,
+    and the total published is ``people``, protected like any count and withheld when it
+    and a row shown would give away a small group by difference.
+    """
+
     id: str  # file name: lower case letters, digits, dashes
     title: str
     row_field: str
@@ -85,6 +98,16 @@ class PublicationTable:
     description: str = ""
     row_order: Sequence[str] | None = None  # default: sorted labels
     column_order: Sequence[str] | None = None
+    people: int | None = None
+    overlapping: bool = False
+
+
+@dataclass(frozen=True)
+class NotPublished:
+    """A table left out, and why, said on the page so that its absence is not read as zero."""
+
+    title: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -113,10 +136,14 @@ def build_publication(
     generated_on: date | None = None,
     earlier: Sequence[EarlierPublication] = (),
     suppress_differences: bool = False,
+    lang: str = "en",
+    colophon: Colophon | None = None,
 ) -> Publication:
     """Check, protect and write ``tables`` to ``out_dir`` (replacing an earlier publication there)."""
     check_out_dir(Path(out_dir))
-    prepared = prepare_publication(tables, threshold, generated_on, earlier, suppress_differences)
+    prepared = prepare_publication(
+        tables, threshold, generated_on, earlier, suppress_differences, lang=lang, colophon=colophon
+    )
     return write_publication(prepared, Path(out_dir))
 
 
@@ -126,31 +153,49 @@ def prepare_publication(
     generated_on: date | None = None,
     earlier: Sequence[EarlierPublication] = (),
     suppress_differences: bool = False,
+    *,
+    lang: str = "en",
+    colophon: Colophon | None = None,
+    as_of: date | None = None,
+    not_published: Sequence[NotPublished] = (),
 ) -> PreparedPublication:
     """Protect ``tables`` against small counts and against ``earlier`` publications; build the files.
 
     A count that an earlier publication would give away by difference is refused
     (:class:`DifferencingError`), or with ``suppress_differences`` suppressed as well.
+    ``lang`` ("en" or "es") is the page's language; the CSV and JSON keep the codes and
+    add their labels.
     """
     check_threshold(threshold)
+    check_language(lang)
     if not tables:
         raise PublicationError("nothing to publish: no tables")
     if len({t.id for t in tables}) != len(tables):
         raise PublicationError("two tables have the same id")
     counts = [to_count_table(t) for t in tables]
     protected, cells, withheld = _protect_against(tables, counts, threshold, earlier, suppress_differences)
-    docs = [_table_doc(t, p) for t, p in zip(tables, protected, strict=True)]
+    docs = [_table_doc(t, p, lang) for t, p in zip(tables, protected, strict=True)]
+    colophon = colophon or Colophon()
+    day = generated_on or date.today()
     manifest = {
         "habeas_publication": FORMAT,
-        "generated_on": (generated_on or date.today()).isoformat(),
+        "generated_on": day.isoformat(),
+        "as_of": (as_of or day).isoformat(),
+        "lang": lang,
         "threshold": threshold,
-        "note": NOTE,
-        "suppression": _suppression_note(threshold),
+        "note": text("note", lang),
+        "suppression": _suppression_note(threshold, lang),
+        "method": text("method", lang),
+        "method_note": colophon.method,
+        "publisher": colophon.publisher,
+        "licence": colophon.licence,
+        "licence_url": colophon.licence_url,
         "tables": docs,
+        "not_published": [{"title": n.title, "reason": n.reason} for n in not_published],
     }
-    files = {f"{doc['id']}.csv": _csv(doc, threshold) for doc in docs}
+    files = {f"{doc['id']}.csv": _csv(doc, threshold, lang) for doc in docs}
     files[MANIFEST] = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    files["index.html"] = _html(manifest, tables)
+    files["index.html"] = render_page(manifest, colophon)
     return PreparedPublication(tuple(protected), tuple(cells), withheld, files)
 
 
@@ -168,7 +213,7 @@ def _protect_against(
     """
     withhold: dict[str, set[Cell]] = {t.id: set() for t in tables}
     while True:
-        protected = [protect(c, threshold, withhold[t.id]) for t, c in zip(tables, counts, strict=True)]
+        protected = [_protect_table(t, c, threshold, withhold[t.id]) for t, c in zip(tables, counts, strict=True)]
         placed = [pair for t, p in zip(tables, protected, strict=True) for pair in published_cells(t.id, p)]
         found = differences([cell for _, cell in placed], earlier, threshold)
         if not found:
@@ -178,6 +223,51 @@ def _protect_against(
         where = {cell.key: grid_cell for grid_cell, cell in placed}
         for difference in found:
             withhold[difference.cell.table].add(where[difference.cell.key])
+
+
+def _protect_table(table: PublicationTable, counts: CountTable, threshold: int, withhold: set[Cell]) -> ProtectedTable:
+    """Protect a table; an overlapping one's total is its distinct people, not the sum of its rows."""
+    _check_people(table, counts)
+    if not table.overlapping:
+        return protect(counts, threshold, withhold)
+    m, n = len(counts.rows), len(counts.columns)
+    margins = {(m, j) for j in range(n + 1)}
+    # The sum of the rows is no count of people: it is never shown, so protect without it.
+    shown = protect(counts, threshold, withhold | margins)
+    total = None if margins & withhold else _distinct_total(table.people, shown, threshold)
+    if total is None:
+        return shown
+    suppressed = {cell: why for cell, why in shown.suppressed.items() if cell not in margins}
+    return replace(shown, column_totals=(total,), total=total, suppressed=suppressed)
+
+
+def _check_people(table: PublicationTable, counts: CountTable) -> None:
+    """The distinct people a table says it counts agree with its counts; an overlapping table must say it."""
+    added = sum(sum(row) for row in counts.counts)
+    if table.overlapping:
+        if table.people is None or len(counts.columns) != 1:
+            raise PublicationError(f"table {table.id}: an overlapping table needs one column and its people")
+        if not max((row[0] for row in counts.counts), default=0) <= table.people <= added:
+            raise PublicationError(f"table {table.id}: {table.people} distinct people cannot give these rows")
+    elif table.people is not None and table.people != added:
+        raise PublicationError(f"table {table.id}: its counts add up to {added}, not its {table.people} people")
+
+
+def _distinct_total(people: int | None, shown: ProtectedTable, threshold: int) -> int | None:
+    """The distinct people of an overlapping table, or None when showing it would give away a small group.
+
+    The total minus a row shown is the people not in that row (flagged, but not by that
+    rule); when every row is shown, their sum minus the total is how many more times
+    than once people are counted. Either from 1 to the threshold withholds the total.
+    """
+    if people is None or 1 <= people <= threshold:
+        return None
+    rows = [row[0] for row in shown.cells]
+    if any(v is not None and 1 <= people - v <= threshold for v in rows):
+        return None
+    if all(v is not None for v in rows) and 1 <= sum(v for v in rows if v is not None) - people <= threshold:
+        return None
+    return people
 
 
 def write_publication(prepared: PreparedPublication, out_dir: Path) -> Publication:
@@ -249,35 +339,43 @@ def _check_label(table: PublicationTable, dimension: Dimension, value: str) -> N
         raise PublicationError(f"table {table.id}: a {dimension.name} label {problem}")
 
 
-def _suppression_note(threshold: int) -> str:
-    return (
-        f"Counts from 1 to {threshold}, groups whose members all share a sensitive attribute, and the "
-        f"counts from which those could be worked out are shown as “{SUPPRESSED}”."
-    )
+def _suppression_note(threshold: int, lang: str = "en") -> str:
+    return text("suppression", lang, threshold=threshold, not_shown=text("not_shown", lang))
 
 
-def _table_doc(table: PublicationTable, protected: ProtectedTable) -> dict[str, Any]:
+def _table_doc(table: PublicationTable, protected: ProtectedTable, lang: str) -> dict[str, Any]:
     # Which cells were small and which were suppressed to protect them stays private:
     # telling them apart would point at the small ones.
+    column_field = table.column_field
     return {
         "id": table.id,
         "title": table.title,
         "description": table.description,
         "row_field": table.row_field,
-        "column_field": table.column_field,
+        "column_field": column_field,
         "rows": list(protected.rows),
         "columns": list(protected.columns),
         "cells": [list(r) for r in protected.cells],
         "row_totals": list(protected.row_totals),
         "column_totals": list(protected.column_totals),
         "total": protected.total,
-        "note": NOTE,
+        "note": text("note", lang),
+        "unit": "people",
+        "rows_overlap": table.overlapping,
+        "row_heading": dimension_label(table.row_field, lang),
+        "column_heading": dimension_label(column_field, lang) if column_field else text("people", lang),
+        "row_labels": [value_label(table.row_field, r, lang) for r in protected.rows],
+        "column_labels": (
+            [value_label(column_field, c, lang) for c in protected.columns] if column_field else [text("people", lang)]
+        ),
     }
 
 
-def _csv(doc: dict[str, Any], threshold: int) -> str:
+def _csv(doc: dict[str, Any], threshold: int, lang: str) -> str:
     out = io.StringIO()
-    out.write(f"# {doc['title']}\n# {NOTE}\n# {_suppression_note(threshold)}\n")
+    out.write(f"# {doc['title']}\n# {doc['note']}\n# {_suppression_note(threshold, lang)}\n")
+    if doc["rows_overlap"]:
+        out.write(f"# {text('overlap', lang)}\n")
     writer = csv.writer(out, lineterminator="\n")
     one_column = doc["column_field"] is None
 
@@ -290,17 +388,6 @@ def _csv(doc: dict[str, Any], threshold: int) -> str:
     totals = doc["column_totals"] if one_column else [*doc["column_totals"], doc["total"]]
     writer.writerow(["total", *shown(totals)])
     return out.getvalue()
-
-
-def _html(manifest: dict[str, Any], tables: Sequence[PublicationTable]) -> str:
-    env = Environment(loader=PackageLoader("habeas.publish", "templates"), autoescape=select_autoescape(["html"]))
-    charts = {}
-    for doc in manifest["tables"]:
-        by_row = bar_chart(doc["title"], doc["rows"], doc["row_totals"])
-        by_column = bar_chart(doc["title"], doc["columns"], doc["column_totals"]) if doc["column_field"] else None
-        charts[doc["id"]] = (by_row, by_column)
-    labels = {name: d.label for name, d in DIMENSIONS.items()}
-    return env.get_template("publication.html").render(manifest=manifest, charts=charts, labels=labels)
 
 
 def _write_atomically(out_dir: Path, files: Mapping[str, str]) -> None:

@@ -1,37 +1,90 @@
-"""Inline SVG bar charts for the publication page: no script, no external file, nothing to fetch."""
+"""Inline SVG bar charts for the publication page: no script, no external file, nothing to fetch.
+
+Hand-written rather than drawn by matplotlib (which draws the dataset charts, see
+``habeas.analytics.charts``): the page must fetch nothing and run nothing, its text must
+stay text in the page's language (for screen readers, search and translation), and a
+chart must read on a phone. Each bar's label sits on its own line above the bar, wrapped,
+never clipped; the value axis has ticks and says its unit; a count not shown says so in
+words where its bar would be.
+"""
 
 from __future__ import annotations
 
+import math
+import textwrap
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH = 640
-LABEL_WIDTH = 200
-BAR_HEIGHT = 18
-GAP = 6
-VALUE_ROOM = 60
+WIDTH = 400  # at a phone's 360 px the text stays near its size
+LEFT = 8
+RIGHT = 56  # room for the value after the longest bar
+LINE = 17  # one line of label text
+BAR_HEIGHT = 14
+ROW_GAP = 10
+AXIS_ROOM = 44
+WRAP = 46  # characters per label line at this width and font size
+MAX_BARS = 12
 
 
-def bar_chart(title: str, labels: Sequence[str], values: Sequence[int | None]) -> Markup:
-    """Horizontal bars, one per label; a suppressed value gets no bar and the word "suppressed"."""
-    published = [v for v in values if v is not None]
-    top = max(published, default=0) or 1
-    span = WIDTH - LABEL_WIDTH - VALUE_ROOM
-    height = len(labels) * (BAR_HEIGHT + GAP) + GAP
-    rows = []
-    for index, (label, value) in enumerate(zip(labels, values, strict=True)):
-        y = GAP + index * (BAR_HEIGHT + GAP)
-        text_y = y + BAR_HEIGHT - 5
-        rows.append(f'<text x="{LABEL_WIDTH - 8}" y="{text_y}" text-anchor="end" class="label">{escape(label)}</text>')
+def nice_ticks(top: int) -> list[int]:
+    """Round ticks from 0 to at least ``top``: 1, 2 or 5 times a power of ten apart, at most six."""
+    if top <= 0:
+        return [0, 1]
+    raw = top / 5
+    power = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return list(range(0, math.ceil(top / step) * step + 1, step))
+
+
+def bar_chart(
+    title: str, labels: Sequence[str], values: Sequence[int | None], unit: str, not_shown: str, more: str = ""
+) -> Markup:
+    """Horizontal bars, one per label; a count not shown gets no bar and the words ``not_shown``.
+
+    ``unit`` names the value axis ("People"); ``more`` is said under the chart when only
+    the largest bars are drawn.
+    """
+    ticks = nice_ticks(max((v for v in values if v is not None), default=0))
+    span = WIDTH - LEFT - RIGHT
+    y = 4
+    parts: list[str] = []
+    for label, value in zip(labels, values, strict=True):
+        for line in textwrap.wrap(label, WRAP) or [""]:
+            y += LINE
+            parts.append(f'<text x="{LEFT}" y="{y - 4}" class="label">{escape(line)}</text>')
         if value is None:
-            rows.append(f'<text x="{LABEL_WIDTH + 4}" y="{text_y}" class="suppressed">suppressed</text>')
-            continue
-        length = round(span * value / top)
-        rows.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR_HEIGHT}" class="bar"/>')
-        rows.append(f'<text x="{LABEL_WIDTH + length + 4}" y="{text_y}" class="value">{value}</text>')
-    body = "\n  ".join(rows)
+            parts.append(f'<text x="{LEFT}" y="{y + BAR_HEIGHT - 2}" class="suppressed">{escape(not_shown)}</text>')
+        else:
+            length = round(span * value / ticks[-1])
+            parts.append(f'<rect x="{LEFT}" y="{y}" width="{max(length, 1)}" height="{BAR_HEIGHT}" class="bar"/>')
+            parts.append(f'<text x="{LEFT + length + 4}" y="{y + BAR_HEIGHT - 2}" class="value">{value:,}</text>')
+        y += BAR_HEIGHT + ROW_GAP
+    parts = [*_grid(ticks, y, span), *parts, _axis(ticks, y, span, unit)]
+    height = y + AXIS_ROOM
+    if more:
+        parts.append(f'<text x="{LEFT}" y="{height - 2}" class="more">{escape(more)}</text>')
+        height += LINE
+    body = "\n  ".join(parts)
     return Markup(
-        f'<svg role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}">\n  <title>{escape(title)}</title>\n  {body}\n</svg>'
+        f'<svg role="img" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}">\n'
+        f"  <title>{escape(title)}</title>\n  {body}\n</svg>"
     )
+
+
+def _grid(ticks: Sequence[int], y: int, span: int) -> list[str]:
+    """A faint line up from each tick, drawn first so that the bars lie over it."""
+    xs = [LEFT + round(span * tick / ticks[-1]) for tick in ticks]
+    return [f'<line x1="{x}" y1="4" x2="{x}" y2="{y + 4}" class="grid"/>' for x in xs]
+
+
+def _axis(ticks: Sequence[int], y: int, span: int, unit: str) -> str:
+    """The value axis under the bars: a line, a number at each tick, and the unit."""
+    marks = [f'<line x1="{LEFT}" y1="{y}" x2="{LEFT + span}" y2="{y}" class="axis"/>']
+    for tick in ticks:
+        x = LEFT + round(span * tick / ticks[-1])
+        marks.append(f'<text x="{x}" y="{y + 17}" text-anchor="middle" class="tick">{tick:,}</text>')
+    marks.append(
+        f'<text x="{LEFT + span / 2:.0f}" y="{y + 35}" text-anchor="middle" class="unit">{escape(unit)}</text>'
+    )
+    return "\n  ".join(marks)

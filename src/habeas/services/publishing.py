@@ -21,6 +21,9 @@ from habeas.publish import (
     prepare_publication,
     write_publication,
 )
+from habeas.publish.build import NotPublished
+from habeas.publish.colophon import Colophon, ColophonError
+from habeas.publish.words import check_language, text
 from habeas.security.access import Action
 from habeas.services import Context, ServiceError, access, track
 from habeas.stats.disclosure import DEFAULT_THRESHOLD
@@ -39,23 +42,33 @@ def publish(
     cohort: str | None = None,
     as_of: date | None = None,
     suppress_differences: bool = False,
+    lang: str = "en",
+    colophon: Colophon | None = None,
 ) -> Publication:
     """Aggregate tables for the public (CSV, JSON, a static page), with small and derivable counts suppressed.
 
     Every count shown is recorded in the database with the cohort and the day, in the same
     transaction as the files are written; a count that would differ from an earlier
     publication's by 1 to the threshold is refused, or with ``suppress_differences`` suppressed.
+    ``lang`` is the page's language (en, es); ``colophon`` who publishes and under what
+    licence (default: the settings file's ``[publish]`` table, else CC BY 4.0 and no publisher).
     """
     access.require(ctx, Action.PUBLISH)
+    try:
+        check_language(lang)
+        colophon = colophon or Colophon.load(ctx.settings.config_path)
+    except (ColophonError, ValueError) as exc:
+        raise ServiceError(f"nothing was published: {exc}") from exc
     day = as_of or ctx.clock.today()
     timelines = track.timelines(ctx, cohort=cohort)
-    tables = publication_tables(timelines, day, _flag_rules(ctx, timelines, day))
+    tables, left_out = publication_tables(timelines, day, _flag_rules(ctx, timelines, day), lang)
     population = f"cohort:{cohort}" if cohort else "all"
     try:
         check_out_dir(out)
         with ctx.engine.begin() as connection:
             earlier = earlier_publications(connection)
-            prepared = prepare_publication(tables, threshold, day, earlier, suppress_differences)
+            prepared = prepare_publication(tables, threshold, ctx.clock.today(), earlier, suppress_differences,
+                                           lang=lang, colophon=colophon, as_of=day, not_published=left_out)  # fmt: skip
             record_publication(connection, actor=ctx.actor.name, population=population, as_of=day,
                                threshold=threshold, published_at=ctx.clock.now(), cells=prepared.cells)  # fmt: skip
             published = write_publication(prepared, out)  # a failed write takes the record back with it
@@ -113,9 +126,14 @@ def _aggregate(cells: dict[tuple[str, str | None], list[Person]]) -> list[Aggreg
 
 
 def publication_tables(
-    timelines: Sequence[Timeline], day: date, flagged: dict[str, set[str]] | None
-) -> list[PublicationTable]:
-    """The published tables: custody by citizenship, days without proof of life, flags by rule."""
+    timelines: Sequence[Timeline], day: date, flagged: dict[str, set[str]] | None, lang: str = "en"
+) -> tuple[list[PublicationTable], list[NotPublished]]:
+    """The published tables (custody by citizenship, days without proof of life, flags by rule), and those left out.
+
+    Every table counts distinct people: each person once in the custody and days tables;
+    in the flags table once per rule that flags them, with the distinct people flagged as
+    its total.
+    """
     by_custody: dict[tuple[str, str | None], list[Person]] = {}
     by_days: dict[tuple[str, str | None], list[Person]] = {}
     for timeline in timelines:
@@ -124,24 +142,29 @@ def publication_tables(
         if where.custody in IN_CUSTODY:
             by_days.setdefault((days_band(where.days_without_proof_of_life), where.custody.value), []).append(person)
     custody_order = [c.value for c in Custody if any(key[0] == c.value for key in by_custody)]
+    on = day.isoformat()
     tables = [
         PublicationTable(
-            "custody-by-citizenship", f"People by custody on {day.isoformat()} and citizenship", "custody",
+            "custody-by-citizenship", text("custody_title", lang, day=on), "custody",
             _aggregate(by_custody) or [AggregateRow("unknown", 0, "unknown")], "citizenship",
-            description="Custody as derived from each person's sourced timeline.", row_order=custody_order or None,
+            description=text("custody_description", lang), row_order=custody_order or None,
+            people=len(timelines),
         )
     ]  # fmt: skip
+    left_out = []
     if by_days:
         bands = [label for _, label in DAY_BANDS] + ["over 365", UNCERTAIN_BAND, NO_PROOF]
         tables.append(
             PublicationTable(
-                "days-without-proof-of-life", f"People in custody on {day.isoformat()}, by days without proof of life",
+                "days-without-proof-of-life", text("days_title", lang, day=on),
                 "days_without_proof_of_life", _aggregate(by_days), "custody",
-                description="Days since the latest event that needed the person there in body; a span that "
-                "uncertain dates leave across two bands is counted as uncertain.",
+                description=text("days_description", lang),
                 row_order=[b for b in bands if any(key[0] == b for key in by_days)],
+                people=sum(len(people) for people in by_days.values()),
             )
         )  # fmt: skip
+    else:
+        left_out.append(NotPublished(text("days_title", lang, day=on), text("days_none", lang, day=on)))
     if flagged:
         people = {t.person.id: t.person for t in timelines}
         cells: dict[tuple[str, str | None], list[Person]] = {
@@ -149,9 +172,11 @@ def publication_tables(
         }
         tables.append(
             PublicationTable(
-                "flags-by-rule", f"People flagged on {day.isoformat()}, by due-process rule", "rule",
-                _aggregate(cells), description="Flags are prompts for review by counsel, not findings.",
-                row_order=list(flagged),
+                "flags-by-rule", text("flags_title", lang, day=on), "rule",
+                _aggregate(cells), description=text("flags_description", lang),
+                row_order=list(flagged), people=len(set().union(*flagged.values())), overlapping=True,
             )
         )  # fmt: skip
-    return tables
+    elif flagged is None:
+        left_out.append(NotPublished(text("flags_title", lang, day=on), text("flags_none", lang)))
+    return tables, left_out
