@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from habeas.synth.detentions import detention_placements
 from habeas.synth.files import write_detentions, write_removals
+from habeas.synth.lists import SyntheticLists, synthetic_lists, write_lists
 from habeas.synth.removals import removal_rows
 
-__all__ = ["detention_placements", "removal_rows", "write_detentions", "write_removals"]
+__all__ = [
+    "SyntheticLists", "detention_placements", "removal_rows", "synthetic_lists", "write_detentions", "write_lists",
+    "write_removals",
+]  # fmt: skip
