@@ -1,4 +1,4 @@
-"""Record linkage commands: `habeas link run|review|accept|reject|correct|show`, `habeas synth lists`, `habeas stats estimate`."""
+"""Linkage commands: `habeas link run|review|accept|reject|correct|show`, `synth lists`, `stats estimate`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from habeas.cli.app import DbOption, FormatOption, OutputFormat, UserOption, app, console, context, err_console, fail
-from habeas.cli.app import print_json, user_errors
+from habeas.cli.app import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    UserOption,
+    app,
+    console,
+    context,
+    err_console,
+    fail,
+    print_json,
+    user_errors,
+)
 from habeas.cli.datasets import stats_app, synth_app
 from habeas.services import links as service
 
@@ -40,9 +51,7 @@ ListsOption = Annotated[
 ]
 SourceOption = Annotated[
     str,
-    typer.Option(
-        "--source", help="The source (already in habeas) that says whether the records are the same person."
-    ),
+    typer.Option("--source", help="The source (already in habeas) that says whether the records are the same person."),
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", help="Why (sealed; shown to editors and admins only).")]
 PLAIN_LEVEL = {"exact": "agree", "close": "nearly agree", "partial": "partly agree", "differs": "disagree",
@@ -59,22 +68,22 @@ def _split(text: str | None) -> list[str] | None:
 
 
 class _progress:
-    """A Rich progress display on stderr while the model runs (its stages, with counts when it gives them)."""
+    """A Rich progress display on stderr while the model runs, saying which step it is on."""
 
     def __init__(self) -> None:
-        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         self.bar = Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn(),
+            SpinnerColumn(), TextColumn("[bold]{task.description}"), TimeElapsedColumn(),
             console=err_console, transient=True,
         )  # fmt: skip
-        self.task = self.bar.add_task("linking", total=None)
+        self.task = self.bar.add_task("gathering the records in your reach", total=None)
 
     def __enter__(self) -> Any:
         self.bar.start()
 
-        def advance(stage: str, done: int = 0, total: int | None = None) -> None:
-            self.bar.update(self.task, description=stage, completed=done, total=total)
+        def advance(step: str) -> None:
+            self.bar.update(self.task, description=step[:100])
 
         return advance
 
@@ -142,9 +151,7 @@ def _why(view: CandidateView) -> str:
 @link_app.command("review")
 def review_command(
     min_probability: Annotated[float | None, typer.Option("--min", help="Only pairs at least this probable.")] = None,
-    status: Annotated[
-        str, typer.Option("--status", help="pending (default), same, different or all.")
-    ] = "pending",
+    status: Annotated[str, typer.Option("--status", help="pending (default), same, different or all.")] = "pending",
     fmt: FormatOption = OutputFormat.table,
     db: DbOption = None,
     user: UserOption = None,
@@ -326,7 +333,8 @@ def estimate_command(
             {
                 "lists": [{"id": rid, "title": view.titles[rid]} for rid in view.lists],
                 "histories": [
-                    {"lists": sorted(h), "people": n} for h, n in sorted(view.histories.items(), key=lambda i: sorted(i[0]))
+                    {"lists": sorted(h), "people": n}
+                    for h, n in sorted(view.histories.items(), key=lambda i: sorted(i[0]))
                 ],
                 "records": view.records,
                 "accepted_links": view.links,

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from habeas.stats.estimate import Estimate
 
 PEOPLE = "people"  # the source of tracked people that come from no list
-Progress = Callable[[str, int, int | None], None]  # what is being done, how far, out of how many
+Progress = Callable[[str], None]  # what the model is doing, in words
 SEXES = {"female": "F", "f": "F", "male": "M", "m": "M"}
 CUSTODY_FIELDS = ("facility",)
 
@@ -133,7 +133,7 @@ def decision_json(d: StoredDecision) -> dict[str, Any]:
 # -- who may ------------------------------------------------------------------------------
 
 
-def _linker(ctx: Context, action: str) -> Scope:
+def require_linker(ctx: Context, action: str) -> Scope:
     """Refuse (audited) anyone without the import right; the records in their reach for sensitive reading."""
     user = access.acting_user(ctx)
     from habeas.security.access import decide
@@ -142,6 +142,13 @@ def _linker(ctx: Context, action: str) -> Scope:
         access.audit(ctx, action, Outcome.DENIED)
         raise access.Forbidden(f"{ctx.actor.name} may not link records: linkage is for editors and admins")
     return access.reachable(ctx, Action.READ_SENSITIVE)
+
+
+def decision_sources(ctx: Context) -> list[tuple[str, str]]:
+    """The sources a decision may cite (id, title), for a form's choices."""
+    require_linker(ctx, "link_review")
+    with repository(ctx) as repo:
+        return [(s.id, s.title or s.id) for s in repo.sources().values()]
 
 
 def _in_reach(repo: Repository, reach: Scope, ref: RecordRef, releases: set[str]) -> bool:
@@ -181,6 +188,7 @@ def person_record(person: Person, source: str, custody: tuple[CustodySpell, ...]
     birth = person.birth_date
     return LinkRecord(
         ref=RecordRef(source, person.id),
+        named=person.name is not None,  # a list without names (an anonymized one) is linked on its attributes
         full_name=person.name,
         birth_date=birth.earliest if birth is not None and birth.exact else None,
         birth_year=person.birth_year or (birth.earliest.year if birth and _one_year(birth) else None),
@@ -198,7 +206,7 @@ def _custody(repo: Repository, people: Sequence[Person]) -> dict[str, tuple[Cust
     """Facilities named by each person's events, with the day when it is known."""
     spells: dict[str, list[CustodySpell]] = defaultdict(list)
     for event in repo.events([p.id for p in people]):
-        facility = event.attrs.get("facility")
+        facility = event.attrs.get("facility") or event.attrs.get("facility_code")
         if event.person and isinstance(facility, str) and facility:
             day = event.date.earliest if event.date.exact else None
             spells[event.person].append(CustodySpell(facility, day))
@@ -266,7 +274,7 @@ def run_linkage(
     progress: Progress | None = None,
 ) -> LinkRun:
     """Find candidates among the records the user may reach and store them, replacing pending ones."""
-    reach = _linker(ctx, "link_run")
+    reach = require_linker(ctx, "link_run")
     if threshold is not None and not 0 < threshold < 1:
         raise ServiceError(f"--threshold must be a probability between 0 and 1, not {threshold}")
     chosen = _lists(ctx, lists)
@@ -280,6 +288,9 @@ def run_linkage(
         if found.format == "mapped_list":
             raise ServiceError(f"--release {found.id} is a list of people: name it in --lists")
         records += _release_records(found)
+    comparable = [r for r in records if _comparable(r)]
+    skipped = len(records) - len(comparable)
+    records = comparable
     sources = tuple(sorted({r.ref.source for r in records}))
     if len(records) < 2:
         raise ServiceError(
@@ -294,7 +305,16 @@ def run_linkage(
         )
         audited: list[tuple[str | None, str | None]] = [("dataset", s) for s in sources if s != PEOPLE]
         access.audit(ctx, "link_run", records=audited or [(None, None)], connection=session.connection())
-    return LinkRun(len(records), result.pairs_compared, sources, result.engine, result.threshold, stored, result.notes)
+    notes = result.notes + (
+        (f"{skipped:,} record(s) left out: none of the fields linkage compares",) if skipped else ()
+    )
+    return LinkRun(len(records), result.pairs_compared, sources, result.engine, result.threshold, stored, notes)
+
+
+def _comparable(record: LinkRecord) -> bool:
+    """Whether a record has anything to compare: a name, birth, citizenship, sex, or a facility."""
+    fields = (record.full_name if record.named else None, record.birth_date, record.birth_year, record.citizenship)
+    return any(fields) or bool(record.sex) or any(s.facility for s in record.custody)
 
 
 def _find(
@@ -347,7 +367,7 @@ class _Viewer:
 
 def review(ctx: Context, min_probability: float | None = None, status: str = "pending") -> list[CandidateView]:
     """Candidates (pending by default) the user may reach, highest probability first; reading is audited."""
-    reach = _linker(ctx, "link_review")
+    reach = require_linker(ctx, "link_review")
     if status not in ("pending", "same", "different", "all"):
         raise ServiceError(f"--status must be pending, same, different or all, not {status!r}")
     if min_probability is not None and not 0 <= min_probability <= 1:
@@ -363,7 +383,7 @@ def review(ctx: Context, min_probability: float | None = None, status: str = "pe
 
 def candidate(ctx: Context, ident: str) -> CandidateView:
     """One candidate with its decisions; out of reach is answered as missing."""
-    reach = _linker(ctx, "link_review")
+    reach = require_linker(ctx, "link_review")
     with repository(ctx) as repo:
         found = _reachable_candidate(ctx, repo, reach, ident)
         view = _Viewer(ctx, repo, reach).candidate(found)
@@ -403,7 +423,7 @@ def reject(ctx: Context, ident: str, source: str, note: str | None = None) -> St
 
 def correct(ctx: Context, decision: int, source: str, note: str | None = None) -> StoredDecision:
     """Record a correction: a new decision saying the opposite of ``decision``, which stays as it was."""
-    reach = _linker(ctx, "link_correct")
+    reach = require_linker(ctx, "link_correct")
     with repository(ctx) as repo:
         earlier = LinkStore(repo.session, ctx.keyring).decision(decision)
         if earlier is None:
@@ -420,7 +440,7 @@ def correct(ctx: Context, decision: int, source: str, note: str | None = None) -
 
 
 def _decide(ctx: Context, ident: str, verdict: Verdict, source: str, note: str | None, action: str) -> StoredDecision:
-    reach = _linker(ctx, action)
+    reach = require_linker(ctx, action)
     with repository(ctx) as repo:
         found = _reachable_candidate(ctx, repo, reach, ident)
     if found.decisions:
@@ -502,7 +522,7 @@ def clusters(pairs: Iterable[tuple[RecordRef, RecordRef]]) -> dict[RecordRef, fr
 
 def show(ctx: Context, person: str) -> Combined:
     """A person's combined view: every record linked to them (transitively), each with its source named."""
-    reach = _linker(ctx, "link_show")
+    reach = require_linker(ctx, "link_show")
     with repository(ctx) as repo:
         cohorts = repo.person_cohorts(person)
         if cohorts is None:
@@ -564,7 +584,7 @@ def estimate(ctx: Context, lists: Sequence[str], criterion: str = "bic") -> Esti
     """How many people the lists missed, by multiple systems estimation over the accepted links."""
     from habeas.stats.estimate import EstimateError, estimate_total
 
-    _linker(ctx, "estimate")
+    require_linker(ctx, "estimate")
     access.require(ctx, Action.READ_STATISTICS)
     if criterion not in ("aic", "bic"):
         raise ServiceError(f"--criterion must be aic or bic, not {criterion!r}")
