@@ -7,7 +7,7 @@ from urllib.parse import unquote_plus
 
 import pytest
 from fastapi.testclient import TestClient
-from web_helpers import CANARY_ID, CANARY_WORDS, Site
+from web_helpers import CANARY_ID, CANARY_WORDS, Site, csrf_of
 
 # Searches aimed at the canary: exact, folded, reordered, with a typo, by id, by a prefix.
 SEARCHES = [
@@ -101,14 +101,18 @@ def test_counts_cover_only_the_people_in_reach(clients: dict[str, TestClient]) -
 
 def test_a_viewer_sees_no_notes_and_no_sensitive_attributes(clients: dict[str, TestClient]) -> None:
     as_viewer = clients["reader"].get("/people/ahr").text
-    as_editor = clients["outsider"].get("/people/ahr").text
+    editor = clients["outsider"]
+    as_editor = editor.get("/people/ahr").text
+    revealed = editor.post("/people/ahr/sensitive", data={"csrf": csrf_of(as_editor)}).text
+    assert "credible fear interview" in as_editor and "sexual orientation" in revealed
+    viewer_revealed = clients["reader"].post("/people/ahr/sensitive", data={"csrf": csrf_of(as_viewer)}).text
     for secret in ("credible fear interview", "sexual orientation"):
-        assert secret in as_editor
-        assert secret not in as_viewer
+        assert secret not in as_viewer and secret not in viewer_revealed
 
 
 def test_sensitive_attributes_wait_behind_a_reveal_step(clients: dict[str, TestClient]) -> None:
+    """Not in the page at all until asked for (a closed <details> still sends them): asking is a POST, audited."""
     page = clients["outsider"].get("/people/ahr").text
-    reveal = page.split('data-testid="sensitive">')[1].split("</details>")[0]
-    assert '<details class="sensitive-note" data-testid="sensitive">' in page  # closed: no "open" attribute
-    assert "<summary>" in reveal and "asylum basis" in reveal.split("</summary>")[1]
+    reveal = page.split('data-testid="sensitive">')[1].split("</div>")[0]
+    assert 'action="/people/ahr/sensitive"' in reveal and "sexual orientation" not in page
+    assert "Asylum basis" not in page

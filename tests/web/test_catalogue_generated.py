@@ -88,3 +88,32 @@ def test_every_kind_label_and_rule_title_is_translated_into_spanish(group: str, 
     message = _read(LOCALES / "es" / "LC_MESSAGES" / "messages.po", "es").get(text)
     assert message is not None and message.string and not message.fuzzy, f"no Spanish for {group} {name}; {REGENERATE}"
     assert Language("es").gettext(labels.label(group, name)) == message.string
+
+
+LABELS = [(group, name, text) for group, words in labels.GROUPS.items() for name, text in words.items()]
+
+
+@pytest.mark.parametrize(("group", "name", "text"), LABELS, ids=[f"{g}:{n}" for g, n, _ in LABELS])
+def test_every_label_a_page_shows_has_spanish(group: str, name: str, text: str) -> None:
+    """Custody states, fields, values, sensitive attributes, audit actions, roles: none stays English in Spanish."""
+    message = _read(LOCALES / "es" / "LC_MESSAGES" / "messages.po", "es").get(text)
+    assert message is not None and message.string and not message.fuzzy, f"no Spanish for {group} {name}; {REGENERATE}"
+
+
+GLOSSARY = {"Flag": "Alerta", "Flags": "Alertas", "warning": "advertencia", "Warnings": "Advertencias",
+            "Alerts": "Alertas nuevas o agravadas"}  # fmt: skip
+
+
+@pytest.mark.parametrize(("english", "spanish"), GLOSSARY.items())
+def test_the_spanish_catalogue_uses_the_glossarys_terms(english: str, spanish: str) -> None:
+    """docs/glossary.md: one Spanish word per idea (a flag is never an "aviso", a warning never an "alerta")."""
+    assert Language("es").gettext(english) == spanish
+    glossary = (Path(__file__).resolve().parents[2] / "docs" / "glossary.md").read_text(encoding="utf-8")
+    assert spanish.split()[0].lower().removesuffix("s") in glossary.lower()
+
+
+def test_no_spanish_message_calls_a_flag_an_aviso() -> None:
+    catalog = _read(LOCALES / "es" / "LC_MESSAGES" / "messages.po", "es")
+    strings = [(m.id, m.string) for m in catalog if m.id]
+    flagged = [mid for mid, text in strings if "flag" in str(mid).lower() and "aviso" in str(text).lower()]
+    assert flagged == []

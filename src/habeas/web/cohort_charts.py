@@ -236,6 +236,7 @@ class Stays:
     height: int
     rows: tuple[StayRow, ...]
     ticks: tuple[tuple[float, int], ...]  # (x, days)
+    label_room: int = 0  # above each row, for its name (a phone's)
 
     @property
     def phone(self) -> bool:
@@ -247,7 +248,7 @@ class Stays:
 
     @property
     def axis_y(self) -> float:
-        return TOP + len(self.rows) * STAY_ROW
+        return TOP + len(self.rows) * (STAY_ROW + self.label_room)
 
     @property
     def count(self) -> int:
@@ -264,6 +265,7 @@ def stay_lengths(timelines: Sequence[Timeline], as_of: date, width: int = WIDTH)
     step = _nice_step(max(longest, 1), 8 if width >= WIDTH else 4)
     top = max(step, math.ceil(longest / step) * step)
     left = STAY_GUTTER if width >= WIDTH else 8
+    room = 0 if width >= WIDTH else 20
 
     def x(days: float) -> float:
         return round(left + days / top * (width - left - PAD), 1)
@@ -273,7 +275,7 @@ def stay_lengths(timelines: Sequence[Timeline], as_of: date, width: int = WIDTH)
         chosen = sorted((s for s in found if s.custody == custody), key=lambda s: (s.length.min, s.length.max))
         if not chosen:
             continue
-        middle = TOP + len(rows) * STAY_ROW + STAY_ROW / 2
+        middle = TOP + len(rows) * (STAY_ROW + room) + room + STAY_ROW / 2
         # Spread the marks over five lanes so that equal lengths stay visible as several marks.
         marks = tuple(
             StayMark(x(s.length.min), x(s.length.max), middle + ((i % 5) - 2) * 9, s) for i, s in enumerate(chosen)
@@ -291,4 +293,4 @@ def stay_lengths(timelines: Sequence[Timeline], as_of: date, width: int = WIDTH)
             )
         )
     ticks = tuple((x(d), d) for d in range(0, top + 1, step))
-    return Stays(width, TOP + len(rows) * STAY_ROW + AXIS_HEIGHT, tuple(rows), ticks)
+    return Stays(width, TOP + len(rows) * (STAY_ROW + room) + AXIS_HEIGHT, tuple(rows), ticks, room)

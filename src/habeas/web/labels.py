@@ -159,6 +159,7 @@ VALUES = {
     "requested": N_("requested"),
     "withdrawn": N_("withdrawn"),
     "on_file": N_("on file"),
+    "removal": N_("removal proceedings"),
     "not_needed": N_("not needed"),
     # Values of sensitive attributes (an asylum basis: the protected grounds of 8 U.S.C. § 1101(a)(42)).
     "political_opinion": N_("political opinion"),

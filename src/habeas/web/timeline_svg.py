@@ -254,9 +254,7 @@ def _apart(marks: list[Mark]) -> list[Mark]:
     return placed
 
 
-def time_ticks(
-    x: Callable[[date], float], start: date, end: date, max_labels: int = 12
-) -> tuple[list[Tick], str]:
+def time_ticks(x: Callable[[date], float], start: date, end: date, max_labels: int = 12) -> tuple[list[Tick], str]:
     """Ticks of a time axis from ``start`` to ``end`` placed by ``x``, and the date format of their labels.
 
     Weeks for spans up to 75 days (every week labelled, or every second or fourth on a narrow axis);

@@ -73,6 +73,14 @@ def clock_thresholds(viewer: Viewer) -> dict[str, float]:
     return {}
 
 
+def cohort_names(viewer: Viewer) -> dict[str, str]:
+    """The names of the cohorts in the user's reach, by id, to show a cohort by its name rather than its id."""
+    from habeas.services import cohorts
+
+    found = cohorts.cohort_counts(viewer.ctx, viewer.state.directory, viewer.state.web.today())
+    return {c.cohort.id: c.cohort.name or c.cohort.id for c in found}
+
+
 @router.get("/")
 def home(viewer: SignedIn) -> RedirectResponse:
     return RedirectResponse("/morning" if viewer.may_at_all(Action.READ_PERSON) else "/rules", status_code=303)
@@ -104,6 +112,7 @@ def people(
         pages=max(1, -(-found.total // state.web.page_size)),
         args=args,
         cohorts=found.cohorts,
+        cohort_names=cohort_names(viewer),
         countries=found.countries,
         custody_states=[c.value for c in Custody],
         rules=state.directory.rules()[1],
@@ -243,6 +252,7 @@ def person_page(
         person=view.timeline.person,
         where=view.whereabouts,
         drawing=draw(view.timeline, view.whereabouts),
+        cohort_names=cohort_names(viewer),
         events_by_id={entry.event.id: entry.event for entry in view.timeline.entries},
         phone_drawing=draw(view.timeline, view.whereabouts, PHONE),
         clock_limits=clock_thresholds(viewer),
