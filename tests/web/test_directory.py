@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from pathlib import Path
 
@@ -19,9 +18,9 @@ from habeas.services.directory import Directory
 EVERYONE = Scope(all_records=True)
 
 
-def _directory(folder: Path, freshness: float = 5.0) -> tuple[Directory, Context]:
+def _directory(folder: Path) -> tuple[Directory, Context]:
     ctx = Context(make_database(folder), Actor("admin"))
-    return Directory(ctx, freshness_seconds=freshness), ctx
+    return Directory(ctx), ctx
 
 
 def _shape(summary):  # type: ignore[no-untyped-def]
@@ -45,23 +44,16 @@ def test_summaries_in_bulk_equal_what_the_services_derive(tmp_path: Path) -> Non
     assert len(bulk) == 4 and any(c.cohorts for c in cards)  # cohort members take the other path
 
 
-def test_the_warm_up_summarises_everyone_and_stops_when_asked(tmp_path: Path) -> None:
+def test_nothing_is_summarised_before_a_page_asks(tmp_path: Path) -> None:
     directory, _ = _directory(tmp_path)
-    stop = threading.Event()
-    worker = threading.Thread(target=directory.warm, args=(lambda: TODAY, stop))
-    worker.start()
-    for _ in range(200):
-        if len(directory._cache.summaries) == 4:
-            break
-        stop.wait(0.05)
-    stop.set()
-    worker.join(timeout=10)
-    assert not worker.is_alive()
-    assert set(directory._cache.summaries) == {c.id for c in directory.cards(EVERYONE)}
+    cards = directory.cards(EVERYONE)
+    assert directory._cache.summaries == {}
+    directory.summaries(EVERYONE, [cards[0].id], TODAY)
+    assert set(directory._cache.summaries) == {cards[0].id}
 
 
 def test_an_import_elsewhere_is_noticed(tmp_path: Path) -> None:
-    directory, ctx = _directory(tmp_path, freshness=0)
+    directory, ctx = _directory(tmp_path)
     assert [m.card.id for m in directory.search(EVERYONE, "Nueva Persona")] == []
     more = tmp_path / "more.yaml"
     more.write_text(yaml.safe_dump({"habeas": 1, "people": [{"id": "new-p", "name": "Nueva Persona Sintética"}]}))
@@ -76,8 +68,7 @@ def test_a_write_refreshes_that_person_without_rebuilding_the_index(tmp_path: Pa
     event = tmp_path / "event.yaml"
     event.write_text(yaml.safe_dump({"habeas": 1, "events": [
         {"person": "ahr", "kind": "proof_of_life", "date": "2025-05-31", "evidence": "call"}]}))  # fmt: skip
-    track.import_casefiles(ctx, [event])
-    directory.changed("ahr")
+    track.import_casefiles(ctx, [event])  # no word to the directory: the database's change log tells it
     after = directory.summaries(EVERYONE, ["ahr"], TODAY)[0]
     assert before.days_without_proof_of_life == 77 and after.days_without_proof_of_life == 1
     assert directory._index() is index

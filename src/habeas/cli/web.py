@@ -40,6 +40,17 @@ TrustedProxyOption = Annotated[
     ),
 ]
 
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        min=1,
+        max=64,
+        help="Server processes answering requests (each with its own threads). They share sessions, sign-in limits, "
+        "import jobs and what changed through the database, so a SQLite file or PostgreSQL is needed.",
+    ),
+]
+
 
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
@@ -62,6 +73,7 @@ class WebServer(Protocol):
         insecure_cookies: bool,
         trusted_proxies: tuple[str, ...],
         say: Callable[[str], None],
+        workers: int = 1,
     ) -> None: ...
 
 
@@ -83,10 +95,13 @@ def serve(
     port: PortOption = 8000,
     insecure_cookies: InsecureOption = False,
     trusted_proxy: TrustedProxyOption = None,
+    workers: WorkersOption = 1,
 ) -> None:
     """Start the web app: search, person pages, timelines, cohorts, imports, the morning report and the JSON API.
 
-    [bold]Example[/]: habeas serve --port 8080  (then open http://127.0.0.1:8080 and sign in)
+    Ready at once: nothing is computed ahead. With --workers N, N processes serve one database.
+
+    [bold]Example[/]: habeas serve --port 8080 --workers 2  (then open http://127.0.0.1:8080 and sign in)
     """
     if insecure_cookies and not _is_loopback(host):
         fail("--insecure-cookies is only allowed on a loopback address such as 127.0.0.1")
@@ -103,6 +118,7 @@ def serve(
                 insecure_cookies=insecure_cookies,
                 trusted_proxies=tuple(trusted_proxy or ()),
                 say=lambda text: console.print(text, highlight=False),
+                workers=workers,
             )
         except ValueError as exc:
             fail(f"--trusted-proxy: {exc}")

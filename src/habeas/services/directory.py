@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import gc
 import threading
-import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from habeas.domain.timeline import Timeline, build_timeline
 from habeas.domain.whereabouts import Whereabouts, derive_whereabouts
@@ -32,12 +32,16 @@ from habeas.services import Actor, Context, NotFound, ServiceError, check
 from habeas.services.check import CatalogueEntry
 from habeas.services.name_index import Match, NameIndex, PersonCard
 
+if TYPE_CHECKING:
+    from habeas.store import shared_state
+
 # The access and track services (and with them the database) are imported where the directory
 # reads: the command line loads this module at start-up.
 
 __all__ = ["Directory", "PersonCard", "PersonView", "Summary", "acting", "in_reach", "shown"]
 
 WARM_CHUNK = 500  # people whose events are read in one query when summaries are computed in bulk
+MAX_CHANGES_APPLIED = 2000  # more changes than this since the last read: the memory starts afresh
 
 
 def acting(base: Context, name: str) -> Context:
@@ -105,22 +109,24 @@ class _Cache:
     index: NameIndex | None = None
     as_of: date | None = None
     summaries: dict[str, Summary] = field(default_factory=dict)
-    stamp: tuple[int, int] | None = None
-    checked_at: float = 0.0
+    seen: int = 0  # the newest entry of the database's change log this memory reflects
     before: dict[date, dict[str, tuple[Flag, ...]]] = field(default_factory=dict)
 
 
 class Directory:
     """The memory of who is in the database: the name index and summaries for one day, shown by scope.
 
-    It notices changes made elsewhere (an import from the command line) by comparing
-    record counts at most every ``freshness_seconds``; the web app's own writes call
-    :meth:`changed`. See the module's docstring for why one privileged memory is safe.
+    Nothing is computed before it is asked for: the name index at the first list or search,
+    a summary when a page shows its person. Before answering from memory, the directory
+    asks the database's change log (written by triggers, whichever process or program
+    wrote) for anything newer than what it holds, and forgets exactly that: the summaries
+    of the people an event concerns, the cards of people stored or changed. So a write in
+    one server process is seen by the next read in every other. See the module's docstring
+    for why one privileged memory is safe.
     """
 
-    def __init__(self, base: Context, freshness_seconds: float = 5.0):
+    def __init__(self, base: Context):
         self.base = base
-        self.freshness_seconds = freshness_seconds
         self._lock = threading.Lock()
         self._cache = _Cache()
         self._rules: tuple[int | None, RuleSettings, list[CatalogueEntry]] | None = None
@@ -138,16 +144,8 @@ class Directory:
         return known[1], known[2]
 
     def changed(self, person_id: str | None = None) -> None:
-        """Forget what a write made stale: one person's summary (an event added), or everything (an import)."""
-        stamp = self._stamp()
-        with self._lock:
-            if person_id is None:
-                self._cache = _Cache(stamp=stamp, checked_at=time.monotonic())
-            else:
-                self._cache.summaries.pop(person_id, None)
-                for flags in self._cache.before.values():
-                    flags.pop(person_id, None)
-                self._cache.stamp = stamp  # our own write: not a reason to rebuild the index
+        """Take in a write made here now (the change log has it; this reads it before the next request does)."""
+        self._fresh()
 
     # -- people, always through the caller's scope -------------------------------------
 
@@ -171,25 +169,31 @@ class Directory:
         Ids out of reach are left out as unknown ones are: access is decided on the directory's
         own card of each person, never on a card or cohorts the caller hands in.
         """
-        cards = [c for pid in person_ids if (c := self.card(reach, pid)) is not None]
+        known = self._index().cards
+        cards = [c for pid in person_ids if (c := known.get(pid)) is not None and reach.covers(c.resource)]
         cache = self._fresh()
         self._day(cache, as_of)
+        seen, computed = cache.seen, {}
         missing = [c for c in cards if c.id not in cache.summaries]
         if missing:
-            self._store(cache, as_of, self._compute(missing, as_of))
-        return [s for c in cards if (s := cache.summaries.get(c.id)) is not None]
+            computed = self._compute(missing, as_of)
+            self._store(cache, as_of, seen, computed)
+        return [s for c in cards if (s := cache.summaries.get(c.id) or computed.get(c.id)) is not None]
 
     def all_summaries(self, reach: Scope, as_of: date) -> list[Summary]:
         """Summaries of everyone in reach, by name (for filters, sorting by derived values, the morning report)."""
         cards = self.cards(reach)
         cache = self._fresh()
         self._day(cache, as_of)
+        seen, computed = cache.seen, {}
         missing = [c for c in cards if c.id not in cache.summaries]
         for chunk in range(0, len(missing), WARM_CHUNK):
-            self._store(cache, as_of, self._compute(missing[chunk : chunk + WARM_CHUNK], as_of))
+            part = self._compute(missing[chunk : chunk + WARM_CHUNK], as_of)
+            self._store(cache, as_of, seen, part)
+            computed.update(part)
         if len(missing) > WARM_CHUNK:
             _settle()
-        return [s for c in cards if (s := cache.summaries.get(c.id)) is not None]
+        return [s for c in cards if (s := cache.summaries.get(c.id) or computed.get(c.id)) is not None]
 
     def flags_known_on(self, reach: Scope, day: date) -> dict[str, tuple[Flag, ...]]:
         """Each person in reach's flags as of ``day`` with what was known on ``day`` (the morning report's "before").
@@ -199,13 +203,16 @@ class Directory:
         cards = self.cards(reach)
         cache = self._fresh()
         with self._lock:
-            before = cache.before.setdefault(day, {})
+            seen, before = cache.seen, cache.before.setdefault(day, {})
         missing = [c for c in cards if c.id not in before]
+        computed: dict[str, tuple[Flag, ...]] = {}
         for chunk in range(0, len(missing), WARM_CHUNK):
-            computed = self._flags_then(missing[chunk : chunk + WARM_CHUNK], day)
+            part = self._flags_then(missing[chunk : chunk + WARM_CHUNK], day)
+            computed.update(part)
             with self._lock:
-                before.update(computed)
-        return {c.id: before[c.id] for c in cards if c.id in before}
+                if cache.seen == seen:  # else a change came in meanwhile: what was read may predate it
+                    before.update(part)
+        return {c.id: flags for c in cards if (flags := before.get(c.id, computed.get(c.id))) is not None}
 
     def reachable(self, ctx: Context, user: User, action: Action, person_id: str) -> PersonCard:
         """The person's card when ``user`` may take ``action`` on them; NotFound (the denial audited) otherwise."""
@@ -231,59 +238,64 @@ class Directory:
             may_read_sensitive=bool(decide(user, Action.READ_SENSITIVE, resource)),
         )
 
-    def warm(self, today: Callable[[], date], stop: threading.Event) -> None:
-        """Keep today's summary of everyone in memory, so lists, filters and searches need not compute them.
-
-        Run in a background thread; it starts again after an import or a new day empties the cache.
-        It shows nothing to anyone: what it computes leaves only through the scoped methods above.
-        """
-        while not stop.is_set():
-            try:
-                cache, as_of = self._fresh(), today()
-                self._day(cache, as_of)
-                missing = [c for c in self._index().ordered if c.id not in cache.summaries]
-                for chunk in range(0, len(missing), WARM_CHUNK):
-                    if stop.is_set() or self._cache is not cache:
-                        break
-                    self._store(cache, as_of, self._compute(missing[chunk : chunk + WARM_CHUNK], as_of))
-                if missing:
-                    _settle()
-            except ServiceError:
-                pass  # the database is being upgraded or is not there yet; try again later
-            stop.wait(self.freshness_seconds)
-
     # -- the unfiltered memory, for the methods above only -----------------------------
 
-    def _stamp(self) -> tuple[int, int]:
+    def _fresh(self) -> _Cache:
+        """The memory, once it has taken in every change the database's log has after what it last read."""
+        from habeas.store import shared_state
+
+        latest = shared_state.latest_change(self.base.engine)
+        cache = self._cache
+        if latest <= cache.seen:
+            return cache
+        with self._lock:
+            cache = self._cache
+            while cache.seen < latest:
+                if cache.index is None:  # nothing read yet, so nothing to forget
+                    cache.seen = latest
+                    break
+                changes = shared_state.changes_after(self.base.engine, cache.seen, MAX_CHANGES_APPLIED)
+                if not changes:
+                    break
+                if len(changes) == MAX_CHANGES_APPLIED:
+                    # Many at once (an import, a key rotation): start afresh, lazily.
+                    cache = self._cache = _Cache(seen=latest)
+                    break
+                self._apply(cache, changes)
+            return cache
+
+    def _apply(self, cache: _Cache, changes: Sequence[shared_state.Change]) -> None:
+        """Forget what ``changes`` made stale: summaries of the people concerned, and their cards (under the lock)."""
         from habeas.services import track
 
-        with track.repository(self.base) as repo:
-            counts = repo.counts()
-        return counts["people"], counts["events"]
-
-    def _fresh(self) -> _Cache:
-        now = time.monotonic()
-        cache = self._cache
-        if now - cache.checked_at < self.freshness_seconds and cache.index is not None:
-            return cache
-        stamp = self._stamp()
-        with self._lock:
-            if stamp != self._cache.stamp:
-                self._cache = _Cache(stamp=stamp)
-            self._cache.checked_at = now
-            return self._cache
+        stale = {c.person_id for c in changes if c.person_id is not None}
+        cohorts = {c.cohort_id for c in changes if c.kind == "event" and c.person_id is None and c.cohort_id}
+        recarded = {c.person_id for c in changes if c.kind in ("person", "membership") and c.person_id is not None}
+        if recarded and cache.index is not None:
+            with track.repository(self.base) as repo:
+                cards = {pid: PersonCard.of(p) if (p := repo.person(pid)) else None for pid in recarded}
+            cache.index = cache.index.updated(cards)
+        if cohorts:  # an event of a whole cohort: its members' summaries are stale
+            assert cache.index is not None
+            stale |= {c.id for c in cache.index.ordered if cohorts.intersection(c.cohorts)}
+        for person_id in stale:
+            cache.summaries.pop(person_id, None)
+            for flags in cache.before.values():
+                flags.pop(person_id, None)
+        cache.seen = changes[-1].seq
 
     def _index(self) -> NameIndex:
-        """Everybody's cards, unfiltered."""
+        """Everybody's cards, unfiltered (read at the first question that needs them)."""
         from habeas.services import track
 
         cache = self._fresh()
         if cache.index is None:
-            with track.repository(self.base) as repo:
-                index = NameIndex(PersonCard.of(p) for p in repo.people())
-            with self._lock:
-                cache.index = cache.index or index
-            _settle()
+            with self._lock:  # one reading of everybody, not one per waiting request
+                if cache.index is None:
+                    # The cards are read after ``cache.seen`` was: a write in between is applied twice, harmlessly.
+                    with track.repository(self.base) as repo:
+                        cache.index = NameIndex(PersonCard.of(p) for p in repo.people())
+                    _settle()
         assert cache.index is not None
         return cache.index
 
@@ -317,9 +329,10 @@ class Directory:
         settings = self.rules()[0]
         return {t.person.id: tuple(check_timeline(t, since, settings)) for t in self._timelines(cards, since)}
 
-    def _store(self, cache: _Cache, as_of: date, computed: dict[str, Summary]) -> None:
+    def _store(self, cache: _Cache, as_of: date, seen: int, computed: dict[str, Summary]) -> None:
+        """Keep summaries read when the memory had taken in the log up to ``seen``, unless a change came in since."""
         with self._lock:
-            if cache.as_of == as_of:
+            if cache.as_of == as_of and cache.seen == seen:
                 cache.summaries.update(computed)
 
 

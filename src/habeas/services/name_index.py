@@ -8,9 +8,9 @@ caller's scope before anything is ranked or returned.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, insort
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from habeas.domain.model import Person
@@ -42,6 +42,10 @@ class PersonCard:
     @property
     def sort_name(self) -> str:
         return fold(self.name or self.id)
+
+
+def _words_of(card: PersonCard) -> set[str]:
+    return {word for text in (card.name or "", *card.aliases) for word in name_words(text)}
 
 
 def _deletions(word: str) -> set[str]:
@@ -83,9 +87,8 @@ class NameIndex:
         self._people: dict[str, set[str]] = defaultdict(set)
         for card in cards:
             self.cards[card.id] = card
-            for text in (card.name or "", *card.aliases):
-                for word in name_words(text):
-                    self._people[word].add(card.id)
+            for word in _words_of(card):
+                self._people[word].add(card.id)
         self._order = {c.id: (c.sort_name, c.id) for c in self.cards.values()}
         self.ordered = sorted(self.cards.values(), key=lambda c: self._order[c.id])
         self._words = sorted(self._people)
@@ -97,6 +100,40 @@ class NameIndex:
 
     def __len__(self) -> int:
         return len(self.cards)
+
+    def updated(self, changed: Mapping[str, PersonCard | None]) -> NameIndex:
+        """A new index with these cards put in (``None``: the person is gone); this one is left as it was.
+
+        Copy on write: requests reading this index meanwhile see it whole. Only the structures a
+        changed card touches are copied, so a few cards cost milliseconds, not a reading of everyone.
+        Words no one has any more stay listed, matching nobody.
+        """
+        new = NameIndex(())
+        new.cards, new._order = dict(self.cards), dict(self._order)
+        new._people = self._people.copy()
+        new.ordered = list(self.ordered)
+        added_words: set[str] = set()
+        for person_id, card in changed.items():
+            old = self.cards.get(person_id)
+            if old is not None:
+                del new.ordered[bisect_left(new.ordered, self._order[person_id], key=lambda c: new._order[c.id])]
+                for word in _words_of(old):
+                    new._people[word] = new._people[word] - {person_id}
+                del new.cards[person_id], new._order[person_id]
+            if card is not None:
+                new.cards[person_id], new._order[person_id] = card, (card.sort_name, card.id)
+                insort(new.ordered, card, key=lambda c: new._order[c.id])
+                for word in _words_of(card):
+                    if word not in self._people:
+                        added_words.add(word)
+                    new._people[word] = new._people.get(word, set()) | {person_id}
+        new._words = sorted(set(self._words) | added_words) if added_words else self._words
+        new._by_deletion = self._by_deletion.copy()
+        for word in added_words:
+            if len(word) >= 3:
+                for gone in _deletions(word):
+                    new._by_deletion[gone] = new._by_deletion.get(gone, set()) | {word}
+        return new
 
     def _word_matches(self, word: str) -> dict[str, int]:
         """Indexed words matching one query word, with the cost of each match."""

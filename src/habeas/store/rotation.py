@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, Table, bindparam, delete, insert, or_
 from habeas.security.crypto import FieldContext, Keyring, envelope_key_id, rotate
 from habeas.security.search import blind_index, name_tokens
 from habeas.store import links as _links  # noqa: F401  (its tables hold envelopes: they must be in Base.metadata)
+from habeas.store import shared_state as _shared_state  # noqa: F401  (the same: import jobs are sealed)
 from habeas.store.tables import Base
 
 BATCH = 500
@@ -44,6 +45,7 @@ ENVELOPES: tuple[EnvelopeColumns, ...] = (
     EnvelopeColumns("users", "name", ("totp_secret_enc",)),
     EnvelopeColumns("link_candidates", "id", ("pair_enc", "explanation_enc")),
     EnvelopeColumns("link_decision_notes", "decision_id", ("note_enc",)),  # its decisions are append-only, not it
+    EnvelopeColumns("import_jobs", "digest", ("filename_enc", "outcome_enc")),  # the web's dataset imports
 )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,9 +23,9 @@ from habeas.settings import Settings
 from habeas.web.config import WebSettings
 from habeas.web.forms import quiet
 from habeas.web.i18n import N_
-from habeas.web.jobs import sweep_staged
+from habeas.web.jobs import ImportJobs, sweep_staged
 from habeas.web.policy import Forbidden, SignInRequired, Viewer, flat_routes, language_of, policy_of, session_caller
-from habeas.web.protection import ContainFailures, ForwardedFor, SecurityHeaders, SignInThrottle
+from habeas.web.protection import ContainFailures, ForwardedFor, SecurityHeaders, SignInThrottle, SpentCodes
 from habeas.web.rendering import STATIC, make_environment, render
 from habeas.web.routes import api, calendar, cohorts, edit, imports, pages, session
 from habeas.web.second_factor import SecondFactorLock
@@ -57,12 +56,17 @@ def create_app(settings: Settings, accounts: Accounts | None = None, web: WebSet
         base=base,
         directory=Directory(base),
         templates=make_environment(),
-        throttle=SignInThrottle(web),
+        throttle=SignInThrottle(web, base),
         second_factor=SecondFactorLock(web, accounts.users),
+        used_codes=SpentCodes(base),
+        imports=ImportJobs(base),
     )
     for router in (session.router, pages.router, cohorts.router, edit.router, imports.router, api.router):
         app.include_router(router)
     app.include_router(calendar.router)
+    from habeas.web.routes import links  # the link review queue (editors and admins)
+
+    app.include_router(links.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handle_errors(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]  # FastAPI's documented way to extend the schema
@@ -86,21 +90,11 @@ def check_policies(app: FastAPI) -> None:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """While the server runs, a background thread keeps today's summaries of everyone warm; stale uploads go first."""
+    """Ready at once: summaries are computed when a page needs them (no warm-up); stale uploads go first."""
     state: AppState = app.state.habeas
     anyio.to_thread.current_default_thread_limiter().total_tokens = state.web.worker_threads
     sweep_staged(state.settings.data_dir / "uploads")  # what a server that died mid-import left behind
-    stop = threading.Event()
-    worker = None
-    if state.web.warm_summaries:
-        worker = threading.Thread(target=state.directory.warm, args=(state.web.today, stop), daemon=True)
-        worker.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        if worker is not None:
-            worker.join(timeout=5)
+    yield
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -5,14 +5,13 @@ should. The upload arrives sealed (habeas.web.uploads) in a private folder (0700
 the data directory; the import runs in a thread of the server process as the user who
 started it (their Context: the services check access and audit), reading the file
 decrypted into a file without a name, and the folder is deleted when the import ends.
-Jobs live in memory only: each is found by an unguessable id, and only by its owner.
-Rejected rows may quote values of the file, so nothing of a job but its id and outcome
-is ever logged.
+Each job is kept in the database (habeas.services.jobs), so every server process can show
+it; it is found by an unguessable id, and only by its owner. Rejected rows may quote values
+of the file, so nothing of a job but its id and outcome is ever logged.
 """
 
 from __future__ import annotations
 
-import hmac
 import logging
 import os
 import re
@@ -23,37 +22,22 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
-from enum import StrEnum
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from habeas.security.crypto import Keyring
 from habeas.security.sealed import open_stream
-from habeas.services import Context, ServiceError
-from habeas.services.datasets import DatasetImportError, ImportReport, import_dataset
+from habeas.services import Context, ServiceError, jobs
+from habeas.services.datasets import DatasetImportError, import_dataset
+from habeas.services.jobs import DatasetOptions, ImportJob, JobState
 from habeas.web.protection import release_frames
+
+__all__ = ["DatasetOptions", "ImportJob", "ImportJobs", "JobState", "StagedUpload", "safe_filename", "sweep_staged"]
 
 log = logging.getLogger(__name__)
 
-KEEP_FINISHED_SECONDS = 6 * 3600  # how long a finished job's report stays readable
-MAX_FINISHED_JOBS = 100
 STALE_UPLOAD_SECONDS = 24 * 3600  # staged files left behind by a server that was stopped mid-import
-
-
-class JobState(StrEnum):
-    QUEUED = "queued"  # waiting for another import to finish
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class DatasetOptions:
-    format: str  # as the CLI names it: ice-detentions, ice-removals, ice-facilities, mapped-list
-    sheet: str | None = None
-    dry_run: bool = False
-    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,61 +131,21 @@ def sweep_staged(root: Path) -> None:
 
 
 def _alive(pid: str) -> bool:
-    if not pid.isdigit() or int(pid) == 0:
-        return False
-    if int(pid) == os.getpid():
-        return True
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # a process of another user: not ours to judge
-    return True
-
-
-@dataclass
-class ImportJob:
-    """One dataset import: what was asked, how far it got, and its report or why it failed."""
-
-    id: str
-    owner: str
-    filename: str
-    options: DatasetOptions
-    state: JobState = JobState.QUEUED
-    rows_done: int = 0
-    rows_total: int | None = None
-    report: ImportReport | None = None
-    error: str | None = None  # the service's message when it failed (the page adds "nothing was stored")
-    unexpected: bool = False  # failed on something that is not the file's fault; the log has the error's type
-    problems: list[dict[str, Any]] = field(default_factory=list)  # a failed import's rejected rows
-    finished_at: float | None = None
-
-    @property
-    def finished(self) -> bool:
-        return self.state in (JobState.DONE, JobState.FAILED)
-
-    @property
-    def percent(self) -> int | None:
-        """How far the reading is, when the file's size gave an estimate of its rows (100 only when done)."""
-        if self.state is JobState.DONE:
-            return 100
-        if not self.rows_total:
-            return None
-        return min(99, self.rows_done * 100 // self.rows_total)
-
-    def advance(self, done: int, total: int | None) -> None:
-        self.rows_done = done
-        self.rows_total = max(done, total) if total else None
+    return pid.isdigit() and jobs.process_alive(int(pid))
 
 
 class ImportJobs:
-    """The dataset imports of this server process, a few at a time, each readable only by its owner."""
+    """Dataset imports started in this server process, a few at a time; kept in the database for every process.
 
-    def __init__(self, at_once: int = 2):
-        self._jobs: dict[str, ImportJob] = {}
-        self._lock = threading.Lock()
+    The thread reading a file runs here; its progress and outcome are written to the database
+    (habeas.services.jobs), so :meth:`find` answers the same in every worker and on every
+    machine, and tells of a job whose process stopped that it was interrupted.
+    """
+
+    def __init__(self, base: Context, at_once: int = 2, heartbeat_seconds: float = jobs.HEARTBEAT_SECONDS):
+        self.base = base  # the database and keys jobs are read with (each import runs as its own user)
         self._slots = threading.Semaphore(at_once)
+        self._heartbeat = heartbeat_seconds
 
     def start(
         self,
@@ -212,9 +156,7 @@ class ImportJobs:
     ) -> ImportJob:
         """Start importing ``upload`` as ``ctx``'s user; the upload is deleted when the import ends."""
         job = ImportJob(secrets.token_urlsafe(24), ctx.actor.name, upload.filename, options)
-        with self._lock:
-            self._forget_old()
-            self._jobs[job.id] = job
+        jobs.record_job(ctx, job)
         worker = threading.Thread(
             target=self._run, args=(job, ctx, upload, on_stored), name="habeas-dataset-import", daemon=True
         )
@@ -223,21 +165,43 @@ class ImportJobs:
 
     def find(self, job_id: str, owner: str) -> ImportJob | None:
         """The job, if it exists and ``owner`` started it (anyone else is told there is no such job)."""
-        job = self._jobs.get(job_id)
-        if job is None or not hmac.compare_digest(job.owner.encode(), owner.encode()):
-            return None
-        return job
+        return jobs.find_job(self.base, job_id, owner)
 
     def _run(self, job: ImportJob, ctx: Context, upload: StagedUpload, on_stored: Callable[[], None] | None) -> None:
         outcome = JobState.FAILED
+        ended = threading.Event()
+        beating = threading.Thread(
+            target=self._beat, args=(job, ctx, ended), name="habeas-import-heartbeat", daemon=True
+        )
+        beating.start()
         try:
             with self._slots:
                 job.state = JobState.RUNNING
+                jobs.record_progress(ctx, job)
                 outcome = self._import(job, ctx, upload, on_stored)
         finally:
             upload.discard()  # before the job says it ended: a finished job has left no file behind
-            job.finished_at = time.monotonic()
+            ended.set()
+            beating.join()
+            job.finished_at = time.time()
             job.state = outcome
+            try:
+                jobs.record_outcome(ctx, job)
+            except Exception as exc:  # the database is gone: the job will be shown as interrupted
+                log.error("dataset import job %s could not record its end: %s", job.id[:8], type(exc).__name__)
+
+    def _advanced(self, job: ImportJob, ctx: Context, done: int, total: int | None) -> None:
+        """The importer read more rows: other processes see it now (it says so once per batch of rows)."""
+        job.advance(done, total)
+        jobs.record_progress(ctx, job)
+
+    def _beat(self, job: ImportJob, ctx: Context, ended: threading.Event) -> None:
+        """Write the job's progress every few seconds while it runs: other processes read it, and know it is alive."""
+        while not ended.wait(self._heartbeat):
+            try:
+                jobs.record_progress(ctx, job)
+            except Exception as exc:  # a busy database: the next beat tries again
+                log.warning("dataset import job %s missed a heartbeat: %s", job.id[:8], type(exc).__name__)
 
     def _import(
         self, job: ImportJob, ctx: Context, upload: StagedUpload, on_stored: Callable[[], None] | None
@@ -247,7 +211,8 @@ class ImportJobs:
             with upload.opened(ctx.keyring) as (data, mapping):
                 report = import_dataset(
                     ctx, options.format, data, mapping=mapping, sheet=options.sheet,
-                    dry_run=options.dry_run, strict=options.strict, progress=job.advance,
+                    dry_run=options.dry_run, strict=options.strict,
+                    progress=lambda done, total: self._advanced(job, ctx, done, total),
                 )  # fmt: skip
         except DatasetImportError as exc:
             job.error, job.problems = upload.scrub(str(exc)), list(exc.problems)
@@ -266,13 +231,3 @@ class ImportJobs:
         if on_stored is not None and not report.dry_run and not report.already_imported and any(report.stored.values()):
             on_stored()  # a list's people went to the database: the directory's cached summaries are stale
         return JobState.DONE
-
-    def _forget_old(self) -> None:
-        now = time.monotonic()
-        finished = sorted(
-            (j for j in self._jobs.values() if j.finished_at is not None), key=lambda j: j.finished_at or 0.0
-        )
-        for number, job in enumerate(finished):
-            too_many = len(finished) - number > MAX_FINISHED_JOBS
-            if too_many or now - (job.finished_at or now) > KEEP_FINISHED_SECONDS:
-                del self._jobs[job.id]

@@ -6,14 +6,11 @@ import gc
 import ipaddress
 import json
 import logging
-import threading
-import time
 import traceback
-from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
+from habeas.services import Context, throttle
 from habeas.web.config import WebSettings
 
 log = logging.getLogger(__name__)
@@ -215,57 +212,44 @@ def release_frames(exc: BaseException) -> None:
         pending.extend((current.__context__, current.__cause__))
 
 
-@dataclass
-class _Failures:
-    times: deque[float] = field(default_factory=deque)
-    locked_until: float = 0.0
-
-
 class SignInThrottle:
     """Counts failed sign-ins per user name (lockout) and attempts per client address (rate limit).
 
     A lockout applies to any name tried, existing or not, so it does not reveal which
-    names are users. Held in memory: one server process; a restart forgets it.
+    names are users. The counts are kept in the database (habeas.services.throttle), so
+    every server process and machine counts together, and a restart forgets nothing.
     """
 
-    def __init__(self, web: WebSettings, clock: Callable[[], float] = time.monotonic):
+    def __init__(self, web: WebSettings, base: Context, clock: Callable[[], float] | None = None):
         self.web = web
-        self.clock = clock
-        self._names: dict[str, _Failures] = defaultdict(_Failures)
-        self._addresses: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+        self.base = base
+        self.clock = clock or (lambda: web.clock().timestamp())
 
     def address_allowed(self, address: str) -> bool:
         """Count one attempt from ``address``; False once it made too many in the window."""
-        now = self.clock()
-        with self._lock:
-            attempts = self._addresses[address]
-            while attempts and attempts[0] <= now - self.web.attempts_window_seconds:
-                attempts.popleft()
-            if len(attempts) >= self.web.attempts_per_address:
-                return False
-            attempts.append(now)
-            return True
+        window, limit = self.web.attempts_window_seconds, self.web.attempts_per_address
+        return throttle.attempt_allowed(self.base, address, self.clock(), window, limit)
 
     def locked_minutes(self, name: str) -> int:
         """Minutes left of the lockout on ``name`` (0 when it may try)."""
-        left = self._names[name.casefold()].locked_until - self.clock() if name.casefold() in self._names else 0
+        left = throttle.locked_until(self.base, name) - self.clock()
         return max(0, int(left // 60) + (1 if left > 0 else 0))
 
     def failed(self, name: str) -> bool:
         """Count a failure for ``name``; True when this one locks it out."""
-        now = self.clock()
         window = self.web.lockout_minutes * 60
-        with self._lock:
-            record = self._names[name.casefold()]
-            while record.times and record.times[0] <= now - window:
-                record.times.popleft()
-            record.times.append(now)
-            if len(record.times) >= self.web.lockout_failures:
-                record.locked_until, record.times = now + window, deque()
-                return True
-            return False
+        return throttle.failed(self.base, name, self.clock(), window, self.web.lockout_failures)
 
     def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._names.pop(name.casefold(), None)
+        throttle.succeeded(self.base, name)
+
+
+class SpentCodes:
+    """The last TOTP time step each user signed in with, kept in the database: a code is good once, anywhere."""
+
+    def __init__(self, base: Context):
+        self.base = base
+
+    def spend(self, user: str, step: int) -> bool:
+        """Spend ``user``'s code of ``step``; False when it (or a later one) was spent, in any process."""
+        return throttle.spend_code(self.base, user, step)

@@ -136,11 +136,10 @@ def _code_ok(viewer: Viewer, secret: str, code: str) -> bool:
     assert viewer.account is not None
     totp = pyotp.TOTP(secret)
     now = datetime.now(UTC)
-    used = viewer.state.used_codes
+    used = viewer.state.used_codes  # kept in the database: spent once, in whichever server process
     for drift in (0, -1, 1):
         step = int(now.timestamp()) // totp.interval + drift
-        if hmac.compare_digest(totp.generate_otp(step), code) and step > used.get(viewer.account.name, -1):
-            used[viewer.account.name] = step
+        if hmac.compare_digest(totp.generate_otp(step), code) and used.spend(viewer.account.name, step):
             return True
     return False
 
