@@ -74,7 +74,8 @@ def test_an_open_deadline_within_a_week_is_due_soonest_first(db: str) -> None:
 def test_json_keeps_the_alerts_keys_and_adds_the_deadlines(db: str) -> None:
     data = morning_json(db, "--since", "2025-06-20", "--as-of", "2025-08-01")
     assert list(data) == [
-        "since", "today", "people", "due_within_days", "due_soon", "missed", "hearings_nothing_recorded"
+        "since", "today", "people", "due_within_days", "due_soon", "missed", "hearings_nothing_recorded",
+        "assigned_to_you",
     ]  # fmt: skip
     assert data["due_soon"] == []
     [missed] = data["missed"]

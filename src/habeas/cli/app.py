@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -12,6 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
+import click
 import typer
 from rich.console import Console
 from rich.text import Text
@@ -137,3 +139,48 @@ def print_json(value: Any) -> None:
 
 def command(*args: Any, **kwargs: Any) -> Callable[..., Any]:
     return app.command(*args, **kwargs)
+
+
+def _reflowed(text: str) -> str:
+    """A docstring as help: the lines of a prose paragraph joined, so the terminal wraps them.
+
+    Typer's rich help keeps every line break of a docstring, so prose written at 100 columns breaks
+    mid-sentence at 80. A paragraph with an indented line (an example) or a list is kept as written.
+    """
+    paragraphs = inspect.cleandoc(text).split("\n\n")
+    kept = []
+    for paragraph in paragraphs:
+        lines = paragraph.split("\n")
+        literal = any(line.startswith((" ", "-", "*", "\b")) for line in lines)
+        kept.append(paragraph if literal else " ".join(line.strip() for line in lines))
+    return "\n\n".join(kept)
+
+
+def reflow_help(typer_app: typer.Typer) -> None:
+    """Reflow the help of every command and group registered on ``typer_app`` (see :func:`_reflowed`)."""
+    for info in typer_app.registered_commands:
+        written = info.help or (inspect.getdoc(info.callback) if info.callback else None)
+        if written:
+            info.help = _reflowed(written)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            reflow_help(group.typer_instance)
+
+
+def _flag_type_hidden() -> None:
+    """Show no value type after a flag (`--flags`, not `--flags <bool>`): a flag takes no value.
+
+    Typer's rich help prints the Python type of every option, flags included, which reads as if the
+    flag wanted a value; there is no setting for it, so the one method is replaced here.
+    """
+    from typer.core import TyperOption
+
+    shown = TyperOption.display_type_rich
+
+    def display_type_rich(self: TyperOption, ctx: click.Context) -> str | None:
+        return None if self.is_flag else shown(self, ctx)
+
+    TyperOption.display_type_rich = display_type_rich  # type: ignore[method-assign]  # see the docstring
+
+
+_flag_type_hidden()

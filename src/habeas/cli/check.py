@@ -267,7 +267,8 @@ def alerts_command(
     gravest flags come first. Then, for everyone you can reach: open deadlines whose last
     day may come within 7 days (soonest first), deadlines missed (those missed since
     --since first), and hearings whose day passed with nothing recorded; see
-    `habeas deadlines` and docs/deadlines.md.
+    `habeas deadlines` and docs/deadlines.md. It leads with the people assigned to you
+    (`habeas assign`), if any.
 
     Examples:
 
@@ -285,5 +286,29 @@ def alerts_command(
     if fmt == OutputFormat.json:
         print_json(result.as_json())
         return
+    _print_assigned(result)
     _print_alerts(result.alerts)
     print_morning_deadlines(result.deadlines)
+
+
+def _print_assigned(result: lists.MorningAlerts) -> None:
+    """The report leads with the people assigned to the reader: what is new, due or missed for each."""
+    if not result.assigned:
+        return
+    alerts = {group.person: len(group.alerts) for group in result.alerts.people}
+    due = result.deadlines
+    table = Table(title=f"Assigned to you: {len(result.assigned)}", title_justify="left", title_style="bold")
+    table.add_column("person", no_wrap=True)
+    table.add_column("new or graver flags", justify="right")
+    table.add_column("due within 7 days", justify="right")
+    table.add_column("missed", justify="right")
+    table.add_column("hearings unrecorded", justify="right")
+    for person in result.assigned:
+        table.add_row(
+            person,
+            str(alerts.get(person, 0)),
+            str(sum(d.person == person for d in due.due_soon)),
+            str(sum(d.person == person for d in due.missed)),
+            str(sum(h.person == person for h in due.unrecorded)),
+        )
+    console.print(table)

@@ -16,6 +16,7 @@ from typing import Any
 from habeas.domain.vocabulary import Custody
 from habeas.rules.alerts import Alerts, by_person, changes
 from habeas.services import Context, ServiceError
+from habeas.services.assignments import assigned_to_me
 from habeas.services.deadlines import MorningDeadlines, morning_deadlines
 from habeas.services.directory import Directory, PersonCard, Summary, in_reach, shown
 
@@ -117,6 +118,7 @@ class MorningReport:
     counts: list[tuple[str, int]]  # people in reach by custody state, every state
     total: int  # people in reach
     deadlines: MorningDeadlines  # due within a week, missed, hearings passed with nothing recorded
+    assigned: tuple[str, ...] = ()  # the people assigned to the reader, whom the page leads with
 
 
 @dataclass(frozen=True)
@@ -125,10 +127,12 @@ class MorningAlerts:
 
     alerts: Alerts
     deadlines: MorningDeadlines
+    assigned: tuple[str, ...] = ()  # the people assigned to the reader, in id order
 
     def as_json(self) -> dict[str, Any]:
-        """The alerts' keys, then the deadlines': a program reading only the alerts reads them as before."""
-        return {**self.alerts.as_json(), **self.deadlines.as_json()}
+        """The alerts' keys, then the deadlines', then who is assigned to the reader: a program reading only
+        the alerts reads them as before."""
+        return {**self.alerts.as_json(), **self.deadlines.as_json(), "assigned_to_you": list(self.assigned)}
 
 
 def alerts(ctx: Context, since: date, today: date, directory: Directory | None = None) -> Alerts:
@@ -155,7 +159,8 @@ def morning_report(ctx: Context, since: date, today: date, directory: Directory 
     running = [s for s in summaries if s.days_without_proof_of_life is not None and s.whereabouts.clock_running]
     silent = sort_summaries(running, "days")
     silent = silent[:SILENT_SHOWN]
-    named = [p.person for p in found.people] + due.people
+    assigned = tuple(assigned_to_me(ctx))
+    named = [*assigned, *(p.person for p in found.people), *due.people]
     shown(ctx, named + [s.card.id for s in silent])
     counts = Counter(s.whereabouts.custody.value for s in summaries)
     return MorningReport(
@@ -165,6 +170,7 @@ def morning_report(ctx: Context, since: date, today: date, directory: Directory 
         counts=[(c.value, counts.get(c.value, 0)) for c in Custody],
         total=len(summaries),
         deadlines=due,
+        assigned=assigned,
     )
 
 
@@ -174,7 +180,7 @@ def morning_alerts(ctx: Context, since: date, today: date, directory: Directory 
     found = _alerts(ctx, directory, since, today)
     due = morning_deadlines(ctx, since, today)
     shown(ctx, [p.person for p in found.people] + due.people)
-    return MorningAlerts(found, due)
+    return MorningAlerts(found, due, tuple(assigned_to_me(ctx)))
 
 
 def _alerts(ctx: Context, directory: Directory, since: date, today: date) -> Alerts:
