@@ -16,7 +16,6 @@ from typing import Any
 from habeas.domain.vocabulary import Custody
 from habeas.rules.alerts import Alerts, by_person, changes
 from habeas.services import Context, ServiceError
-from habeas.services.assignments import assigned_to_me
 from habeas.services.deadlines import MorningDeadlines, morning_deadlines
 from habeas.services.directory import Directory, PersonCard, Summary, in_reach, shown
 
@@ -159,6 +158,8 @@ def morning_report(ctx: Context, since: date, today: date, directory: Directory 
     running = [s for s in summaries if s.days_without_proof_of_life is not None and s.whereabouts.clock_running]
     silent = sort_summaries(running, "days")
     silent = silent[:SILENT_SHOWN]
+    from habeas.services.assignments import assigned_to_me  # the store: loaded when a report is made
+
     assigned = tuple(assigned_to_me(ctx))
     named = [*assigned, *(p.person for p in found.people), *due.people]
     shown(ctx, named + [s.card.id for s in silent])
@@ -180,6 +181,8 @@ def morning_alerts(ctx: Context, since: date, today: date, directory: Directory 
     found = _alerts(ctx, directory, since, today)
     due = morning_deadlines(ctx, since, today)
     shown(ctx, [p.person for p in found.people] + due.people)
+    from habeas.services.assignments import assigned_to_me  # the store: loaded when a report is made
+
     return MorningAlerts(found, due, tuple(assigned_to_me(ctx)))
 
 
