@@ -49,6 +49,11 @@ POLICIES = {
     ("GET", "/api/v1/rules"): "api:signed_in",
     ("GET", "/api/v1/alerts"): "api:read_person",
     ("GET", "/calendar/{secret}.ics"): "public",
+    # The link queue: signed in, then only editors and admins; anyone else gets a missing page's 404.
+    ("GET", "/links"): "signed_in",
+    ("GET", "/links/{candidate_id}"): "signed_in",
+    ("POST", "/links/{candidate_id}/accept"): "signed_in",
+    ("POST", "/links/{candidate_id}/reject"): "signed_in",
     ("POST", "/account/calendar-feed"): "signed_in",
     ("POST", "/account/calendar-feed/revoke"): "signed_in",
 }
@@ -132,6 +137,19 @@ MATRIX = [
     ),
     ("GET", "/account", {"anonymous": 303, "viewer": 200, "outsider": 200, "editor": 200, "admin": 200}),
     ("GET", "/users", {"anonymous": 303, "viewer": 403, "outsider": 403, "editor": 403, "admin": 200}),
+    ("GET", "/links", {"anonymous": 303, "viewer": 404, "outsider": 200, "editor": 200, "admin": 200}),
+    # "{candidate_id}" is sent as it stands: no candidate has that id (this site has none at all).
+    ("GET", "/links/{candidate_id}", {"anonymous": 303, "viewer": 404, "outsider": 404, "editor": 404, "admin": 404}),
+    (
+        "POST",
+        "/links/{candidate_id}/accept",
+        {"anonymous": 303, "viewer": 404, "outsider": 404, "editor": 404, "admin": 404},
+    ),
+    (
+        "POST",
+        "/links/{candidate_id}/reject",
+        {"anonymous": 303, "viewer": 404, "outsider": 404, "editor": 404, "admin": 404},
+    ),
     ("GET", "/sign-in", {"anonymous": 200, "viewer": 303, "outsider": 303, "editor": 303, "admin": 303}),
     ("GET", "/sign-in/code", {"anonymous": 303, "viewer": 303, "outsider": 303, "editor": 303, "admin": 303}),
     # The calendar feed: its secret, not a cookie, is the credential; an unknown one is a 404 for everyone.

@@ -1,0 +1,82 @@
+"""The link review queue: pending candidates, one candidate with its why, and the accept and reject forms.
+
+Editors and admins only. Anyone else gets the answer a page that does not exist gets: the
+queue's existence says nothing to a viewer. Access is decided in habeas.services.links, which
+audits every denial; the forms are CSRF-checked by the route's Policy like every other form.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from habeas.services import NotFound, ServiceError, access
+from habeas.services import links as service
+from habeas.web.policy import Policy, Viewer
+from habeas.web.rendering import render
+
+router = APIRouter(include_in_schema=False)
+
+# Signed in, then the service decides: a viewer must not learn from a 403 that the queue exists.
+SignedIn = Annotated[Viewer, Depends(Policy.signed_in())]
+MAX_NOTE = 2000
+
+
+def _linker_only(viewer: Viewer, action: str) -> None:
+    """A user who may not link gets a missing page's answer; the service has audited the denial."""
+    try:
+        service.require_linker(viewer.ctx, action)
+    except access.Forbidden:
+        raise HTTPException(404) from None
+
+
+@router.get("/links", response_class=HTMLResponse)
+def queue(viewer: SignedIn, min: float | None = None, decided: str | None = None) -> Response:
+    _linker_only(viewer, "link_review")
+    least = min if min is not None and 0 <= min <= 1 else None
+    shown = service.review(viewer.ctx, least)
+    return render(viewer, "links.html", candidates=shown, min=least, decided=decided)
+
+
+@router.get("/links/{candidate_id}", response_class=HTMLResponse)
+def candidate(viewer: SignedIn, candidate_id: str) -> Response:
+    _linker_only(viewer, "link_review")
+    return _candidate_page(viewer, candidate_id)
+
+
+def _candidate_page(viewer: Viewer, candidate_id: str, problem: str | None = None, form: Any = None) -> Response:
+    view = service.candidate(viewer.ctx, candidate_id)
+    sources = service.decision_sources(viewer.ctx)
+    status = 400 if problem else 200
+    return render(
+        viewer, "links_candidate.html", status=status, view=view, sources=sources, problem=problem, form=form or {}
+    )
+
+
+def _decide(viewer: Viewer, candidate_id: str, verdict: str) -> Response:
+    _linker_only(viewer, "link_accept" if verdict == "same" else "link_reject")
+    form = viewer.extra.get("form") or {}
+    source = str(form.get("source") or "").strip()
+    note = str(form.get("note") or "").strip()[:MAX_NOTE] or None
+    decide = service.accept if verdict == "same" else service.reject
+    try:
+        decision = decide(viewer.ctx, candidate_id, source, note)
+    except (NotFound, access.Forbidden):
+        raise
+    except ServiceError as exc:  # no such source, already decided: the page again, with the problem
+        return _candidate_page(viewer, candidate_id, problem=str(exc), form={"source": source, "note": note or ""})
+    return RedirectResponse(f"/links?decided={quote(str(decision.id))}", status_code=303)
+
+
+@router.post("/links/{candidate_id}/accept", response_class=HTMLResponse)
+def accept(viewer: SignedIn, candidate_id: str) -> Response:
+    return _decide(viewer, candidate_id, "same")
+
+
+@router.post("/links/{candidate_id}/reject", response_class=HTMLResponse)
+def reject(viewer: SignedIn, candidate_id: str) -> Response:
+    return _decide(viewer, candidate_id, "different")
