@@ -68,7 +68,9 @@ class ExhibitOptions:
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
-            raise ExhibitOptionError(f"--lang {self.language!r}: the exhibit is written in {', '.join(LANGUAGES)}")
+            raise ExhibitOptionError(
+                f"--lang {self.language!r} (or lang in [exhibit]): the exhibit is written in {', '.join(LANGUAGES)}"
+            )
         if self.letter and not re.fullmatch(r"[A-Za-z0-9\-]{1,8}", self.letter):
             raise ExhibitOptionError(f"--exhibit {self.letter!r}: give a letter or number such as A, B or 12")
 
