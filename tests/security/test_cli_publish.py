@@ -76,7 +76,7 @@ def test_the_tables_count_the_people_in_each_group(db: str, tmp_path: Path) -> N
     code, out, manifest = publish(db, tmp_path / "pub")
     assert code == 0, out
     assert {t["id"] for t in manifest["tables"]} == {"custody-by-citizenship", "days-without-proof-of-life",
-                                                     "flags-by-rule"}  # fmt: skip
+                                                     "flags-by-rule", "people-in-custody-by-month"}  # fmt: skip
     custody = table(manifest, "custody-by-citizenship")
     assert (cell(custody, "us_custody", "HN"), cell(custody, "us_custody", "VE"), custody["total"]) == (14, 12, 26)
     days = table(manifest, "days-without-proof-of-life")

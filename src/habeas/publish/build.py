@@ -100,6 +100,7 @@ class PublicationTable:
     column_order: Sequence[str] | None = None
     people: int | None = None
     overlapping: bool = False
+    row_marks: Mapping[str, str] = field(default_factory=dict)  # row -> "undercounted" or "open" (series)
 
 
 @dataclass(frozen=True)
@@ -362,6 +363,7 @@ def _table_doc(table: PublicationTable, protected: ProtectedTable, lang: str) ->
         "note": text("note", lang),
         "unit": "people",
         "rows_overlap": table.overlapping,
+        "row_marks": dict(table.row_marks),
         "row_heading": dimension_label(table.row_field, lang),
         "column_heading": dimension_label(column_field, lang) if column_field else text("people", lang),
         "row_labels": [value_label(table.row_field, r, lang) for r in protected.rows],

@@ -7,9 +7,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from habeas.publish.charts import MAX_BARS, bar_chart
+from habeas.publish.charts import MAX_BARS, bar_chart, series_chart
 from habeas.publish.colophon import Colophon
-from habeas.publish.words import text
+from habeas.publish.words import month_short, text
 
 
 def render_page(manifest: dict[str, Any], colophon: Colophon) -> str:
@@ -45,7 +45,18 @@ def _table_view(doc: dict[str, Any], lang: str) -> dict[str, Any]:
     values = [v for row in doc["cells"] for v in row] + doc["row_totals"] + doc["column_totals"] + [doc["total"]]
     withheld = all(v is None for v in values)
     charts: list[tuple[str, Markup]] = []
-    if not withheld:
+    marks = [doc["row_marks"].get(row) for row in doc["rows"]]
+    row_display = [
+        f"{label} ({text(m, lang)})" if m else label for label, m in zip(doc["row_labels"], marks, strict=True)
+    ]
+    if not withheld and doc["row_marks"]:
+        words = {key: text(key, lang) for key in ("undercounted", "open", "not_shown")}
+        axes = (text("axis_month", lang), text("axis_people", lang))
+        chart = series_chart(
+            doc["title"], [month_short(r, lang) for r in doc["rows"]], doc["row_totals"], marks, axes, words
+        )
+        charts.append((doc["title"], chart))
+    elif not withheld:
         charts.append(_chart(doc["title"], doc["row_heading"], doc["row_labels"], doc["row_totals"], lang))
         if doc["column_field"]:
             charts.append(
@@ -53,6 +64,7 @@ def _table_view(doc: dict[str, Any], lang: str) -> dict[str, Any]:
             )
     return {
         "doc": doc,
+        "row_display": row_display,
         "withheld": withheld,
         "charts": charts,
         "region": text("scroll_hint", lang, title=doc["title"]),

@@ -93,7 +93,37 @@ PAGE: dict[str, dict[str, str]] = {
         "es": "Publicado con habeas. Solo cifras agregadas: no incluye nombres, identificadores, notas ni "
         "datos sensibles.",
     },
+    "undercounted": {"en": "undercounted", "es": "subestimado"},
+    "open": {"en": "stays still open", "es": "estancias aún abiertas"},
+    "undercounted_long": {
+        "en": "Undercounted: people already held before the records begin ({start}) have no events yet, so "
+        "the first months miss them. Judging by the stays seen to end, about {months} month(s) pass before "
+        "they would all have left; this assumes earlier stays were no longer.",
+        "es": "Subestimado: las personas ya detenidas antes de que empiecen los registros ({start}) aún no "
+        "tienen hechos, así que los primeros meses no las cuentan. A juzgar por las estancias que se ven "
+        "terminar, pasan unos {months} mes(es) hasta que todas habrían salido; se supone que las estancias "
+        "anteriores no eran más largas.",
+    },
+    "open_long": {
+        "en": "The last month is right-censored: the stays still open on it have not ended, so how long they "
+        "last is not known yet.",
+        "es": "El último mes está censurado por la derecha: las estancias aún abiertas no han terminado, así "
+        "que todavía no se sabe cuánto durarán.",
+    },
+    "axis_month": {"en": "Month (census at 00:00 on the 1st)", "es": "Mes (censo a las 00:00 del día 1)"},
     # Table titles and descriptions the services publish.
+    "series_title": {
+        "en": "People in custody on the first day of each month, to {day}",
+        "es": "Personas bajo custodia el primer día de cada mes, hasta el {day}",
+    },
+    "series_description": {
+        "en": "A census at 00:00 on the first day of each month: the people in US or foreign custody then, "
+        "as derived from their sourced timelines. A person held for several months is in several rows; the "
+        "total is of distinct people.",
+        "es": "Un censo a las 00:00 del primer día de cada mes: las personas bajo custodia de EE. UU. o "
+        "extranjera en ese momento, derivada de sus cronologías con fuentes. Una persona detenida varios "
+        "meses está en varias filas; el total cuenta personas distintas.",
+    },
     "custody_title": {
         "en": "People by custody on {day} and citizenship",
         "es": "Personas por custodia al {day} y nacionalidad",
@@ -258,6 +288,8 @@ def value_label(dimension: str, value: str, lang: str) -> str:
         return "Desconocido" if lang == "es" else "Unknown"
     if dimension in COUNTRY_DIMENSIONS:
         return _country(value, lang)
+    if dimension == "month" and len(value) == 7:
+        return _month(value, lang)
     english = _english_labels(dimension).get(value)
     if english is None:
         return readable(value) if dimension not in ("facility", "year", "month") else value
@@ -284,6 +316,20 @@ def _english_labels(dimension: str) -> Mapping[str, str]:
 
         return {spec.name: spec.label for spec in KINDS}
     return {}
+
+
+def _month(value: str, lang: str, pattern: str = "LLLL y") -> str:
+    from datetime import date
+
+    from babel.dates import format_date
+
+    name = format_date(date(int(value[:4]), int(value[5:7]), 1), pattern, locale=lang)
+    return name[:1].upper() + name[1:]
+
+
+def month_short(value: str, lang: str) -> str:
+    """A month as an axis tick: "Jan 2025", "Ene 2025"."""
+    return _month(value, lang, "LLL y").replace(".", "") if len(value) == 7 else value
 
 
 def _country(code: str, lang: str) -> str:

@@ -23,6 +23,7 @@ from habeas.publish import (
 )
 from habeas.publish.build import NotPublished
 from habeas.publish.colophon import Colophon, ColophonError
+from habeas.publish.series import completed_runs, month_starts, row_marks, undercounted_until
 from habeas.publish.words import check_language, text
 from habeas.security.access import Action
 from habeas.services import Context, ServiceError, access, track
@@ -179,4 +180,51 @@ def publication_tables(
         )  # fmt: skip
     elif flagged is None:
         left_out.append(NotPublished(text("flags_title", lang, day=on), text("flags_none", lang)))
+    series = custody_by_month(timelines, day, lang)
+    if series is not None:
+        tables.append(series)
     return tables, left_out
+
+
+def custody_by_month(timelines: Sequence[Timeline], day: date, lang: str = "en") -> PublicationTable | None:
+    """People in custody at 00:00 on the first of each month up to ``day``, with the months undercounted marked.
+
+    The records begin with the earliest event of anyone published; the months before the
+    stays of people already held then would have ended are undercounted (see
+    ``habeas.publish.series``). None when nobody has a dated event.
+    """
+    starts = [event.date.earliest for timeline in timelines for event in timeline.events]
+    if not starts:
+        return None
+    data_start = min(starts)
+    months = month_starts(data_start, day)
+    held: dict[tuple[str, str | None], list[Person]] = {(m.strftime("%Y-%m"), None): [] for m in months}
+    runs: list[int] = []
+    someone: set[str] = set()
+    for timeline in timelines:
+        states = [derive_whereabouts(timeline, month).custody in IN_CUSTODY for month in months]
+        for month, in_custody in zip(months, states, strict=True):
+            if in_custody:
+                held[(month.strftime("%Y-%m"), None)].append(timeline.person)
+                someone.add(timeline.person.id)
+        runs += completed_runs(states)
+    undercounted = undercounted_until(months, data_start, runs)
+    window = _window(months, data_start, undercounted)
+    description = " ".join(
+        [text("series_description", lang),
+         text("undercounted_long", lang, start=data_start.isoformat(), months=window) if undercounted else "",
+         text("open_long", lang)]
+    ).strip()  # fmt: skip
+    return PublicationTable(
+        "people-in-custody-by-month", text("series_title", lang, day=day.isoformat()), "month",
+        _aggregate(held), description=description, row_order=[m.strftime("%Y-%m") for m in months],
+        people=len(someone), overlapping=True, row_marks=row_marks(months, undercounted),
+    )  # fmt: skip
+
+
+def _window(months: Sequence[date], data_start: date, undercounted: int) -> int:
+    """How many months after the records begin the undercount lasts, as the page says it."""
+    if not undercounted:
+        return 0
+    last = months[undercounted - 1]
+    return (last.year - data_start.year) * 12 + last.month - data_start.month + 1
