@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_file
 
-from habeas.domain.vocabulary import KINDS
+from habeas.domain.vocabulary import KINDS, FieldType
 from habeas.reports.i18n import translations
 from habeas.reports.settings import ExhibitSettings, ExhibitSettingsError, parse_exhibit_settings_text
-from habeas.reports.words import Words
+from habeas.reports.words import FIELD_LABELS, VALUE_LABELS, WHERE_FIELDS, Words
 
 REPORTS = Path(__file__).resolve().parents[2] / "src" / "habeas" / "reports"
 
@@ -33,6 +33,17 @@ def test_every_phrase_of_the_exhibit_has_a_spanish_translation() -> None:
     same = {"#", "DHS", "URL", "Bates", "in absentia", "judicial", "no", "G-28 (appearance before DHS)"}
     untranslated = sorted(m for m in messages if catalogue.gettext(m) == m and m not in same)
     assert untranslated == []
+
+
+def test_every_field_and_value_of_the_vocabulary_has_a_label() -> None:
+    # Without one, the exhibit would print the code itself (`without_inspection`).
+    missing = []
+    for kind in KINDS:
+        for field in kind.fields:
+            if field.name not in FIELD_LABELS and field.name not in WHERE_FIELDS and field.type != FieldType.EVENT:
+                missing.append(f"{kind.name}.{field.name}")
+            missing += [f"{kind.name}.{field.name}={v}" for v in field.values if v not in VALUE_LABELS]
+    assert missing == []
 
 
 def test_the_spanish_keeps_every_placeholder() -> None:

@@ -155,9 +155,11 @@ FIELD_LABELS: Mapping[str, str] = {
     "in_absentia": N_("in absentia"),
     "inquiry": N_("inquiry answered"),
     "jurisdiction": N_("jurisdiction"),
+    "manner": N_("manner of entry"),
     "outcome": N_("outcome"),
     "party": N_("party"),
     "petition": N_("petition"),
+    "port": N_("port or place of entry"),
     "privacy_release": N_("privacy release"),
     "privacy_release_date": N_("privacy release dated"),
     "privacy_release_scope": N_("privacy release covers"),
@@ -178,6 +180,7 @@ FIELD_LABELS: Mapping[str, str] = {
 
 VALUE_LABELS: Mapping[str, str] = {
     "administrative": N_("administrative"),
+    "admitted": N_("inspected and admitted"),
     "aea": N_("Alien Enemies Act"),
     "alien_enemies_act": N_("Alien Enemies Act"),
     "alternatives_to_detention": N_("alternatives to detention"),
@@ -234,6 +237,7 @@ VALUE_LABELS: Mapping[str, str] = {
     "other": N_("other"),
     "other_government": N_("another government"),
     "parole": N_("parole"),
+    "paroled": N_("paroled"),
     "photo": N_("photo"),
     "political_opinion": N_("political opinion"),
     "reconsider": N_("motion to reconsider"),
@@ -254,6 +258,7 @@ VALUE_LABELS: Mapping[str, str] = {
     "video": N_("video"),
     "visit": N_("visit"),
     "withdrawn": N_("withdrawn"),
+    "without_inspection": N_("entered without inspection"),
     "withholding": N_("withholding of removal"),
     "withholding_granted": N_("withholding granted"),
     # Custody states, source kinds and reliability, as the exhibit names them.
