@@ -175,6 +175,10 @@ CERTAINTY = {"certain": N_("certain"), "possible": N_("possible")}
 CHANGES = {"new": N_("new"), "more_severe": N_("more severe"), "now_certain": N_("now certain")}
 
 RULE_TITLES = {rule.id: rule.title for rule in RULES}
+# What each rule checks and what its thresholds mean, as the rule states them (rules/README.md), for the catalogs.
+RULE_DESCRIPTIONS = {rule.id: rule.description for rule in RULES}
+THRESHOLDS = {f"{rule.id}.{t.name}": t.description for rule in RULES for t in rule.thresholds}
+UNITS = {t.unit: t.unit for rule in RULES for t in rule.thresholds}
 DEADLINE_LABELS = {spec.id: spec.label for spec in DEADLINES}
 
 SOURCE_KINDS = {
@@ -237,6 +241,9 @@ GROUPS = {
     "certainty": CERTAINTY,
     "change": CHANGES,
     "rule": RULE_TITLES,
+    "rule_description": RULE_DESCRIPTIONS,
+    "threshold": THRESHOLDS,
+    "unit": UNITS,
     "source_kind": SOURCE_KINDS,
     "reliability": RELIABILITY,
     "status": STATUS,
@@ -248,7 +255,14 @@ GROUPS = {
 }
 
 # The words taken from the core, by the group they are shown in: ``extract`` gives them to the catalogs.
-FROM_THE_CORE = {"kind": KINDS, "rule": RULE_TITLES, "deadline": DEADLINE_LABELS}
+FROM_THE_CORE = {
+    "kind": KINDS,
+    "rule": RULE_TITLES,
+    "rule_description": RULE_DESCRIPTIONS,
+    "threshold": THRESHOLDS,
+    "unit": UNITS,
+    "deadline": DEADLINE_LABELS,
+}
 
 
 def label(group: str, name: object) -> str:
