@@ -79,3 +79,16 @@ def test_html_report_warns_first_when_it_holds_sensitive_attributes(report: Repo
     html = render_html(sensitive_report)
     assert html.index("CONTAINS SENSITIVE INFORMATION") < html.index("Whereabouts on")
     assert "political opinion" in html
+
+
+def test_html_exhibit_has_the_caption_and_declaration_and_no_flags_unless_asked(make_report) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace as copy
+
+    from .conftest import SYNTHETIC_OPTIONS
+
+    text = " ".join(" ".join(_parse(render_html(make_report())).text).split())
+    assert "Case No. 3:25-cv-00000 (synthetic)" in text and "EXHIBIT A" in text
+    assert "I declare under penalty of perjury that the foregoing is true and correct." in text
+    assert "Flags for review" not in text
+    memo = " ".join(" ".join(_parse(render_html(make_report(options=copy(SYNTHETIC_OPTIONS, memo=True)))).text).split())
+    assert memo.index("Flags for review") < memo.index("Whereabouts on") and "penalty of perjury" not in memo
