@@ -28,8 +28,8 @@ from habeas.linkage.types import Candidate, Engine, LinkRecord, LinkResult, Reco
 DEFAULT_THRESHOLD = 0.5  # more likely than not: candidates go to a person for review, not straight to a link
 ENGINES: tuple[Engine, ...] = ("duckdb", "spark")
 SEED = 20250315  # the u sample and nothing else: the same records give the same candidates
-ALL_PAIRS_UP_TO = 2_000_000  # below this many pairs, u comes from every pair, not a sample
-U_SAMPLE_PAIRS = 5_000_000
+ALL_PAIRS_UP_TO = 1_000_000  # below this many pairs, u comes from every pair, not a sample
+U_SAMPLE_PAIRS = 1_000_000
 EM_MAX_PAIRS = 2_000_000
 PRIOR_RECALL = 0.7  # a first guess at the share of true pairs agreeing on every name word and the birth year
 PRIOR_ROUNDS = 6  # rounds of the prior's fixed point (it moves by under 1% after three or four)
@@ -303,7 +303,8 @@ def _tables(db_api: Any, columns: dict[str, list[Any]], groups: list[int], prefi
     from habeas.linkage.model import COLUMNS, LIST_COLUMNS
 
     types = {c: pa.list_(pa.string()) if c in LIST_COLUMNS else pa.string() for c in COLUMNS}
-    types |= {"unique_id": pa.int64(), "named": pa.int8(), "birth_year": pa.int32()}
+    types |= {c: pa.int32() for c in ("birth_year", "name_size", "skeleton_size")}
+    types |= {"unique_id": pa.int64(), "named": pa.int8()}
     table = pa.table(columns, schema=pa.schema([(c, types[c]) for c in COLUMNS]))
     group = pa.array(groups, pa.int32())
     return [_register(db_api, table.filter(pc.equal(group, k)), f"{prefix}_{k}") for k in sorted(set(groups))]

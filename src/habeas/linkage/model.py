@@ -15,6 +15,7 @@ from typing import Any
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import SettingsCreator, block_on
+from splink.blocking_rule_library import CustomRule
 
 from habeas.linkage.names import NormalizedName, normalize_name
 from habeas.linkage.types import ComparisonLevel, LinkRecord
@@ -58,6 +59,8 @@ def record_columns(records: Sequence[LinkRecord]) -> tuple[dict[str, list[Any]],
             "name_key": name.key or None,
             "name_words": sorted(name.word_set) or None,
             "name_skeletons": sorted(skeletons) or None,
+            "name_size": len(name.word_set) or None,
+            "skeleton_size": len(skeletons) or None,
             "word_pairs": [" ".join(p) for p in combinations(sorted(skeletons), 2)] or None,
             "word_triples": [" ".join(t) for t in combinations(sorted(skeletons), 3)] or None,
             "initials": "".join(sorted(w[0] for w in name.word_set)) or None,
@@ -75,7 +78,8 @@ def record_columns(records: Sequence[LinkRecord]) -> tuple[dict[str, list[Any]],
 
 _NO_NAME = NormalizedName(())
 COLUMNS = (
-    "unique_id", "named", "name_key", "name_words", "name_skeletons", "word_pairs", "word_triples", "initials",
+    "unique_id", "named", "name_key", "name_words", "name_skeletons", "name_size", "skeleton_size", "word_pairs",
+    "word_triples", "initials",
     "birth_date", "birth_year", "citizenship", "sex", "facilities", "custody_months",
 )  # fmt: skip
 LIST_COLUMNS = frozenset({"name_words", "name_skeletons", "word_pairs", "word_triples", "facilities", "custody_months"})
@@ -104,10 +108,13 @@ def _levels(*labels: tuple[ComparisonLevel, str]) -> dict[int, Level]:
 FIELDS = (
     Field("name", _levels(
         ("missing", "no name on one side"),
-        ("exact", "same name words, in any order"),
+        ("exact", "same three or more name words, in any order"),
+        ("exact", "same one or two name words, in any order"),
         ("close", "names differ by one or two letters"),
-        ("partial", "one name holds all of the other's words (a surname or given name dropped)"),
-        ("close", "name words agree but for a vowel or a doubled letter, a word perhaps dropped"),
+        ("partial", "one name holds all three or more words of the other (a surname or given name dropped)"),
+        ("partial", "one name holds all three or more words of the other, but for a vowel or a doubled letter"),
+        ("partial", "one name holds both words of the other"),
+        ("partial", "one name holds both words of the other, but for a vowel or a doubled letter"),
         ("partial", "two or more name words agree"),
         ("partial", "two or more name words agree but for a vowel or a doubled letter"),
         ("partial", "one name word agrees"),
@@ -144,8 +151,13 @@ def _comparisons() -> list[Any]:
     name = cl.CustomComparison(
         comparison_levels=[
             cll.NullLevel("name_key"),
+            # A name of one or two words ("José Mejías") is shared by many people; three or more
+            # words rarely are: the levels tell them apart, so each gets its own weight.
+            cll.And(cll.ExactMatchLevel("name_key"), _at_least_three("name_size")),
             cll.ExactMatchLevel("name_key"),
             cll.LevenshteinLevel("name_key", 2),
+            cll.And(cll.ArraySubsetLevel("name_words"), _at_least_three("name_size")),
+            cll.And(cll.ArraySubsetLevel("name_skeletons"), _at_least_three("skeleton_size")),
             cll.And(cll.ArraySubsetLevel("name_words"), cll.ArrayIntersectLevel("name_words", 2)),
             cll.And(cll.ArraySubsetLevel("name_skeletons"), cll.ArrayIntersectLevel("name_skeletons", 2)),
             cll.ArrayIntersectLevel("name_words", 2),
@@ -155,8 +167,8 @@ def _comparisons() -> list[Any]:
         ],
         output_column_name="name",
     ).configure(
-        m_probabilities=[0.70, 0.08, 0.08, 0.06, 0.03, 0.02, 0.02, 0.01],
-        u_probabilities=[0.0003, 0.0002, 0.0003, 0.0005, 0.003, 0.004, 0.1, 0.8917],
+        m_probabilities=[0.55, 0.15, 0.08, 0.06, 0.04, 0.04, 0.02, 0.02, 0.02, 0.01, 0.01],
+        u_probabilities=[0.00005, 0.0003, 0.0002, 0.0001, 0.0001, 0.0005, 0.0005, 0.003, 0.004, 0.1, 0.89125],
     )
     birth = cl.CustomComparison(
         comparison_levels=[
@@ -182,6 +194,11 @@ def _comparisons() -> list[Any]:
     return [name, birth, _named(citizenship, "citizenship"), _named(sex, "sex"), custody]
 
 
+def _at_least_three(size_column: str) -> Any:
+    """Both records' names have three or more (distinct) words."""
+    return cll.CustomLevel(f"least({size_column}_l, {size_column}_r) >= 3", "three or more words")
+
+
 def _named(comparison: Any, name: str) -> Any:
     comparison.output_column_name = name
     return comparison
@@ -195,9 +212,9 @@ def blocking_rules(named: bool) -> list[Any]:
     leave one rule that holds for the true pair. Between named records:
     - the same name words in any order: catches accents lost, order swapped, every field but
       the name wrong or missing;
-    - two name words and the birth year: catches a typo in one word or a dropped surname. A word
-      pair alone ("jose gonzalez") is common enough to make blocks of thousands; the year
-      divides them by about fifty;
+    - two name words and the birth year, or birth years one apart: catches a typo in one word or
+      a dropped surname. A word pair alone ("jose gonzalez") is common enough to make blocks of
+      thousands; the year divides them by about fifty;
     - three name words, any birth year: catches a year off by one or missing when three words
       survive (four-word names with one typo or one dropped surname).
     Words are compared here by their skeleton (names.skeleton: first letter and consonants), so
@@ -207,9 +224,13 @@ def blocking_rules(named: bool) -> list[Any]:
     """
     if not named:
         return [block_on("birth_year"), block_on("custody_months", arrays_to_explode=["custody_months"])]
+    pairs = ["word_pairs"]
     return [
         block_on("name_key"),
-        block_on("word_pairs", "birth_year", arrays_to_explode=["word_pairs"]),
+        block_on("word_pairs", "birth_year", arrays_to_explode=pairs),
+        # ... and the birth year one apart, either way: two equality joins, as cheap as the one above.
+        CustomRule("l.word_pairs = r.word_pairs and l.birth_year = r.birth_year + 1", arrays_to_explode=pairs),
+        CustomRule("l.word_pairs = r.word_pairs and l.birth_year + 1 = r.birth_year", arrays_to_explode=pairs),
         block_on("word_triples", arrays_to_explode=["word_triples"]),
     ]
 

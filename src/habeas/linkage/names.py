@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from unidecode import unidecode
 
@@ -99,7 +100,7 @@ _VOWELS = frozenset("aeiouy")
 def skeleton(word: str) -> str:
     """A folded word's first letter and its later consonants, repeats collapsed: what survives most typos.
 
-    A vowel changed, dropped or swapped, or a doubled letter ("Gragorio", "Aljandro", "Mratinez",
+    A vowel changed, dropped or swapped, or a letter doubled ("Gragorio", "Aljandro", "Mratinez",
     "Carrasquel"), leaves the skeleton as it was; "h" is silent in Spanish and dropped too.
 
     >>> skeleton("rodriguez"), skeleton("rdoriguez"), skeleton("garcai")
@@ -108,8 +109,9 @@ def skeleton(word: str) -> str:
     if not word:
         return ""
     out = [word[0]]
-    for letter in word[1:]:
-        if letter not in _VOWELS and letter != "h" and letter != out[-1]:
+    for previous, letter in pairwise(word):
+        # Only a letter doubled in the word collapses: "jesus" keeps both s ("jss"), unlike "jose" ("js").
+        if letter not in _VOWELS and letter != "h" and letter != previous:
             out.append(letter)
     return "".join(out)
 
