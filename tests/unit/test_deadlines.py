@@ -187,6 +187,14 @@ CASES = [
                  id="asylum: moot once asylum is granted"),
     pytest.param([], "2025-02-01", "asylum_one_year", "unknown", "certain", None, None,
                  id="asylum: unknown on an empty record, never guessed"),
+    pytest.param([event("arrived", "2024-08-20", id="came", manner="without_inspection")], "2025-02-01",
+                 "asylum_one_year", "open", "certain", "2025-08-20", "2025-08-20",
+                 id="asylum: one year from an arrival without inspection"),
+    pytest.param([event("arrived", "2024-08", id="came")], "2025-02-01", "asylum_one_year", "open", "certain",
+                 "2025-08-01", "2025-08-31", id="asylum: arrived some day in August: the last day is a range"),
+    pytest.param([RETURNED, event("arrived", "2025-03-01", id="came-again")], "2025-04-01", "asylum_one_year",
+                 "open", "certain", "2026-03-01", "2026-03-01",
+                 id="asylum: a later arrival restarts the year, whichever kind dated the earlier one"),
     # -- death moots every deadline --
     pytest.param([*APPEALED_AND_DISMISSED, event("died", "2025-06-05", id="died")], "2025-06-10",
                  "petition_for_review", "moot", "certain", "2025-07-02", "2025-07-02",
@@ -293,7 +301,7 @@ def _spec(**changes: Any) -> DeadlineSpec:
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        pytest.param({"trigger": match("arrived")}, "unknown trigger kind 'arrived'", id="a kind the vocabulary lacks"),
+        pytest.param({"trigger": match("landed")}, "unknown trigger kind 'landed'", id="a kind the vocabulary lacks"),
         pytest.param({"trigger": match("decision", verdict=("x",))}, "no field 'verdict'", id="a field the kind lacks"),
         pytest.param({"trigger": match("decision", outcome=("won",))}, "cannot be ['won']", id="a value not allowed"),
         pytest.param({"met_by": match("petition_filed", petition=())}, "cannot be nothing", id="no values at all"),

@@ -143,6 +143,11 @@ class DeadlineSpec:
     if_absent: str | None = None  # why it cannot be computed when no event triggers it (None: no deadline)
     cannot_know: str = ""  # what habeas cannot know about it
     notes: tuple[Note, ...] = ()
+    also_triggered_by: tuple[Match, ...] = ()  # other events that start it as the trigger does
+
+    @property
+    def triggers(self) -> tuple[Match, ...]:
+        return (self.trigger, *self.also_triggered_by)
 
 
 @dataclass(frozen=True)
@@ -224,7 +229,8 @@ def check_specs(specs: Sequence[DeadlineSpec]) -> tuple[DeadlineSpec, ...]:
         if not _ID.fullmatch(spec.id) or spec.id in seen:
             raise DeadlineSpecError(f"deadline {spec.id!r}: ids are unique snake_case words")
         seen.add(spec.id)
-        _check_match(spec.id, "trigger", spec.trigger)
+        for trigger in spec.triggers:
+            _check_match(spec.id, "trigger", trigger)
         if spec.met_by is not None:
             _check_match(spec.id, "met_by", spec.met_by)
         if spec.period is not None and spec.period.count <= 0:
@@ -387,18 +393,19 @@ DEADLINES: tuple[DeadlineSpec, ...] = check_specs(
             "asylum_one_year",
             "Asylum one-year filing",
             "An asylum application within one year of the person's last arrival in the United States.",
-            match(Kind.RETURNED, country=("US", None)),
+            match(Kind.ARRIVED),
             Runs.EVENT,
             Period(1, Unit.YEARS),
             "8 U.S.C. 1158(a)(2)(B); 8 CFR 1208.4(a)(2)",
             match(Kind.CLAIM_FILED, claim=("asylum",)),
             (Moot.ASYLUM_GRANTED,),
             latest_only=True,
-            if_absent="the record does not date the last arrival in the United States",
+            if_absent="the record does not date the last arrival in the United States (an `arrived` event)",
             cannot_know="habeas cannot weigh the exceptions: changed or extraordinary circumstances "
-            "(1158(a)(2)(D); 8 CFR 1208.4(a)(4)-(5)) and unaccompanied children (1158(a)(2)(E)). The vocabulary dates "
-            "an arrival only as a return after removal (`returned`); an apprehension is not an arrival. "
-            + _NO_WEEKEND_RULE,
+            "(1158(a)(2)(D); 8 CFR 1208.4(a)(4)-(5)) and unaccompanied children (1158(a)(2)(E)). An arrival is an "
+            "`arrived` event or a return to the United States after removal (`returned`); an apprehension is not "
+            "an arrival. " + _NO_WEEKEND_RULE,
+            also_triggered_by=(match(Kind.RETURNED, country=("US", None)),),
         ),
     )
 )
@@ -714,7 +721,7 @@ def deadlines(events: Sequence[Event], day: date, specs: Sequence[DeadlineSpec] 
     facts = _Facts.of(events, day)
     found: dict[tuple[object, ...], Deadline] = {}
     for spec in specs:
-        triggers = [e for e in facts.known if facts.matches(spec.trigger, e)]
+        triggers = [e for e in facts.known if any(facts.matches(m, e) for m in spec.triggers)]
         if spec.latest_only:
             triggers = triggers[-1:]
         if not triggers and spec.if_absent is not None:

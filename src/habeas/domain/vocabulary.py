@@ -53,6 +53,7 @@ class Kind(StrEnum):
     BOND_DECISION = "bond_decision"
     REPRESENTATION = "representation"
     LOCATOR_CHECK = "locator_check"
+    ARRIVED = "arrived"
 
 
 @dataclass(frozen=True)
@@ -239,6 +240,24 @@ KINDS: tuple[KindSpec, ...] = (
         (_f("country", _C, _COUNTRY + " (US unless named)"), _f("reason", _T, "why")),
         proves_alive=True,
         rank=85,
+    ),
+    KindSpec(
+        Kind.ARRIVED,
+        "Arrived in the US",
+        "the person arrived in the United States (habeas extension); the last arrival starts the asylum one-year clock",
+        (
+            _f("port", _T, "where: a port of entry, or the place crossed (habeas extension)"),
+            _f(
+                "manner",
+                _E,
+                "how: inspected and admitted, paroled, or entered without inspection (habeas extension)",
+                "admitted",
+                "paroled",
+                "without_inspection",
+                "unknown",
+            ),
+        ),
+        rank=5,
     ),
     KindSpec(Kind.DIED, "Died", "death", (_f("place", _T, "where"), _f("country", _C, _COUNTRY)), rank=99),
     KindSpec(
