@@ -16,17 +16,49 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperGroup
 
 from habeas.domain.dates import DateError, parse_day
 from habeas.services import Actor, Context, ServiceError
 from habeas.settings import Settings
 
+# The options every command that touches the database takes; they may come before the command too.
+GLOBAL_OPTIONS = ("--db", "--user", "--config")
+
+
+class _Program(TyperGroup):
+    """The `habeas` group: `habeas --user maria people` reads as `habeas people --user maria`."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        moved: list[str] = []
+        rest = list(args)
+        while rest:
+            head = rest[0]
+            name = head.split("=", 1)[0]
+            if name not in GLOBAL_OPTIONS:
+                break
+            taken = 1 if "=" in head else 2
+            if len(rest) < taken:
+                break  # `habeas --user` with no value: Click says what is missing
+            moved += rest[:taken]
+            rest = rest[taken:]
+        if moved and rest:
+            end = rest.index("--") if "--" in rest else len(rest)
+            rest = [*rest[:end], *moved, *rest[end:]]
+        else:
+            rest = [*moved, *rest]
+        return super().parse_args(ctx, rest)
+
+
 app = typer.Typer(
     name="habeas",
+    cls=_Program,
     help=(
         "habeas: a due-process tracker for people in immigration detention and removal.\n\n"
         "Track sourced timelines and whereabouts, check them against due-process rules, "
-        "and count public datasets safely. Start with `habeas init`, then `habeas import FILE`."
+        "and count public datasets safely. Start with `habeas init`, then `habeas import FILE`.\n\n"
+        "--db, --user and --config may be given before the command or after it: "
+        "`habeas --user maria people` is `habeas people --user maria`."
     ),
     no_args_is_help=True,
     rich_markup_mode="rich",
