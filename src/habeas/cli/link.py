@@ -23,9 +23,9 @@ from habeas.cli.app import (
     user_errors,
 )
 from habeas.cli.datasets import stats_app, synth_app
-from habeas.services import links as service
 
 if TYPE_CHECKING:
+    # The service (and the database layer under it) is imported when a command runs: `habeas --help` loads neither.
     from habeas.services.links import CandidateView, RecordView
 
 link_app = typer.Typer(
@@ -117,6 +117,8 @@ def run_command(
     Example: habeas link run --lists list-1,list-2,list-3 --threshold 0.8
     """
     ctx = context(db, user=user)
+    from habeas.services import links as service
+
     with user_errors(), _progress() as advance:
         found = service.run_linkage(
             ctx, _split(lists), with_people=with_people, release=release, engine=engine.value,
@@ -161,6 +163,8 @@ def review_command(
     Example: habeas link review --min 0.9
     """
     ctx = context(db, user=user)
+    from habeas.services import links as service
+
     with user_errors():
         shown = service.review(ctx, min_probability, status)
     if fmt is OutputFormat.json:
@@ -203,6 +207,8 @@ def accept_command(
     Example: habeas link accept 3f9c2a1b --source interview-2025-04-02 --note "confirmed by family"
     """
     ctx = context(db, user=user)
+    from habeas.services import links as service
+
     with user_errors():
         _decided(service.accept(ctx, candidate, source, note))
 
@@ -220,6 +226,8 @@ def reject_command(
     Example: habeas link reject 3f9c2a1b --source interview-2025-04-02
     """
     ctx = context(db, user=user)
+    from habeas.services import links as service
+
     with user_errors():
         _decided(service.reject(ctx, candidate, source, note))
 
@@ -237,6 +245,8 @@ def correct_command(
     Example: habeas link correct 12 --source court-record-2025-05
     """
     ctx = context(db, user=user)
+    from habeas.services import links as service
+
     with user_errors():
         _decided(service.correct(ctx, decision, source, note))
 
@@ -253,6 +263,8 @@ def show_command(
     Example: habeas link show list-1-17
     """
     ctx = context(db, user=user)
+    from habeas.services import links as service
+
     with user_errors():
         combined = service.show(ctx, person)
     if fmt is OutputFormat.json:
@@ -325,6 +337,8 @@ def estimate_command(
     Example: habeas stats estimate --lists list-1,list-2,list-3
     """
     ctx = context(db, user=user)
+    from habeas.services import links as service
+
     with user_errors():
         view = service.estimate(ctx, _split(lists) or [], criterion.value)
     e = view.estimate
