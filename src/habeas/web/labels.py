@@ -84,6 +84,8 @@ FIELDS = {
     "privacy_release": N_("Privacy Act release"),
     "privacy_release_date": N_("Privacy Act release signed on"),
     "privacy_release_scope": N_("Privacy Act release covers"),
+    "port": N_("Port of entry"),
+    "manner": N_("Manner of entry"),
 }
 
 VALUES = {
@@ -160,6 +162,10 @@ VALUES = {
     "withdrawn": N_("withdrawn"),
     "on_file": N_("on file"),
     "removal": N_("removal proceedings"),
+    "admitted": N_("inspected and admitted"),
+    "paroled": N_("paroled"),
+    "without_inspection": N_("entered without inspection"),
+    "unknown": N_("unknown"),
     "not_needed": N_("not needed"),
     # Values of sensitive attributes (an asylum basis: the protected grounds of 8 U.S.C. § 1101(a)(42)).
     "political_opinion": N_("political opinion"),
