@@ -16,7 +16,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from habeas.stats.disclosure import (
     Cell,
     CountTable,
     ProtectedTable,
+    Suppression,
     check_threshold,
     protect,
 )
@@ -231,15 +232,33 @@ def _protect_table(table: PublicationTable, counts: CountTable, threshold: int, 
     _check_people(table, counts)
     if not table.overlapping:
         return protect(counts, threshold, withhold)
-    m, n = len(counts.rows), len(counts.columns)
-    margins = {(m, j) for j in range(n + 1)}
-    # The sum of the rows is no count of people: it is never shown, so protect without it.
-    shown = protect(counts, threshold, withhold | margins)
-    total = None if margins & withhold else _distinct_total(table.people, shown, threshold)
+    m = len(counts.rows)
+    # The rows overlap and their sum is never shown, so no sum can give a hidden row back:
+    # each row is protected on its own (small, all sharing a sensitive value, or withheld).
+    cells: list[int | None] = []
+    suppressed: dict[Cell, Suppression] = {}
+    for i, (row, sensitive) in enumerate(zip(counts.counts, counts.sensitive or [({},)] * m, strict=True)):
+        alone = CountTable(rows=(counts.rows[i],), columns=counts.columns, counts=(row,), sensitive=(sensitive,))
+        withheld = [(0, 0)] if {(i, 0), (i, 1)} & withhold else []
+        shown = protect(alone, threshold, withheld)
+        cells.append(shown.cells[0][0])
+        if shown.cells[0][0] is None:
+            reason = next(iter(shown.suppressed.values()))
+            suppressed.update({(i, 0): reason, (i, 1): reason})
+    margins = {(m, 0), (m, 1)}
+    total = None if margins & withhold else _distinct_total(table.people, cells, threshold)
     if total is None:
-        return shown
-    suppressed = {cell: why for cell, why in shown.suppressed.items() if cell not in margins}
-    return replace(shown, column_totals=(total,), total=total, suppressed=suppressed)
+        suppressed.update(dict.fromkeys(margins, Suppression.WITHHELD))
+    return ProtectedTable(
+        rows=counts.rows,
+        columns=counts.columns,
+        cells=tuple((v,) for v in cells),
+        row_totals=tuple(cells),
+        column_totals=(total,),
+        total=total,
+        threshold=threshold,
+        suppressed=suppressed,
+    )
 
 
 def _check_people(table: PublicationTable, counts: CountTable) -> None:
@@ -254,7 +273,7 @@ def _check_people(table: PublicationTable, counts: CountTable) -> None:
         raise PublicationError(f"table {table.id}: its counts add up to {added}, not its {table.people} people")
 
 
-def _distinct_total(people: int | None, shown: ProtectedTable, threshold: int) -> int | None:
+def _distinct_total(people: int | None, rows: Sequence[int | None], threshold: int) -> int | None:
     """The distinct people of an overlapping table, or None when showing it would give away a small group.
 
     The total minus a row shown is the people not in that row (flagged, but not by that
@@ -263,7 +282,6 @@ def _distinct_total(people: int | None, shown: ProtectedTable, threshold: int) -
     """
     if people is None or 1 <= people <= threshold:
         return None
-    rows = [row[0] for row in shown.cells]
     if any(v is not None and 1 <= people - v <= threshold for v in rows):
         return None
     if all(v is not None for v in rows) and 1 <= sum(v for v in rows if v is not None) - people <= threshold:
