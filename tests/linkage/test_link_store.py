@@ -233,3 +233,14 @@ def test_the_migration_makes_the_tables_the_orm_describes(ctx: Context) -> None:
 
     assert [d for d in differences if tables_of(d) & ours] == []
     assert ours <= set(sa.inspect(ctx.engine).get_table_names())
+
+
+def test_a_link_never_leaves_habeas_in_an_export(linked) -> None:
+    from habeas.services import reports
+
+    ctx, ids, candidate = linked
+    before = {fmt: reports.export_data(ctx, fmt, include_sensitive=True) for fmt in ("ftm", "pfif")}
+    service.accept(ctx, candidate, ids["list-1"], note="synthetic note")
+    after = {fmt: reports.export_data(ctx, fmt, include_sensitive=True) for fmt in ("ftm", "pfif")}
+    assert after == before  # exports read no link: the same records, the same bytes
+    assert candidate.encode() not in after["ftm"] + after["pfif"]
