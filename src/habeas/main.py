@@ -25,3 +25,7 @@ def main() -> None:
 
 
 __all__ = ["app", "main"]
+
+
+if __name__ == "__main__":  # python -m habeas.main, as the `habeas` script runs it
+    main()

@@ -203,9 +203,9 @@ def rules_command(
         return
     table = Table(title="Due-process rules", title_justify="left")
     table.add_column("rule", no_wrap=True)
-    table.add_column("severity", no_wrap=True)
-    table.add_column("title")
-    table.add_column("thresholds")
+    table.add_column("severity")
+    table.add_column("title", ratio=2)
+    table.add_column("thresholds", ratio=1, overflow="fold")
     for entry in catalogue:
         rule = entry.rule
         name = Text(rule.id, style="bold" if entry.enabled else "dim strike")

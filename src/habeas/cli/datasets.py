@@ -425,6 +425,9 @@ def _draw(render: Any, path: Path) -> None:
     err_console.print(f"Chart written to {path}")
 
 
+WHOLE_COLUMNS = frozenset({"release", "id", "person", "format", "custody"})
+
+
 def _emit(frame: pl.DataFrame, fmt: TableFormat, title: str, note: str | None = None) -> None:
     if fmt == TableFormat.json:
         print_json({"title": title, "note": note, "rows": frame.to_dicts()})
@@ -438,7 +441,14 @@ def _emit(frame: pl.DataFrame, fmt: TableFormat, title: str, note: str | None = 
         return
     table = Table(title=title, title_justify="left", caption=note, caption_justify="left")
     for name, dtype in frame.schema.items():
-        table.add_column(name, justify="right" if dtype.is_numeric() else "left")
+        # Ids stay whole, even at 80 columns (a cut release id cannot be typed back as --release): others wrap.
+        whole = name in WHOLE_COLUMNS or name.endswith(("_id", "_code"))
+        table.add_column(
+            name,
+            justify="right" if dtype.is_numeric() else "left",
+            no_wrap=whole,
+            overflow="ellipsis" if whole else "fold",
+        )
     for row in frame.iter_rows():
         table.add_row(*(_cell(v) for v in row))
     console.print(table)

@@ -166,7 +166,7 @@ def people(
         return
     table = Table(title=f"People as of {day.isoformat()}", title_justify="left")
     for column in ("id", "name", "custody", "where", "since", "days without proof of life", "pending"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("id", "custody"))  # ids and states whole; the rest wraps
     for person, w in rows:
         table.add_row(
             person.id,
