@@ -63,8 +63,8 @@ def bar_chart(
     parts = [*_grid(ticks, y, span), *parts, _axis(ticks, y, span, unit)]
     height = y + AXIS_ROOM
     if more:
-        parts.append(f'<text x="{LEFT}" y="{height - 2}" class="more">{escape(more)}</text>')
         height += LINE
+        parts.append(f'<text x="{LEFT}" y="{height - 6}" class="more">{escape(more)}</text>')
     body = "\n  ".join(parts)
     return Markup(
         f'<svg role="img" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}">\n'
