@@ -120,3 +120,18 @@ def test_the_command_takes_publisher_licence_and_language(tmp_path: Path) -> Non
     assert wrong.exit_code == 1 and "en or es" in wrong.output and not (tmp_path / "q").exists()
     bad_url = publish(db, tmp_path / "r", "--licence-url", "ftp://example.org/licence")
     assert bad_url.exit_code == 1 and "licence_url" in bad_url.output and not (tmp_path / "r").exists()
+
+
+def test_a_table_with_nobody_to_count_is_named_with_the_reason(tmp_path: Path) -> None:
+    people = [{"id": f"out-{i:02d}", "name": f"Synthetic out {i}", "citizenship": "HN"} for i in range(30)]
+    stay = (("booked_in", "2025-02-03"), ("released", "2025-03-04"))
+    events = [{"id": f"out-{i:02d}-{kind}", "person": f"out-{i:02d}", "kind": kind, "date": day}
+              for i in range(30) for kind, day in stay]  # fmt: skip
+    db = make_db(f"sqlite:///{tmp_path / 'h.db'}", tmp_path, {"habeas": 1, "people": people, "events": events})
+    assert publish(db, tmp_path / "p").exit_code == 0
+    doc = json.loads((tmp_path / "p" / "publication.json").read_text())
+    assert "days-without-proof-of-life" not in {t["id"] for t in doc["tables"]}
+    assert doc["not_published"] == [{"title": "People in custody on 2025-06-01, by days without proof of life",
+                                     "reason": "nobody in the publication was in custody on 2025-06-01."}]  # fmt: skip
+    page = (tmp_path / "p" / "index.html").read_text()
+    assert "Not published: nobody in the publication was in custody on 2025-06-01." in page

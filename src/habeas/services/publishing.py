@@ -202,7 +202,9 @@ def custody_by_month(timelines: Sequence[Timeline], day: date, lang: str = "en")
     runs: list[int] = []
     someone: set[str] = set()
     for timeline in timelines:
-        states = [derive_whereabouts(timeline, month).custody in IN_CUSTODY for month in months]
+        begins = min((event.date.earliest for event in timeline.events), default=day)
+        # Before a person's first event nothing places them anywhere: no derivation needed.
+        states = [month >= begins and derive_whereabouts(timeline, month).custody in IN_CUSTODY for month in months]
         for month, in_custody in zip(months, states, strict=True):
             if in_custody:
                 held[(month.strftime("%Y-%m"), None)].append(timeline.person)
