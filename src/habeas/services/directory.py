@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -163,6 +163,21 @@ class Directory:
         card = self._index().cards.get(person_id)
         return card if card is not None and reach.covers(card.resource) else None
 
+    def cohort_names(self, reach: Scope) -> dict[str, str]:
+        """The names of the cohorts with a member in reach, by id (one without a name by its id).
+
+        Read from the cards, not the summaries: a page that only names cohorts derives nobody's flags.
+        """
+        from habeas.services import track
+
+        index = self._index()
+        if reach.all_records:
+            ids: Set[str] = index.cohorts
+        else:
+            ids = {c for card in index.ordered if card.cohorts and reach.covers(card.resource) for c in card.cohorts}
+        with track.repository(self.base) as repo:
+            return {c.id: c.name or c.id for c in repo.cohorts() if c.id in ids}
+
     def summaries(self, reach: Scope, person_ids: Iterable[str], as_of: date) -> list[Summary]:
         """Summaries of the given people in reach (a page of a list), in the order given; the missing ones together.
 
@@ -266,14 +281,13 @@ class Directory:
 
     def _apply(self, cache: _Cache, changes: Sequence[shared_state.Change]) -> None:
         """Forget what ``changes`` made stale: summaries of the people concerned, and their cards (under the lock)."""
-        from habeas.services import track
 
         stale = {c.person_id for c in changes if c.person_id is not None}
         cohorts = {c.cohort_id for c in changes if c.kind == "event" and c.person_id is None and c.cohort_id}
         recarded = {c.person_id for c in changes if c.kind in ("person", "membership") and c.person_id is not None}
         if recarded and cache.index is not None:
-            with track.repository(self.base) as repo:
-                cards = {pid: PersonCard.of(p) if (p := repo.person(pid)) else None for pid in recarded}
+            cards: dict[str, PersonCard | None] = dict.fromkeys(recarded)
+            cards.update((c.id, c) for c in self._read_cards(recarded))  # the ones not read are gone
             cache.index = cache.index.updated(cards)
         if cohorts:  # an event of a whole cohort: its members' summaries are stale
             assert cache.index is not None
@@ -286,18 +300,25 @@ class Directory:
 
     def _index(self) -> NameIndex:
         """Everybody's cards, unfiltered (read at the first question that needs them)."""
-        from habeas.services import track
 
         cache = self._fresh()
         if cache.index is None:
             with self._lock:  # one reading of everybody, not one per waiting request
                 if cache.index is None:
                     # The cards are read after ``cache.seen`` was: a write in between is applied twice, harmlessly.
-                    with track.repository(self.base) as repo:
-                        cache.index = NameIndex(PersonCard.of(p) for p in repo.people())
+                    cache.index = NameIndex(self._read_cards())
                     _settle()
         assert cache.index is not None
         return cache.index
+
+    def _read_cards(self, person_ids: Iterable[str] | None = None) -> list[PersonCard]:
+        """Everyone's card (or these people's), read in two queries."""
+        from habeas.services import track
+        from habeas.store import shared_state
+
+        with track.repository(self.base):  # a database at the current schema, its errors in the services' words
+            read = shared_state.person_cards(self.base.engine, self.base.keyring, person_ids)
+        return [PersonCard(c.id, c.name, c.aliases, c.cohorts, c.citizenship) for c in read]
 
     def _day(self, cache: _Cache, as_of: date) -> None:
         with self._lock:

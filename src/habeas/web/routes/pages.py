@@ -75,10 +75,10 @@ def clock_thresholds(viewer: Viewer) -> dict[str, float]:
 
 def cohort_names(viewer: Viewer) -> dict[str, str]:
     """The names of the cohorts in the user's reach, by id, to show a cohort by its name rather than its id."""
-    from habeas.services import cohorts
+    from habeas.services.directory import in_reach
 
-    found = cohorts.cohort_counts(viewer.ctx, viewer.state.directory, viewer.state.web.today())
-    return {c.cohort.id: c.cohort.name or c.cohort.id for c in found}
+    # From the cards: counting each cohort's members would derive everyone's summary on every page.
+    return viewer.state.directory.cohort_names(in_reach(viewer.ctx))
 
 
 @router.get("/")
