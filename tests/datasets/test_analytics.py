@@ -275,3 +275,22 @@ def test_the_command_says_which_measure_it_prints(tmp_path, monkeypatch: pytest.
     assert summary.exit_code == 0 and "24-hour population" in summary.output
     wrong = runner.invoke(app, ["stats", "population", "--measure", "noon"])
     assert wrong.exit_code != 0 and "noon" in wrong.output
+
+
+def test_the_population_chart_marks_censoring_and_draws_facilities_apart(synthetic_release, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import matplotlib
+
+    from habeas.analytics.charts import population_chart
+
+    found, _ = synthetic_release
+    daily = daily_population(found.scan(), found.last_observed, by="facility_code", measure="24h",
+                             first_observed=found.first_observed)  # fmt: skip
+    path = tmp_path / "population.svg"
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # text as text, to read it back
+        population_chart(daily, "facility_code", path, "Daily population", "Synthetic release.")
+    svg = path.read_text()
+    largest = daily.group_by("facility_code").agg(pl.col("population").mean()).sort("population", descending=True)
+    assert svg.count("undercounted: people held") == 6 and svg.count("data end: open stays") == 6
+    assert all(code in svg for code in largest["facility_code"].head(6)), "one panel for each of the six largest"
+    assert largest["facility_code"][6] not in svg and "Showing the 6 largest of" in svg
+    assert "People held at any time of the day (people)" in svg
