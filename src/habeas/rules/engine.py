@@ -40,6 +40,7 @@ def check_timeline(
                     evidence=finding.evidence,
                     sources=tuple(timeline.sources_of(finding.evidence)),
                     legal_basis=rule.legal_basis_text,
+                    words=finding.words,
                 )
             )
     return most_severe_first(flags, rules)

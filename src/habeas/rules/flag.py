@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Any, Union
+
+from habeas.domain.dates import DateRange, DayCount
 
 
 class Severity(StrEnum):
@@ -38,6 +40,63 @@ class Certainty(StrEnum):
 
 
 @dataclass(frozen=True)
+class Country:
+    """A country code inside an explanation: English keeps the code ("SV"), another language names it."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+# What may fill a placeholder of an explanation: a name as recorded (a facility), a day, days, a country,
+# a count, another phrase, or phrases joined ("a; b; and c").
+Part = Union[str, int, date, DateRange, DayCount, Country, "Words", tuple["Words", ...]]
+
+
+def join(parts: tuple[Any, ...] | list[Any]) -> str:
+    """Phrases in a list, the way explanations write them: 'a', 'a; and b', 'a; b; and c'."""
+    texts = [str(p) for p in parts]
+    if len(texts) <= 1:
+        return "".join(texts)
+    return "; ".join(texts[:-1]) + "; and " + texts[-1]
+
+
+@dataclass(frozen=True)
+class Words:
+    """A phrase of an explanation as its message (English text with %(name)s placeholders) and what fills it.
+
+    ``str()`` gives the English the JSON and the exhibit print; a face that speaks another language
+    translates ``text`` through its catalogue and fills the placeholders in its own words (days and
+    countries in its locale). The core stays free of any translation: it only keeps the parts apart.
+    """
+
+    text: str
+    params: tuple[tuple[str, Part], ...] = ()
+
+    def __str__(self) -> str:
+        values = {name: join(value) if isinstance(value, tuple) else str(value) for name, value in self.params}
+        return self.text % values if values else self.text.replace("%%", "%")
+
+    def __add__(self, other: Words) -> Words:
+        """Two phrases one after the other (a sentence and the notes that follow it)."""
+        return Words("%(a)s%(b)s", (("a", self), ("b", other)))
+
+
+def phrase(text: str) -> str:
+    """A message kept in a table, to be said later with ``say``: marks it for ``pybabel extract``."""
+    return text
+
+
+def say(text: str, **params: Part) -> Words:
+    """A phrase of an explanation: ``say("No proof of life for %(days)s days", days=count)``.
+
+    The text is a message id: ``pybabel extract`` finds it by this function's name (web/labels.py).
+    """
+    return Words(text, tuple(params.items()))
+
+
+@dataclass(frozen=True)
 class Finding:
     """What a rule function returns; the engine adds the rule's title, sources and legal basis."""
 
@@ -45,6 +104,7 @@ class Finding:
     certainty: Certainty
     explanation: str
     evidence: tuple[str, ...]
+    words: Words | None = None  # the explanation as a message, where the rule gives one (its str() is explanation)
 
 
 @dataclass(frozen=True)
@@ -59,6 +119,8 @@ class Flag:
     evidence: tuple[str, ...]
     sources: tuple[str, ...]
     legal_basis: str
+    # The explanation as a message and its parts, for a face to say in another language; not in the JSON.
+    words: Words | None = field(default=None, compare=False)
 
     @property
     def grade(self) -> tuple[int, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from habeas.domain.model import Event
 from habeas.domain.vocabulary import Kind
+from habeas.rules.flag import Country, Words, phrase, say
 
 _CLAIMS = {
     "asylum": "an asylum claim",
@@ -21,11 +22,11 @@ _PETITIONS = {
     "reconsider": "a motion to reconsider",
 }
 _PARTIES = {
-    "attorney": "an attorney",
-    "congress": "a member of Congress or their staff",
-    "consulate": "a consulate",
-    "family": "the family",
-    "journalist": "a journalist",
+    "attorney": phrase("an attorney"),
+    "congress": phrase("a member of Congress or their staff"),
+    "consulate": phrase("a consulate"),
+    "family": phrase("the family"),
+    "journalist": phrase("a journalist"),
 }
 
 
@@ -76,23 +77,21 @@ def removal(event: Event) -> str:
     return f"removed on {event.date}{to}"
 
 
-_NOUNS: dict[str, str] = {
-    Kind.APPREHENDED: "the arrest",
-    Kind.BOOKED_IN: "the book-in",
-    Kind.TRANSFERRED: "the transfer",
-    Kind.RELEASED: "the release",
-    Kind.REMOVED: "the removal",
-    Kind.HANDED_OVER: "the hand-over",
-    Kind.RETURNED: "the return",
-    Kind.DIED: "the death",
-}
-
-
 def _place(event: Event) -> str:
+    return str(place_said(event))
+
+
+def place_said(event: Event) -> Words:
+    """Where a custody event happened, after its day: ' (CECOT, SV)', ' (CECOT)', ' (SV)' or nothing."""
     where = event.get("facility") or event.get("to")
     country = event.get("country") or event.get("destination")
-    place = ", ".join(str(p) for p in (where, country) if p)
-    return f" ({place})" if place else ""
+    if where and country:
+        return say(" (%(where)s, %(country)s)", where=str(where), country=Country(str(country)))
+    if where:
+        return say(" (%(where)s)", where=str(where))
+    if country:
+        return say(" (%(country)s)", country=Country(str(country)))
+    return say("")
 
 
 def custody_event(event: Event) -> str:
@@ -102,8 +101,27 @@ def custody_event(event: Event) -> str:
 
 def custody_noun(event: Event) -> str:
     """A custody event as a noun: 'the hand-over on 2025-03-16 (CECOT, SV)'."""
-    noun = _NOUNS.get(event.kind, event.kind.replace("_", " "))
-    return f"{noun} on {event.date}{_place(event)}"
+    return str(custody_noun_said(event))
+
+
+_NOUNS_ON: dict[str, str] = {
+    Kind.APPREHENDED: phrase("the arrest on %(date)s%(place)s"),
+    Kind.BOOKED_IN: phrase("the book-in on %(date)s%(place)s"),
+    Kind.TRANSFERRED: phrase("the transfer on %(date)s%(place)s"),
+    Kind.RELEASED: phrase("the release on %(date)s%(place)s"),
+    Kind.REMOVED: phrase("the removal on %(date)s%(place)s"),
+    Kind.HANDED_OVER: phrase("the hand-over on %(date)s%(place)s"),
+    Kind.RETURNED: phrase("the return on %(date)s%(place)s"),
+    Kind.DIED: phrase("the death on %(date)s%(place)s"),
+}
+
+
+def custody_noun_said(event: Event) -> Words:
+    """``custody_noun`` as a message, for the faces that translate it."""
+    noun = _NOUNS_ON.get(event.kind)
+    if noun is None:  # a kind without a noun of its own reads by its name (and stays English)
+        noun = event.kind.replace("_", " ").replace("%", "%%") + " on %(date)s%(place)s"
+    return say(noun, date=event.date, place=place_said(event))
 
 
 def join(parts: list[str]) -> str:
@@ -113,26 +131,34 @@ def join(parts: list[str]) -> str:
 
 
 _EVIDENCE = {
-    "visit": "a visit",
-    "call": "a call",
-    "video": "a video",
-    "photo": "a photo",
-    "official_confirmation": "an official confirmation",
-    "release": "the release",
+    "visit": phrase("a visit"),
+    "call": phrase("a call"),
+    "video": phrase("a video"),
+    "photo": phrase("a photo"),
+    "official_confirmation": phrase("an official confirmation"),
+    "release": phrase("the release"),
 }
 
 
 def proof_of_life(event: Event) -> str:
     """The event that last showed the person alive, in words."""
+    return str(proof_of_life_said(event))
+
+
+def proof_of_life_said(event: Event) -> Words:
+    """``proof_of_life`` as a message, for the faces that translate it."""
     if event.kind == Kind.PROOF_OF_LIFE:
-        by = f" obtained by {event.get('by')}" if event.get("by") else ""
-        return f"proof of life ({_EVIDENCE.get(event.get('evidence'), 'evidence')}{by}) on {event.date}"
+        evidence = say(_EVIDENCE.get(event.get("evidence"), phrase("evidence")))
+        if event.get("by"):
+            text = phrase("proof of life (%(evidence)s obtained by %(by)s) on %(date)s")
+            return say(text, evidence=evidence, by=str(event.get("by")), date=event.date)
+        return say("proof of life (%(evidence)s) on %(date)s", evidence=evidence, date=event.date)
     if event.kind == Kind.CONTACT:
-        party = _PARTIES.get(event.get("party"), "someone")
-        return f"direct contact with {party} on {event.date}"
+        party = say(_PARTIES.get(event.get("party"), phrase("someone")))
+        return say("direct contact with %(party)s on %(date)s", party=party, date=event.date)
     if event.kind == Kind.HEARING_HELD:
-        return f"an appearance at a hearing on {event.date}"
-    return custody_noun(event)
+        return say("an appearance at a hearing on %(date)s", date=event.date)
+    return custody_noun_said(event)
 
 
 def countries(codes: tuple[str, ...] | list[str]) -> str:

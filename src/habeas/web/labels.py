@@ -9,11 +9,14 @@ extracts them. A test fails when the vocabulary gains a name without a label her
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Collection, Iterator, Mapping
+from pathlib import Path
 from typing import IO, Any
 
 from babel.messages.extract import extract_python
 
+import habeas.rules as rules_package
 from habeas.domain import vocabulary
 from habeas.domain.deadlines import DEADLINES
 from habeas.rules.registry import RULES
@@ -289,3 +292,23 @@ def extract(
     for group, words in FROM_THE_CORE.items():
         for name, text in words.items():
             yield 0, None, text, [f"{group}: {name}"]
+    yield from _explanations(comment_tags)
+    yield 0, None, N_("; and "), ["explanation: the last of several phrases"]
+
+
+def _explanations(comment_tags: Collection[str]) -> Iterator[tuple[Any, ...]]:
+    """The phrases rules explain flags with: the text of each ``say("...")`` and ``phrase("...")`` in habeas.rules.
+
+    Read with ``ast`` rather than Babel's Python extractor, which drops a call that also has keyword
+    arguments (``say("... %(days)s ...", days=n)``), the shape of nearly every phrase.
+    """
+    folder = Path(rules_package.__file__).parent
+    for path in sorted(folder.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args):
+                continue
+            first = node.args[0]
+            text = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
+            if node.func.id in ("say", "phrase") and text:
+                yield node.lineno, None, text, [f"explanation: rules/{path.relative_to(folder)}"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
+from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,9 +16,10 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context as TemplateContext
 from markupsafe import Markup, escape
 
-from habeas.domain.dates import DateRange
+from habeas.domain.dates import DateRange, DayCount
 from habeas.domain.model import Event
 from habeas.domain.vocabulary import KIND_BY_NAME, KINDS, FieldType
+from habeas.rules.flag import Country, Flag, Part, Words
 from habeas.web.forms import EventForm
 from habeas.web.i18n import Language
 from habeas.web.labels import label
@@ -90,6 +93,45 @@ def _show(context: TemplateContext, value: object, kind: str, name: str) -> str:
     return str(value)
 
 
+@dataclass(frozen=True)
+class Said:
+    """A flag's explanation as a page shows it, and whether it is still the rule's English."""
+
+    text: str
+    english: bool
+
+
+def said(lang: Language, part: Part) -> str:
+    """A phrase of an explanation in words of ``lang``: its message translated, days and countries in its locale."""
+    if isinstance(part, Words):
+        template = lang.gettext(part.text) if part.text else ""
+        values = {name: said(lang, value) for name, value in part.params}
+        return template % values if values else template.replace("%%", "%")
+    if isinstance(part, tuple):
+        parts = [said(lang, p) for p in part]
+        return parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + lang.gettext("; and ") + parts[-1]
+    if isinstance(part, DateRange):
+        return lang.range(part)
+    if isinstance(part, DayCount):
+        return lang.days(part)
+    if isinstance(part, date):
+        return lang.day(part)
+    if isinstance(part, Country):
+        return str(lang.locale.territories.get(part.code, part.code))
+    if isinstance(part, int):
+        return lang.number(part)
+    return str(part)
+
+
+@pass_context
+def _explain(context: TemplateContext, flag: Flag) -> Said:
+    """A flag's explanation in the page's language where its rule gives it as a message; else the rule's English."""
+    lang: Language = context["lang"]
+    if flag.words is None or lang.code == "en":
+        return Said(flag.explanation, english=True)
+    return Said(said(lang, flag.words), english=False)
+
+
 @cache
 def static_url(name: str) -> str:
     """The URL of a static file with its content hash, so a cached copy is never stale."""
@@ -119,6 +161,7 @@ def make_environment() -> Environment:
     env.globals["static_url"] = static_url
     env.globals["query"] = _query
     env.globals["show"] = _show
+    env.globals["explain"] = _explain
     return env
 
 

@@ -12,7 +12,7 @@ from habeas.domain.posture import Finality, OrderStatus, order_status, posture
 from habeas.domain.vocabulary import Custody, Kind, Matter
 from habeas.domain.whereabouts import TRANSITIONS, CustodyState, LifeClock, custody_on, life_clock
 from habeas.rules import wording
-from habeas.rules.flag import Certainty, Finding, Severity
+from habeas.rules.flag import Certainty, Country, Finding, Severity, Words, phrase, say
 from habeas.rules.rule import Citation, Facts, Rule, Threshold
 from habeas.rules.timing import before, later_of, number, past, span
 
@@ -24,18 +24,41 @@ PROOF_OF_LIFE_WATCHED = frozenset({Custody.US_CUSTODY, Custody.FOREIGN_CUSTODY, 
 
 def whereabouts_words(state: CustodyState) -> str:
     """Where the record puts the person, as a clause after "the person": 'is held in US custody (…) since …'."""
-    since = f" since {state.since}" if state.since else ""
-    place = ", ".join(p for p in (state.facility, state.country) if p)
-    where = f" ({place})" if place else ""
+    return str(whereabouts_said(state))
+
+
+def _held_where(state: CustodyState) -> Words:
+    if state.facility and state.country:
+        return say(" (%(where)s, %(country)s)", where=state.facility, country=Country(state.country))
+    if state.facility:
+        return say(" (%(where)s)", where=state.facility)
+    if state.country:
+        return say(" (%(country)s)", country=Country(state.country))
+    return say("")
+
+
+def whereabouts_said(state: CustodyState) -> Words:
+    """``whereabouts_words`` as a message, for the faces that translate it."""
+    since = say(" since %(day)s", day=state.since) if state.since else say("")
     if state.custody is Custody.US_CUSTODY:
-        return f"is held in US custody{where}{since}"
+        return say("is held in US custody%(where)s%(since)s", where=_held_where(state), since=since)
     if state.custody is Custody.FOREIGN_CUSTODY:
-        return f"is held in the custody of another state{where}{since}"
+        return say("is held in the custody of another state%(where)s%(since)s", where=_held_where(state), since=since)
     if state.custody is Custody.REMOVED:
-        to = f" to {state.country}" if state.country else ""
-        on = f" on {state.since}" if state.since else ""
-        return f"was removed{to}{on}, and nothing is recorded about them since"
-    return "is of unknown whereabouts"
+        to = say(" to %(country)s", country=Country(state.country)) if state.country else say("")
+        on = say(" on %(day)s", day=state.since) if state.since else say("")
+        return say("was removed%(to)s%(on)s, and nothing is recorded about them since", to=to, on=on)
+    return say("is of unknown whereabouts")
+
+
+def _sentences(*parts: Words) -> Words:
+    """Sentences one after another, a space between: the shape of every explanation with notes."""
+    return Words(" ".join(f"%(s{i})s" for i in range(len(parts))), tuple((f"s{i}", p) for i, p in enumerate(parts)))
+
+
+def _count(value: float) -> int | str:
+    """A threshold as a number to show: 30, not 30.0 (a fraction stays as written)."""
+    return int(value) if float(value).is_integer() else number(value)
 
 
 @dataclass(frozen=True)
@@ -86,24 +109,31 @@ def _protects(decision: Event, country: str) -> bool:
     return granted and decision.get("protects_against") in (None, country)
 
 
-def _clock_notes(facts: Facts, gap: Silence) -> str:
+def _clock_notes(facts: Facts, gap: Silence) -> list[Words]:
     notes = []
     if gap.clock.unverified is not None and gap.clock.proof is not None:
         notes.append(
-            f"A later sign of life, {wording.proof_of_life(gap.clock.unverified)}, rests only on unverified "
-            f"sources: counted from it, the silence is {gap.clock.days.min if gap.clock.days else 0} days."
+            say(
+                "A later sign of life, %(sign)s, rests only on unverified sources: counted from it, the silence is "
+                "%(days)s days.",
+                sign=wording.proof_of_life_said(gap.clock.unverified),
+                days=gap.clock.days.min if gap.clock.days else 0,
+            )
         )
     elif gap.clock.unverified is not None:
-        notes.append("That sign of life rests only on unverified sources.")
+        notes.append(say("That sign of life rests only on unverified sources."))
     for claim in () if gap.at_least else gap.clock.group_claims:
         notes.append(
-            f"The statement of {claim.date} about the whole group, on the detaining authority's word alone, is "
-            "not proof that this person is alive."
+            say(
+                "The statement of %(day)s about the whole group, on the detaining authority's word alone, is not "
+                "proof that this person is alive.",
+                day=claim.date,
+            )
         )
     checks = [c for c in facts.of_kind(Kind.LOCATOR_CHECK) if before(gap.last.date, c.date)]
     if checks:
-        notes.append(f"A locator look-up ({checks[-1].date}) is not proof of life.")
-    return "".join(" " + n for n in notes)
+        notes.append(say("A locator look-up (%(day)s) is not proof of life.", day=checks[-1].date))
+    return notes
 
 
 def no_proof_of_life(facts: Facts) -> list[Finding]:
@@ -121,28 +151,35 @@ def no_proof_of_life(facts: Facts) -> list[Finding]:
         severity, certainty, limit = Severity.WARNING, warning, warning_days
     else:
         return []
-    lead = "at least " if gap.at_least else ""
-    last = (
-        f"nothing on record proves this person alive on their own; {wording.proof_of_life(gap.last)} is the "
-        "detaining authority's word about their whole cohort"
-        if gap.at_least
-        else f"the last was {wording.proof_of_life(gap.last)}"
-    )
-    explanation = (
-        f"No proof of life for {lead}{gap.days} days as of {facts.as_of}: {last}. "
-        f"The person {whereabouts_words(gap.state)}.{_clock_notes(facts, gap)}"
-    )
+    sign = wording.proof_of_life_said(gap.last)
+    where = whereabouts_said(gap.state)
+    if gap.at_least:
+        text = phrase(
+            "No proof of life for at least %(days)s days as of %(as_of)s: nothing on record proves this person "
+            "alive on their own; %(sign)s is the detaining authority's word about their whole cohort. "
+            "The person %(where)s."
+        )
+    else:
+        text = phrase(
+            "No proof of life for %(days)s days as of %(as_of)s: the last was %(sign)s. The person %(where)s."
+        )
+    said = [say(text, days=gap.days, as_of=facts.as_of, sign=sign, where=where), *_clock_notes(facts, gap)]
     if home is not None:
-        explanation += (
-            " They were removed to a country of their citizenship, with nothing pending and no protection "
-            "granted: confirm that they arrived and are safe."
+        said.append(
+            say(
+                "They were removed to a country of their citizenship, with nothing pending and no protection "
+                "granted: confirm that they arrived and are safe."
+            )
         )
     if certainty is Certainty.POSSIBLE:
-        explanation += f" Whether that is more than {number(limit)} days depends on uncertain dates or sources."
+        said.append(
+            say("Whether that is more than %(limit)s days depends on uncertain dates or sources.", limit=_count(limit))
+        )
         if severity is Severity.CRITICAL and warning is Certainty.CERTAIN:
-            explanation += f" It is certainly more than {number(warning_days)}."
+            said.append(say("It is certainly more than %(limit)s.", limit=_count(warning_days)))
+    words = _sentences(*said)
     evidence = tuple(dict.fromkeys(e for e in (*gap.clock.evidence, gap.last.id, gap.state.event) if e))
-    return [Finding(severity, certainty, explanation, evidence)]
+    return [Finding(severity, certainty, str(words), evidence, words)]
 
 
 def foreign_custody(facts: Facts) -> list[Finding]:

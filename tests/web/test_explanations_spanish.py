@@ -1,0 +1,54 @@
+"""A flag's explanation in Spanish where its rule gives it as a message; the CLI's JSON keeps the rule's English."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi.testclient import TestClient
+
+from habeas.domain.dates import DateRange, DayCount
+from habeas.rules.flag import Certainty, Country, Flag, Severity, say
+from habeas.web.i18n import Language
+from habeas.web.rendering import said
+
+ENGLISH = (
+    "No proof of life for 77 days as of 2025-06-01: the last was the hand-over on 2025-03-16 (CECOT, SV). "
+    "The person is held in the custody of another state (CECOT, SV) since 2025-03-16."
+)
+SPANISH = (
+    "Sin prueba de vida desde hace 77 días a fecha de 1 jun 2025: la última fue la entrega el 16 mar 2025 "
+    "(CECOT, El Salvador). La persona está detenida bajo la custodia de otro Estado (CECOT, El Salvador) "
+    "desde el 16 mar 2025."
+)
+
+
+def test_a_phrase_reads_as_english_in_the_core_and_in_the_readers_words_on_a_page() -> None:
+    day = DateRange(date(2025, 3, 16), date(2025, 3, 16), "2025-03-16")
+    words = say("the hand-over on %(date)s%(place)s", date=day, place=say(" (%(country)s)", country=Country("SV")))
+    assert str(words) == "the hand-over on 2025-03-16 (SV)"
+    assert said(Language("es"), words) == "la entrega el 16 mar 2025 (El Salvador)"
+    count = say("%(days)s days", days=DayCount(36, 52))
+    assert said(Language("en"), count) == "36–52 days"  # no catalogue entry: the English message, formatted
+
+
+def test_the_person_page_explains_the_silence_in_spanish(clients: dict[str, TestClient]) -> None:
+    client = clients["outsider"]
+    client.cookies.set("habeas-lang", "es")
+    try:
+        page = client.get("/people/ahr").text
+    finally:
+        client.cookies.set("habeas-lang", "en")
+    assert SPANISH in page
+    assert ENGLISH not in page
+    assert ENGLISH in client.get("/people/ahr").text
+
+
+def test_the_json_of_a_flag_keeps_its_shape_and_its_english() -> None:
+    """CASEFILE.md is a contract: the message behind an explanation never reaches `habeas check --format json`."""
+    words = say("No proof of life for %(days)s days", days=DayCount(77, 77))
+    flag = Flag("no_proof_of_life", Severity.CRITICAL, Certainty.CERTAIN, "p-1", date(2025, 6, 1), "No proof of life",
+                str(words), ("e-1",), ("s-1",), "basis", words)  # fmt: skip
+    shown = flag.as_json()
+    assert list(shown) == ["rule", "severity", "certainty", "person", "as_of", "title", "explanation", "evidence",
+                           "sources", "legal_basis"]  # fmt: skip
+    assert shown["explanation"] == "No proof of life for 77 days"
