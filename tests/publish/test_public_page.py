@@ -156,7 +156,8 @@ def test_the_monthly_series_marks_its_censored_months(published) -> None:
     assert [m for m in marks.values() if m == "open"] == ["open"]
     words = visible(published["en"])
     assert "January 2025 (undercounted)" in words and "June 2025 (stays still open)" in words
-    assert "people already held before the records begin (2025-01-01)" in words
+    assert "people already held before the records begin (January 2025)" in words
+    assert "2025-01-01" not in words, "the day the records begin is one person's event: the page says its month"
     assert "right-censored" in words
     html = (published["en"] / "index.html").read_text(encoding="utf-8")
     series_svg = html[html.index('id="people-in-custody-by-month"') :]

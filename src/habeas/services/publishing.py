@@ -24,7 +24,7 @@ from habeas.publish import (
 from habeas.publish.build import NotPublished
 from habeas.publish.colophon import Colophon, ColophonError
 from habeas.publish.series import completed_runs, month_starts, row_marks, undercounted_until
-from habeas.publish.words import check_language, text
+from habeas.publish.words import check_language, text, value_label
 from habeas.security.access import Action
 from habeas.services import Context, ServiceError, access, track
 from habeas.stats.disclosure import DEFAULT_THRESHOLD
@@ -189,7 +189,8 @@ def publication_tables(
 def custody_by_month(timelines: Sequence[Timeline], day: date, lang: str = "en") -> PublicationTable | None:
     """People in custody at 00:00 on the first of each month up to ``day``, with the months undercounted marked.
 
-    The records begin with the earliest event of anyone published; the months before the
+    The records begin with the earliest event of anyone published (the page names its month
+    only: the day is one person's event); the months before the
     stays of people already held then would have ended are undercounted (see
     ``habeas.publish.series``). None when nobody has a dated event.
     """
@@ -211,10 +212,11 @@ def custody_by_month(timelines: Sequence[Timeline], day: date, lang: str = "en")
                 someone.add(timeline.person.id)
         runs += completed_runs(states)
     undercounted = undercounted_until(months, data_start, runs)
+    begun = value_label("month", data_start.strftime("%Y-%m"), lang)
     window = _window(months, data_start, undercounted)
     description = " ".join(
         [text("series_description", lang),
-         text("undercounted_long", lang, start=data_start.isoformat(), months=window) if undercounted else "",
+         text("undercounted_long", lang, start=begun, months=window) if undercounted else "",
          text("open_long", lang)]
     ).strip()  # fmt: skip
     return PublicationTable(
