@@ -288,3 +288,29 @@ def test_the_change_log_names_what_each_write_touched(ctx, tmp_path) -> None:  #
     assert [c.seq for c in changes] == sorted(c.seq for c in changes) and shared_state.latest_change(ctx.engine) == (
         changes[-1].seq
     )
+
+
+def test_the_shared_state_migration_goes_down_and_up_again(ctx) -> None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+    from alembic import command
+
+    from habeas.store.db import _alembic_config, current_revision, head_revision
+
+    assert throttle.failed(ctx, "desk", time.time(), 900, 1)
+    config = _alembic_config(ctx.engine)
+    command.downgrade(config, "0005")
+    names = set(sa.inspect(ctx.engine).get_table_names())
+    assert not names & {"import_jobs", "sign_in_failures", "sign_in_attempts", "spent_codes", "directory_changes"}
+    command.upgrade(config, "head")
+    assert current_revision(ctx.engine) == head_revision() and throttle.locked_until(ctx, "desk") == 0.0
+    start = shared_state.latest_change(ctx.engine)
+    from habeas.services import track
+
+    track.import_casefiles(ctx, [_one_person(ctx.settings.data_dir.parent)])
+    assert shared_state.latest_change(ctx.engine) > start  # the triggers are back
+
+
+def _one_person(folder: Path) -> Path:
+    casefile = folder / "one-person.yaml"
+    casefile.write_text(yaml.safe_dump({"habeas": 1, "people": [{"id": "p-9", "name": "Otra Persona Sintética"}]}))
+    return casefile
