@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from habeas.domain.dates import DateRange
 from habeas.domain.model import Person
 from habeas.linkage.types import CustodySpell, Engine, LinkRecord, RecordRef
-from habeas.security.access import Action, Resource, Scope
+from habeas.security.access import Action, Resource, Scope, decide
 from habeas.security.audit import Outcome
 from habeas.services import Context, NotFound, ServiceError, access
 from habeas.services.database import repository, take_write_lock
@@ -135,12 +135,12 @@ def decision_json(d: StoredDecision) -> dict[str, Any]:
 
 def require_linker(ctx: Context, action: str) -> Scope:
     """Refuse (audited) anyone without the import right; the records in their reach for sensitive reading."""
-    user = access.acting_user(ctx)
-    from habeas.security.access import decide
-
-    if not decide(user, Action.IMPORT):
+    if not decide(access.acting_user(ctx), Action.IMPORT):
         access.audit(ctx, action, Outcome.DENIED)
-        raise access.Forbidden(f"{ctx.actor.name} may not link records: linkage is for editors and admins")
+        raise access.Forbidden(
+            f"{ctx.actor.name} may not link records or read links (nor estimate from them): "
+            "that is for editors and admins"
+        )
     return access.reachable(ctx, Action.READ_SENSITIVE)
 
 
