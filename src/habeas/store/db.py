@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import time
 import weakref
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 
@@ -59,35 +60,189 @@ def _alembic_config(engine: Engine) -> Config:
     return config
 
 
+# Alembic records the revision in this table; habeas reads and writes it the way Alembic does
+# (same table, column and constraint name), so either can take over from the other.
+VERSION_TABLE = "alembic_version"
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\b[^=]*=\s*(None|\"([^\"]+)\"|'([^']+)')\s*$", re.MULTILINE)
+
+
 @lru_cache(maxsize=1)
 def head_revision() -> str:
-    """The newest migration shipped with this habeas (read once: it cannot change while running)."""
-    from alembic.script import ScriptDirectory
+    """The newest migration shipped with this habeas (read once: it cannot change while running).
 
-    script = ScriptDirectory(str(MIGRATIONS))
-    head = script.get_current_head()
-    assert head is not None
-    return head
+    Read from the `revision` and `down_revision` lines of the migration files rather than through
+    Alembic's ScriptDirectory: every command that opens the database asks, and importing Alembic
+    costs it 0.1–0.3 s. tests/integration/test_schema_from_metadata.py checks the answer is Alembic's.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        found = {match[0]: match[2] or match[3] or None for match in _REVISION_LINE.findall(path.read_text("utf-8"))}
+        if found.get("revision"):
+            revisions.add(str(found["revision"]))
+        if found.get("down_revision"):
+            parents.add(str(found["down_revision"]))
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise DatabaseError(f"the migrations in {MIGRATIONS / 'versions'} have {len(heads)} heads, not one")
+    return heads.pop()
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
+    """The revision the database is stamped at, or None when it has never been initialised."""
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            return _stamped_revision(connection)
     except OperationalError as exc:
         raise DatabaseError(f"cannot open the database: {exc.orig}") from exc
 
 
+def _stamped_revision(connection: Connection) -> str | None:
+    # What Alembic's MigrationContext.get_current_revision reads, without importing Alembic.
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    revisions = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    if len(revisions) > 1:
+        raise DatabaseError(f"the database is stamped at several schemas ({', '.join(revisions)})")
+    return revisions[0] if revisions else None
+
+
 def upgrade(engine: Engine) -> tuple[str | None, str]:
-    """Create or upgrade the schema to the newest migration; returns (before, after)."""
+    """Create or upgrade the schema to the newest migration; returns (before, after).
+
+    A database with no tables at all is created from the final schema in one step and stamped at
+    the newest migration, instead of running every migration in turn (most of `habeas init`'s time);
+    tests/integration/test_schema_from_metadata.py proves the two give the same schema. A database
+    that has tables is upgraded by Alembic, migration by migration; one already current is left alone.
+    """
+    before = current_revision(engine)
+    head = head_revision()
+    _VERIFIED.pop(engine, None)
+    if before == head:
+        return before, head
+    if before is None and not _has_tables(engine):
+        create_schema(engine)
+        return before, head
     from alembic import command
 
-    before = current_revision(engine)
-    _VERIFIED.pop(engine, None)
     command.upgrade(_alembic_config(engine), "head")
-    return before, head_revision()
+    return before, head
+
+
+def _has_tables(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        return bool(inspect(connection).get_table_names())
+
+
+def create_schema(engine: Engine) -> None:
+    """The newest schema on an empty database: every table and index, the guard triggers, the stamp."""
+    from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table
+
+    # Every module that declares tables on Base.metadata, so that create_all makes them all.
+    from habeas.store import assignments, links, publications, shared_state  # noqa: F401
+    from habeas.store.tables import Base
+
+    # The table Alembic itself creates (alembic.runtime.migration), so its DDL is the same to the byte.
+    version = Table(
+        VERSION_TABLE,
+        MetaData(),
+        Column("version_num", String(32), nullable=False),
+        PrimaryKeyConstraint("version_num", name=f"{VERSION_TABLE}_pkc"),
+    )
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            # The driver leaves DDL outside any transaction, so each statement would be a commit of its
+            # own (and a flush to disk): one transaction is faster, and a failure leaves the file empty.
+            connection.exec_driver_sql("BEGIN")
+        Base.metadata.create_all(connection, checkfirst=False)  # empty: nothing to look for first
+        for statement in guard_triggers(engine.dialect.name):
+            connection.exec_driver_sql(statement)
+        version.create(connection)
+        connection.execute(version.insert().values(version_num=head_revision()))
+
+
+# The triggers the migrations add and table metadata cannot say: the database itself refuses to change
+# or delete what is append-only, and writes a change log for the shared directory (0001, 0003, 0006,
+# 0007). The statements are the migrations' own, word for word; the schema comparison test fails when
+# a migration adds or changes a trigger and this list does not follow.
+APPEND_ONLY = {
+    "events": ("UPDATE", "DELETE"),
+    "audit_entries": ("UPDATE", "DELETE"),
+    "audit_checkpoints": ("UPDATE", "DELETE"),
+    "publications": ("UPDATE", "DELETE"),
+    "publication_cells": ("UPDATE", "DELETE"),
+    "link_decisions": ("UPDATE", "DELETE"),
+    "link_decision_notes": ("DELETE",),
+}
+# The tables whose changes the directory's change log follows: table → (kind, person column, cohort column).
+CHANGE_LOGGED = {
+    "people": ("person", "id", None),
+    "memberships": ("membership", "person_id", "cohort_id"),
+    "events": ("event", "person_id", "cohort_id"),
+}
+POSTGRES_CHANGES_LOCK = 0x6861626561736463  # "habeasdc": orders the change log's writers (see 0006)
+
+
+def guard_triggers(dialect: str) -> list[str]:
+    """The trigger statements of the newest schema on ``dialect`` ("sqlite" or "postgresql")."""
+    if dialect == "sqlite":
+        return _sqlite_guards()
+    if dialect == "postgresql":
+        return _postgres_guards()
+    return []
+
+
+def _sqlite_guards() -> list[str]:
+    statements = [
+        f"CREATE TRIGGER {table}_no_{action.lower()} BEFORE {action} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, 'habeas {table} are append-only'); END"
+        for table, actions in APPEND_ONLY.items()
+        for action in actions
+    ]
+    for table, (kind, person, cohort) in CHANGE_LOGGED.items():
+        for action, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            cohort_value = f"{row}.{cohort}" if cohort else "NULL"
+            statements.append(
+                f"CREATE TRIGGER {table}_{action.lower()}_changes AFTER {action} ON {table} "
+                f"BEGIN INSERT INTO directory_changes (kind, person_id, cohort_id) "
+                f"VALUES ('{kind}', {row}.{person}, {cohort_value}); END"
+            )
+    return statements
+
+
+def _postgres_guards() -> list[str]:
+    statements: list[str] = []
+    for table, actions in APPEND_ONLY.items():
+        statements.append(
+            f"CREATE FUNCTION habeas_{table}_append_only() RETURNS trigger AS $$ "
+            f"BEGIN RAISE EXCEPTION 'habeas {table} are append-only'; END $$ LANGUAGE plpgsql"
+        )
+        statements.append(
+            f"CREATE TRIGGER {table}_append_only BEFORE {' OR '.join(actions)} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION habeas_{table}_append_only()"
+        )
+    statements.append(
+        "CREATE FUNCTION habeas_directory_change() RETURNS trigger AS $$ "
+        "DECLARE r RECORD; "
+        "BEGIN "
+        f"PERFORM pg_advisory_xact_lock({POSTGRES_CHANGES_LOCK}); "
+        "IF TG_OP = 'DELETE' THEN r := OLD; ELSE r := NEW; END IF; "
+        "IF TG_TABLE_NAME = 'people' THEN "
+        "INSERT INTO directory_changes (kind, person_id) VALUES ('person', r.id); "
+        "ELSIF TG_TABLE_NAME = 'memberships' THEN "
+        "INSERT INTO directory_changes (kind, person_id, cohort_id) VALUES ('membership', r.person_id, r.cohort_id); "
+        "ELSE "
+        "INSERT INTO directory_changes (kind, person_id, cohort_id) VALUES ('event', r.person_id, r.cohort_id); "
+        "END IF; "
+        "RETURN NULL; "
+        "END $$ LANGUAGE plpgsql"
+    )
+    statements.extend(
+        f"CREATE TRIGGER {table}_changes AFTER INSERT OR UPDATE OR DELETE ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION habeas_directory_change()"
+        for table in CHANGE_LOGGED
+    )
+    return statements
 
 
 # Engines found at the current schema, and when: a long-running server asks on every request, and
