@@ -136,7 +136,7 @@ def record(source: str, record_id: str, **fields: object) -> LinkRecord:
         ([record("a", "1", full_name="Ana Díaz"), record("a", "2", full_name="Ana Diaz")], {}, "at least two sources"),
         ([record("a", "1", full_name="Ana Díaz"), record("b", "7")], {}, "record 7 of b has none of the fields"),
         (
-            [record("a", "1", full_name="Ana Díaz"), record("b", "2", named=False, birth_year=1990)],
+            [record("a", "1", named=False, birth_year=1990), record("b", "2", named=False, birth_year=1990)],
             {},
             "no record has a name",
         ),
@@ -156,6 +156,12 @@ def record(source: str, record_id: str, **fields: object) -> LinkRecord:
 def test_bad_input_is_refused_in_words(records: list[LinkRecord], kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(LinkageError, match=message):
         find_candidates(records, **kwargs)  # type: ignore[arg-type]  # wrong values on purpose
+
+
+def test_one_named_record_and_one_release_row_are_linked_without_error() -> None:
+    records = [record("a", "1", full_name="Ana Díaz", birth_year=1990), record("r", "x", named=False, birth_year=1990)]
+    result = find_candidates(records)
+    assert result.records == 2 and all(c.comparisons[0].level == "missing" for c in result.candidates)
 
 
 def test_a_record_with_only_an_anonymized_name_has_nothing_to_compare() -> None:

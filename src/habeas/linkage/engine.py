@@ -270,6 +270,8 @@ def _levels(comparison: Any) -> list[Any]:
 def _unmix(settings: Any, raw_u: list[list[float]], prior: float, floor: float) -> None:
     for comparison, measured in zip(settings.comparisons, raw_u, strict=True):
         levels = _levels(comparison)
+        if len(levels) != len(measured):  # Splink rebuilt the comparison (seen on tiny inputs): keep its u
+            continue
         unmixed = [
             max((u - prior * lvl.m_probability) / (1 - prior), floor) for lvl, u in zip(levels, measured, strict=True)
         ]
