@@ -46,6 +46,15 @@ def matter(event: Event) -> str:
     return f"{event.kind.replace('_', ' ')} on {event.date}"
 
 
+def matter_said(event: Event) -> Words:
+    """``matter`` as a message: an inquiry's words are messages; another matter's stay English for now."""
+    if event.kind == Kind.INQUIRY:
+        by = say(_PARTIES.get(event.get("by"), phrase("someone")))
+        to = say(" to %(whom)s", whom=str(event.get("to"))) if event.get("to") else say("")
+        return say("an inquiry by %(by)s%(to)s on %(date)s", by=by, to=to, date=event.date)
+    return Words("%(matter)s", (("matter", matter(event)),))
+
+
 _OUTCOMES = {
     "removal_order": "a removal order",
     "withholding_granted": "withholding of removal granted",

@@ -11,7 +11,7 @@ from habeas.domain.vocabulary import Custody, Kind
 from habeas.domain.whereabouts import CustodyState, custody_on, last_proof_of_life
 from habeas.rules import wording
 from habeas.rules.families.custody import proof_of_life_gap, whereabouts_words
-from habeas.rules.flag import Certainty, Finding, Severity
+from habeas.rules.flag import Certainty, Finding, Severity, Words, phrase, say
 from habeas.rules.rule import Citation, Facts, Rule, Threshold
 from habeas.rules.timing import before, number, past, span
 
@@ -24,15 +24,16 @@ class Refusal:
     certainty: Certainty
     evidence: tuple[str, ...]
     when: DateRange  # when it began: the refusal of access, the denial, or the inquiry met with silence
+    words: Words | None = None  # ``text`` as a message, for the faces that translate it
 
 
 def access_refusals(facts: Facts) -> list[Refusal]:
     refusals = []
     for event in facts.of_kind(Kind.ACCESS_DENIED):
-        who = event.get("who") or "someone"
-        where = f" at {event.get('where')}" if event.get("where") else ""
-        text = f"access was refused to {who}{where} on {event.date}"
-        refusals.append(Refusal(text, facts.by_as_of(event), (event.id,), event.date))
+        who = str(event.get("who")) if event.get("who") else say("someone")
+        where = say(" at %(place)s", place=str(event.get("where"))) if event.get("where") else say("")
+        words = say("access was refused to %(who)s%(where)s on %(date)s", who=who, where=where, date=event.date)
+        refusals.append(Refusal(str(words), facts.by_as_of(event), (event.id,), event.date, words))
     return refusals
 
 
@@ -62,25 +63,34 @@ def unanswered_inquiries(facts: Facts) -> list[Refusal]:
             overdue = past(waited, limit)
             if overdue is None:
                 continue
-            text = f"{wording.matter(inquiry)} has had no answer for {waited} days, more than {number(limit)}"
+            words = say(
+                "%(matter)s has had no answer for %(days)s days, more than %(limit)s",
+                matter=wording.matter_said(inquiry),
+                days=waited,
+                limit=int(limit) if float(limit).is_integer() else number(limit),
+            )
             silent = _silences(facts, inquiry, still_open)
-            refusals.append(Refusal(text, overdue, (inquiry.id, *silent), inquiry.date))
+            refusals.append(Refusal(str(words), overdue, (inquiry.id, *silent), inquiry.date, words))
             continue
         answer_id = ledger.closed_by.get(inquiry.id)
         answer = facts.timeline.by_id(answer_id) if answer_id else None
         if answer is not None and answer.get("outcome") == "denied":
-            text = f"{wording.matter(inquiry)} was refused an answer on {answer.date}"
-            refusals.append(Refusal(text, facts.by_as_of(answer), (inquiry.id, answer.id), answer.date))
+            words = say(
+                "%(matter)s was refused an answer on %(date)s", matter=wording.matter_said(inquiry), date=answer.date
+            )
+            refusals.append(Refusal(str(words), facts.by_as_of(answer), (inquiry.id, answer.id), answer.date, words))
     return refusals
 
 
-def _finding(severity: Severity, refusals: list[Refusal], lead: str, tail: str) -> list[Finding]:
+def _finding(severity: Severity, refusals: list[Refusal], lead: str) -> list[Finding]:
+    """One flag for the refusals; ``lead`` is a message with %(refusals)s for their list."""
     if not refusals:
         return []
     certain = any(r.certainty is Certainty.CERTAIN for r in refusals)
-    explanation = f"{lead}{wording.join([r.text for r in refusals])}.{tail}"
+    parts = tuple(r.words if r.words is not None else say(r.text.replace("%", "%%")) for r in refusals)
+    words = say(lead, refusals=parts)
     evidence = tuple(dict.fromkeys(i for r in refusals for i in r.evidence))
-    return [Finding(severity, Certainty.CERTAIN if certain else Certainty.POSSIBLE, explanation, evidence)]
+    return [Finding(severity, Certainty.CERTAIN if certain else Certainty.POSSIBLE, str(words), evidence, words)]
 
 
 def _free(facts: Facts) -> bool:
@@ -92,15 +102,14 @@ def _free(facts: Facts) -> bool:
 def access_denied(facts: Facts) -> list[Finding]:
     if _free(facts):
         return []
-    return _finding(Severity.WARNING, access_refusals(facts), "Someone was kept from the person: ", "")
+    return _finding(Severity.WARNING, access_refusals(facts), phrase("Someone was kept from the person: %(refusals)s."))
 
 
 def inquiry_unanswered(facts: Facts) -> list[Finding]:
     if _free(facts):
         return []
-    return _finding(
-        Severity.WARNING, unanswered_inquiries(facts), "An authority has not accounted for the person: ", ""
-    )
+    lead = phrase("An authority has not accounted for the person: %(refusals)s.")
+    return _finding(Severity.WARNING, unanswered_inquiries(facts), lead)
 
 
 @dataclass(frozen=True)
