@@ -314,3 +314,30 @@ def _one_person(folder: Path) -> Path:
     casefile = folder / "one-person.yaml"
     casefile.write_text(yaml.safe_dump({"habeas": 1, "people": [{"id": "p-9", "name": "Otra Persona Sintética"}]}))
     return casefile
+
+
+@pytest.mark.slow
+def test_habeas_serve_with_two_workers_starts_and_serves(settings: Settings) -> None:
+    import httpx
+
+    port = _free_port()
+    command = [str(Path(sys.executable).with_name("habeas")), "serve", "--workers", "2", "--insecure-cookies",
+               "--port", str(port), "--db", settings.database_url]  # fmt: skip
+    server = subprocess.Popen(command, env=_env(settings), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        answered = None
+        for _ in range(TRIES):
+            if server.poll() is not None:
+                break
+            try:
+                answered = httpx.get(f"http://127.0.0.1:{port}/sign-in", timeout=5)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        assert answered is not None and answered.status_code == 200, server.communicate(timeout=30)
+        answers = {httpx.get(f"http://127.0.0.1:{port}/sign-in", timeout=5).status_code for _ in range(20)}
+        assert answers == {200}
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=60)
+    assert "processes: 2" in out and "Traceback" not in err
