@@ -160,7 +160,9 @@ def count_failure(engine: Engine, key: str, now: float, window: float, limit: in
         .values(failures=0, since=now, locked_until=now + window)
         .returning(SignInFailureRow.key)
     )
+    over = (SignInFailureRow.since <= now - window, SignInFailureRow.locked_until <= now, SignInFailureRow.key != key)
     with engine.begin() as connection:
+        connection.execute(delete(SignInFailureRow).where(*over))  # names whose failures and lockout are over
         if int(connection.execute(counted).scalar_one()) < limit:
             return False
         return connection.execute(lock).first() is not None
