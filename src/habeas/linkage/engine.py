@@ -175,7 +175,7 @@ class _Run:
         self.engine, self.records, self.named = engine, records, named
         columns, self.names = model.record_columns(records)
         tables = _tables(db_api, columns, groups, f"{prefix}_records")
-        self.linker: Any = Linker(tables, model.settings(link_type, named), log_level=None)
+        self.linker: Any = Linker(tables, model.settings(link_type, named, engine), log_level=None)
         self.total = _total_pairs(groups, link_type)
         self.smaller_side = min(Counter(groups).values())
         self.notes: list[str] = []

@@ -115,6 +115,8 @@ FIELDS = (
         ("partial", "one name holds all three or more words of the other, but for a vowel or a doubled letter"),
         ("partial", "one name holds both words of the other"),
         ("partial", "one name holds both words of the other, but for a vowel or a doubled letter"),
+        ("partial", "each word of one name is within a letter of a word of the other, three or more words"),
+        ("partial", "each word of one name is within a letter of a word of the other"),
         ("partial", "two or more name words agree"),
         ("partial", "two or more name words agree but for a vowel or a doubled letter"),
         ("partial", "one name word agrees"),
@@ -140,7 +142,7 @@ FIELDS = (
 )  # fmt: skip
 
 
-def _comparisons() -> list[Any]:
+def _comparisons(dialect: str) -> list[Any]:
     """The comparisons, with starting m and u probabilities used wherever training cannot estimate one.
 
     The starting values are judgement, not estimates: m (share among true matches) favours
@@ -160,6 +162,8 @@ def _comparisons() -> list[Any]:
             cll.And(cll.ArraySubsetLevel("name_skeletons"), _at_least_three("skeleton_size")),
             cll.And(cll.ArraySubsetLevel("name_words"), cll.ArrayIntersectLevel("name_words", 2)),
             cll.And(cll.ArraySubsetLevel("name_skeletons"), cll.ArrayIntersectLevel("name_skeletons", 2)),
+            _near_subset(dialect, 3),
+            _near_subset(dialect, 2),
             cll.ArrayIntersectLevel("name_words", 2),
             cll.ArrayIntersectLevel("name_skeletons", 2),
             cll.ArrayIntersectLevel("name_words", 1),
@@ -167,8 +171,22 @@ def _comparisons() -> list[Any]:
         ],
         output_column_name="name",
     ).configure(
-        m_probabilities=[0.55, 0.15, 0.08, 0.06, 0.04, 0.04, 0.02, 0.02, 0.02, 0.01, 0.01],
-        u_probabilities=[0.00005, 0.0003, 0.0002, 0.0001, 0.0001, 0.0005, 0.0005, 0.003, 0.004, 0.1, 0.89125],
+        m_probabilities=[0.55, 0.15, 0.07, 0.06, 0.04, 0.04, 0.02, 0.02, 0.01, 0.01, 0.01, 0.01, 0.01],
+        u_probabilities=[
+            0.00005,
+            0.0003,
+            0.0002,
+            0.0001,
+            0.0001,
+            0.0005,
+            0.0005,
+            0.0001,
+            0.0005,
+            0.003,
+            0.004,
+            0.1,
+            0.89075,
+        ],
     )
     birth = cl.CustomComparison(
         comparison_levels=[
@@ -192,6 +210,29 @@ def _comparisons() -> list[Any]:
     citizenship = cl.ExactMatch("citizenship").configure(m_probabilities=[0.97, 0.03], u_probabilities=[0.8, 0.2])
     sex = cl.ExactMatch("sex").configure(m_probabilities=[0.98, 0.02], u_probabilities=[0.8, 0.2])
     return [name, birth, _named(citizenship, "citizenship"), _named(sex, "sex"), custody]
+
+
+def _near_subset(dialect: str, size: int) -> Any:
+    """Every word of one name is within one letter of some word of the other (a typo and a dropped word).
+
+    Written per dialect: DuckDB's list lambdas and Spark's higher-order functions differ, and
+    both engines run it natively.
+    """
+    if dialect == "spark":
+
+        def within(a: str, b: str) -> str:
+            return f"forall({a}, x -> exists({b}, y -> levenshtein(x, y) <= 1))"
+    else:
+
+        def within(a: str, b: str) -> str:
+            near = f"list_bool_or(list_transform({b}, lambda y: levenshtein(x, y) <= 1))"
+            return f"list_bool_and(list_transform({a}, lambda x: {near}))"
+
+    condition = (
+        f"least(name_size_l, name_size_r) >= {size} and "
+        f"({within('name_words_l', 'name_words_r')} or {within('name_words_r', 'name_words_l')})"
+    )
+    return cll.CustomLevel(condition, f"near subset, {size}+ words")
 
 
 def _at_least_three(size_column: str) -> Any:
@@ -235,9 +276,9 @@ def blocking_rules(named: bool) -> list[Any]:
     ]
 
 
-def settings(link_type: str, named: bool) -> SettingsCreator:
+def settings(link_type: str, named: bool, dialect: str = "duckdb") -> SettingsCreator:
     """The model between named records (``named``), or between named records and anonymized rows."""
-    comparisons = _comparisons() if named else _comparisons()[1:]
+    comparisons = _comparisons(dialect) if named else _comparisons(dialect)[1:]
     return SettingsCreator(
         link_type=link_type,  # type: ignore[arg-type]  # one of Splink's three literals, chosen by the engine
         comparisons=comparisons,
