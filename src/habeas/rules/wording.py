@@ -82,8 +82,14 @@ def decision(event: Event) -> str:
 
 def removal(event: Event) -> str:
     """'removed on 2025-03-15/2025-03-16 to SV'."""
-    to = f" to {event.get('destination')}" if event.get("destination") else ""
-    return f"removed on {event.date}{to}"
+    return str(removal_said(event))
+
+
+def removal_said(event: Event) -> Words:
+    """``removal`` as a message, for the faces that translate it."""
+    destination = event.get("destination")
+    to = say(" to %(country)s", country=Country(str(destination))) if destination else say("")
+    return say("removed on %(date)s%(to)s", date=event.date, to=to)
 
 
 def _place(event: Event) -> str:
@@ -105,7 +111,27 @@ def place_said(event: Event) -> Words:
 
 def custody_event(event: Event) -> str:
     """A custody event as a verb: 'handed over on 2025-03-16 (CECOT, SV)'."""
-    return f"{event.kind.replace('_', ' ')} on {event.date}{_place(event)}"
+    return str(custody_event_said(event))
+
+
+_VERBS_ON: dict[str, str] = {
+    Kind.APPREHENDED: phrase("apprehended on %(date)s%(place)s"),
+    Kind.BOOKED_IN: phrase("booked in on %(date)s%(place)s"),
+    Kind.TRANSFERRED: phrase("transferred on %(date)s%(place)s"),
+    Kind.RELEASED: phrase("released on %(date)s%(place)s"),
+    Kind.REMOVED: phrase("removed on %(date)s%(place)s"),
+    Kind.HANDED_OVER: phrase("handed over on %(date)s%(place)s"),
+    Kind.RETURNED: phrase("returned on %(date)s%(place)s"),
+    Kind.DIED: phrase("died on %(date)s%(place)s"),
+}
+
+
+def custody_event_said(event: Event) -> Words:
+    """``custody_event`` as a message, for the faces that translate it."""
+    verb = _VERBS_ON.get(event.kind)
+    if verb is None:  # a kind without a verb of its own reads by its name (and stays English)
+        verb = event.kind.replace("_", " ").replace("%", "%%") + " on %(date)s%(place)s"
+    return say(verb, date=event.date, place=place_said(event))
 
 
 def custody_noun(event: Event) -> str:

@@ -199,20 +199,30 @@ def foreign_custody(facts: Facts) -> list[Finding]:
     index = facts.events.index(handover)
     removals = [e for e in facts.events[:index] if e.kind == Kind.REMOVED]
     earlier = [e for e in facts.events[:index] if e.kind == Kind.HANDED_OVER and e.get("country") != "US"]
-    lead = f"After being {wording.removal(removals[-1])}, the" if removals else "The"
-    explanation = f"{lead} person was {wording.custody_event(handover)} into the custody of another state."
+    handed = wording.custody_event_said(handover)
+    if removals:
+        text = phrase("After being %(removal)s, the person was %(handover)s into the custody of another state.")
+        said = [say(text, removal=wording.removal_said(removals[-1]), handover=handed)]
+    else:
+        said = [say("The person was %(handover)s into the custody of another state.", handover=handed)]
     if earlier:
-        explanation += " Before that: " + "; ".join(f"{wording.custody_event(e)}" for e in earlier) + "."
+        before_it = [wording.custody_event_said(e) for e in earlier]
+        listed = Words(
+            "; ".join(f"%(e{i})s" for i in range(len(before_it))), tuple((f"e{i}", w) for i, w in enumerate(before_it))
+        )
+        said.append(say("Before that: %(events)s.", events=listed))
     still = now.event == handover.id
     if still:
-        explanation += f" As far as the record shows, they are still held there on {facts.as_of}."
+        said.append(say("As far as the record shows, they are still held there on %(day)s.", day=facts.as_of))
     else:
-        explanation += f" They may have been released by {facts.as_of}: the record dates the release only as a range."
+        text = phrase("They may have been released by %(day)s: the record dates the release only as a range.")
+        said.append(say(text, day=facts.as_of))
     if not removals:
-        explanation += " No removal is recorded before it."
+        said.append(say("No removal is recorded before it."))
+    words = _sentences(*said)
     evidence = tuple(e.id for e in (*removals[-1:], *earlier, handover))
     certainty = facts.by_as_of(handover) if still else Certainty.POSSIBLE
-    return [Finding(Severity.WARNING, certainty, explanation, evidence)]
+    return [Finding(Severity.WARNING, certainty, str(words), evidence, words)]
 
 
 def custody_run_start(events: Sequence[Event]) -> Event | None:
