@@ -196,6 +196,17 @@ def proof_of_life_said(event: Event) -> Words:
     return custody_noun_said(event)
 
 
+def countries_said(codes: tuple[str, ...] | list[str]) -> Words:
+    """``countries`` as a message: each code a country the faces name in their language."""
+    named = [Country(c) for c in codes]
+    if len(named) <= 1:
+        return Words("%(c)s", (("c", named[0]),)) if named else say("")
+    rest = Words(
+        ", ".join(f"%(c{i})s" for i in range(len(named) - 1)), tuple((f"c{i}", c) for i, c in enumerate(named[:-1]))
+    )
+    return say("%(rest)s and %(last)s", rest=rest, last=named[-1])
+
+
 def countries(codes: tuple[str, ...] | list[str]) -> str:
     """Country codes in a phrase: 'VE', 'US and MX', 'CO, VE and ES'."""
     if len(codes) <= 1:

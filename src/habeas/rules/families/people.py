@@ -10,8 +10,8 @@ from habeas.domain.model import Event, Person
 from habeas.domain.vocabulary import Custody, Kind
 from habeas.domain.whereabouts import TRANSITIONS, CustodyState, custody_on
 from habeas.rules import wording
-from habeas.rules.families.custody import custody_run_start, whereabouts_words
-from habeas.rules.flag import Certainty, Finding, Severity
+from habeas.rules.families.custody import custody_run_start, whereabouts_said
+from habeas.rules.flag import Certainty, Finding, Severity, phrase, say
 from habeas.rules.rule import Citation, Facts, Rule, Threshold
 from habeas.rules.timing import before, number, past, span
 
@@ -82,30 +82,30 @@ def died_in_custody(facts: Facts) -> list[Finding]:
     return [Finding(Severity.CRITICAL, Certainty.of(order, facts.by_as_of(death)), explanation, evidence)]
 
 
-def _countries(codes: Sequence[str]) -> str:
-    return " and ".join(codes) if len(codes) <= 2 else ", ".join(codes[:-1]) + " and " + codes[-1]
-
-
 def us_citizen_detained(facts: Facts) -> list[Finding]:
     citizenships = facts.person.citizenships
     if "US" not in citizenships:
         return []
-    listed = f"The record lists the person as a citizen of {_countries(citizenships)}"
+    listed = wording.countries_said(citizenships)
     findings = []
     state = custody_on(facts.events, facts.as_of)
     held = facts.timeline.by_id(state.event) if state.event else None
     if state.custody is Custody.US_CUSTODY and held is not None:
-        explanation = (
-            f"{listed}, yet the person {whereabouts_words(state)}. Immigration detention reaches only those who "
-            "are not citizens: raise the citizenship claim with ICE and in habeas at once."
+        text = phrase(
+            "The record lists the person as a citizen of %(countries)s, yet the person %(where)s. Immigration "
+            "detention reaches only those who are not citizens: raise the citizenship claim with ICE and in habeas "
+            "at once."
         )
-        findings.append(Finding(Severity.CRITICAL, facts.by_as_of(held), explanation, (held.id,)))
+        words = say(text, countries=listed, where=whereabouts_said(state))
+        findings.append(Finding(Severity.CRITICAL, facts.by_as_of(held), str(words), (held.id,), words))
     for removal in facts.of_kind(Kind.REMOVED):
-        explanation = (
-            f"{listed}, yet the person was {wording.removal(removal)}. A citizen cannot be removed; the "
-            "government may be asked to return them, and a claim to citizenship is for a court to decide."
+        text = phrase(
+            "The record lists the person as a citizen of %(countries)s, yet the person was %(removal)s. A citizen "
+            "cannot be removed; the government may be asked to return them, and a claim to citizenship is for a "
+            "court to decide."
         )
-        findings.append(Finding(Severity.CRITICAL, facts.by_as_of(removal), explanation, (removal.id,)))
+        words = say(text, countries=listed, removal=wording.removal_said(removal))
+        findings.append(Finding(Severity.CRITICAL, facts.by_as_of(removal), str(words), (removal.id,), words))
     return findings
 
 

@@ -10,7 +10,7 @@ from habeas.domain.posture import Finality, Posture, posture
 from habeas.domain.proceedings import open_matters
 from habeas.domain.vocabulary import Kind, Matter, pending_spec
 from habeas.rules import wording
-from habeas.rules.flag import Certainty, Finding, Severity
+from habeas.rules.flag import Certainty, Finding, Severity, phrase, say
 from habeas.rules.rule import Citation, Facts, Rule
 from habeas.rules.timing import after, before
 
@@ -404,13 +404,24 @@ def third_country_removal(facts: Facts) -> list[Finding]:
         destination = removal.get("destination")
         if not citizenships or not destination or destination in (*citizenships, "US"):
             continue
-        own = "country" if len(citizenships) == 1 else "countries"
-        explanation = (
-            f"The person was {wording.removal(removal)}, which is not their {own} of citizenship on record "
-            f"({wording.countries(citizenships)}). Check that they had written notice of the destination and a "
-            "chance to say they feared harm there before the removal."
-        ) + _country_protection_note(facts, removal)
-        findings.append(Finding(Severity.WARNING, facts.by_as_of(removal), explanation, (removal.id,)))
+        if len(citizenships) == 1:
+            text = phrase(
+                "The person was %(removal)s, which is not their country of citizenship on record (%(countries)s). "
+                "Check that they had written notice of the destination and a chance to say they feared harm there "
+                "before the removal."
+            )
+        else:
+            text = phrase(
+                "The person was %(removal)s, which is not their countries of citizenship on record (%(countries)s). "
+                "Check that they had written notice of the destination and a chance to say they feared harm there "
+                "before the removal."
+            )
+        said = say(text, removal=wording.removal_said(removal), countries=wording.countries_said(citizenships))
+        note = _country_protection_note(facts, removal)
+        # The note on protections against another country is still English only: the flag then keeps its English.
+        words = None if note else said
+        explanation = str(said) + note
+        findings.append(Finding(Severity.WARNING, facts.by_as_of(removal), explanation, (removal.id,), words))
     return findings
 
 
