@@ -341,3 +341,16 @@ def test_habeas_serve_with_two_workers_starts_and_serves(settings: Settings) -> 
         server.terminate()
         out, err = server.communicate(timeout=60)
     assert "processes: 2" in out and "Traceback" not in err
+
+
+@pytest.mark.parametrize("user", ["admin", "editor", "viewer", "outsider"])
+def test_cohorts_are_named_as_the_cohort_counts_name_them_without_summaries(settings: Settings, user: str) -> None:
+    from habeas.services import cohorts
+    from habeas.services.directory import in_reach
+
+    ctx = Context(settings, Actor(user))
+    directory = Directory(Context(settings, Actor("admin")))
+    counted = {c.cohort.id: c.cohort.name or c.cohort.id for c in cohorts.cohort_counts(ctx, directory, TODAY)}
+    fresh = Directory(Context(settings, Actor("admin")))
+    assert fresh.cohort_names(in_reach(ctx)) == counted
+    assert fresh._cache.index is None and fresh._cache.summaries == {}  # nobody read, nothing derived

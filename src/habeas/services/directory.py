@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -166,17 +166,14 @@ class Directory:
     def cohort_names(self, reach: Scope) -> dict[str, str]:
         """The names of the cohorts with a member in reach, by id (one without a name by its id).
 
-        Read from the cards, not the summaries: a page that only names cohorts derives nobody's flags.
+        Read from the memberships, neither from the summaries (a page that only names cohorts
+        derives nobody's flags) nor from the name index (a person page needs none).
         """
         from habeas.services import track
+        from habeas.store import shared_state
 
-        index = self._index()
-        if reach.all_records:
-            ids: Set[str] = index.cohorts
-        else:
-            ids = {c for card in index.ordered if card.cohorts and reach.covers(card.resource) for c in card.cohorts}
-        with track.repository(self.base) as repo:
-            return {c.id: c.name or c.id for c in repo.cohorts() if c.id in ids}
+        with track.repository(self.base):  # a database at the current schema, its errors in the services' words
+            return shared_state.cohort_names_in_reach(self.base.engine, reach)
 
     def summaries(self, reach: Scope, person_ids: Iterable[str], as_of: date) -> list[Summary]:
         """Summaries of the given people in reach (a page of a list), in the order given; the missing ones together.

@@ -12,7 +12,6 @@ from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
 
 from habeas.domain.model import Person
 from habeas.security.access import Resource, Scope
@@ -101,11 +100,6 @@ class NameIndex:
 
     def __len__(self) -> int:
         return len(self.cards)
-
-    @cached_property
-    def cohorts(self) -> frozenset[str]:
-        """Every cohort someone in the index belongs to (an index is never changed, so this is read once)."""
-        return frozenset(c for card in self.cards.values() for c in card.cohorts)
 
     def updated(self, changed: Mapping[str, PersonCard | None]) -> NameIndex:
         """A new index with these cards put in (``None``: the person is gone); this one is left as it was.
