@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from habeas.domain.model import Event
 from habeas.domain.vocabulary import Kind
-from habeas.rules.flag import Finding, Severity
+from habeas.rules.flag import Finding, Severity, Words, phrase, say
 from habeas.rules.rule import Citation, Facts, Rule
 
 _BASIS = {
-    "tattoo": "tattoos",
-    "clothing": "clothing",
-    "social_media": "social media",
-    "informant": "an informant",
-    "nationality": "nationality",
-    "association": "association with others",
-    "other": "other grounds",
+    "tattoo": phrase("tattoos"),
+    "clothing": phrase("clothing"),
+    "social_media": phrase("social media"),
+    "informant": phrase("an informant"),
+    "nationality": phrase("nationality"),
+    "association": phrase("association with others"),
+    "other": phrase("other grounds"),
 }
 # What a person looks like, wears, posts, where they come from and whom they know: nothing they were shown to do.
 APPEARANCE = frozenset({"tattoo", "clothing", "nationality", "association", "social_media"})
@@ -29,6 +31,31 @@ def _allegation_words(allegation: Event) -> str:
     basis = [_BASIS.get(b, str(b).replace("_", " ")) for b in allegation.get("basis") or ()]
     rests = f"rests on {', '.join(basis)}" if basis else "states no basis"
     return f"an allegation of {claim}{by} on {allegation.date} {rests}"
+
+
+def _listed(parts: Sequence[Words | str], between: str) -> Words:
+    """Phrases one after another with ``between`` (", " or "; "), the glue itself not a message."""
+    return Words(between.join(f"%(p{i})s" for i in range(len(parts))), tuple((f"p{i}", p) for i, p in enumerate(parts)))
+
+
+def _allegation_said(allegation: Event) -> Words:
+    """``_allegation_words`` capitalised, as a message (the claim and who made it stay as recorded)."""
+    # The claim as recorded ("gang_membership") is the record's word, not a message: it stays as written.
+    claim = str(allegation.get("claim")).replace("_", " ") if allegation.get("claim") else say("wrongdoing")
+    by = say(" by %(who)s", who=str(allegation.get("by"))) if allegation.get("by") else say("")
+    basis = [say(_BASIS[b]) if b in _BASIS else str(b).replace("_", " ") for b in allegation.get("basis") or ()]
+    rests = say("rests on %(basis)s", basis=_listed(basis, ", ")) if basis else say("states no basis")
+    text = phrase("An allegation of %(claim)s%(by)s on %(date)s %(rests)s")
+    return say(text, claim=claim, by=by, date=allegation.date, rests=rests)
+
+
+def _found_said(check: Event) -> Words:
+    found = str(check.get("found")).replace("_", " ") if check.get("found") else say("a record")
+    if check.get("jurisdiction"):
+        where = say(" (%(jurisdiction)s, %(date)s)", jurisdiction=str(check.get("jurisdiction")), date=check.date)
+    else:
+        where = say(" (%(date)s)", date=check.date)
+    return say("%(found)s%(where)s", found=found, where=where)
 
 
 def _capitalised(text: str) -> str:
@@ -74,16 +101,27 @@ def allegation_without_record(facts: Facts) -> list[Finding]:
         unrelated = [c for c in checks if c.get("result") == "record_found"]  # all found to bear on nothing alleged
         record = []
         if clean:
-            where = ", ".join(f"{c.get('jurisdiction') or 'unnamed'} on {c.date}" for c in clean)
-            record.append(f"Record checks ({where}) found no criminal record.")
+            places = [
+                say(
+                    "%(place)s on %(date)s",
+                    place=str(c.get("jurisdiction")) if c.get("jurisdiction") else say("unnamed"),
+                    date=c.date,
+                )
+                for c in clean
+            ]
+            record.append(say("Record checks (%(where)s) found no criminal record.", where=_listed(places, ", ")))
         if unrelated:
-            found = "; ".join(_found_words(c) for c in unrelated)
-            record.append(f"What record checks found does not bear on the allegation: {found}.")
+            found = _listed([_found_said(c) for c in unrelated], "; ")
+            record.append(say("What record checks found does not bear on the allegation: %(found)s.", found=found))
         if not checks:
-            record.append("No criminal-record check is on file.")
-        explanation = f"{_capitalised(_allegation_words(allegation))}, not on a criminal record. {' '.join(record)}"
+            record.append(say("No criminal-record check is on file."))
+        words = say(
+            "%(allegation)s, not on a criminal record. %(record)s",
+            allegation=_allegation_said(allegation),
+            record=_listed(record, " "),
+        )
         evidence = (allegation.id, *(c.id for c in checks))
-        findings.append(Finding(Severity.WARNING, facts.by_as_of(allegation), explanation, evidence))
+        findings.append(Finding(Severity.WARNING, facts.by_as_of(allegation), str(words), evidence, words))
     return findings
 
 
@@ -93,14 +131,14 @@ def allegation_on_appearance(facts: Facts) -> list[Finding]:
         basis = set(allegation.get("basis") or ())
         if not basis or not basis <= APPEARANCE or _record_behind(facts, allegation):
             continue
-        explanation = (
-            f"{_capitalised(_allegation_words(allegation))} and nothing else: signs of appearance or belonging "
-            "(how a person looks, dresses or posts, where they come from, whom they know), not anything they were "
-            "shown to have done. "
-            "habeas cannot tell whether such signs mean what is claimed; ask for the evidence behind the "
-            "allegation and contest it."
+        text = phrase(
+            "%(allegation)s and nothing else: signs of appearance or belonging (how a person looks, dresses or "
+            "posts, where they come from, whom they know), not anything they were shown to have done. habeas "
+            "cannot tell whether such signs mean what is claimed; ask for the evidence behind the allegation and "
+            "contest it."
         )
-        findings.append(Finding(Severity.WARNING, facts.by_as_of(allegation), explanation, (allegation.id,)))
+        words = say(text, allegation=_allegation_said(allegation))
+        findings.append(Finding(Severity.WARNING, facts.by_as_of(allegation), str(words), (allegation.id,), words))
     return findings
 
 
