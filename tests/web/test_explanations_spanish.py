@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from fastapi.testclient import TestClient
@@ -52,3 +53,23 @@ def test_the_json_of_a_flag_keeps_its_shape_and_its_english() -> None:
     assert list(shown) == ["rule", "severity", "certainty", "person", "as_of", "title", "explanation", "evidence",
                            "sources", "legal_basis"]  # fmt: skip
     assert shown["explanation"] == "No proof of life for 77 days"
+
+
+# The rules whose explanations are messages so far; the others still show the rule's English, marked and said so.
+IN_SPANISH = {"no_proof_of_life", "access_denied", "inquiry_unanswered", "foreign_custody", "third_country_removal",
+              "us_citizen_detained", "allegation_without_record", "allegation_on_appearance"}  # fmt: skip
+
+
+def test_each_flag_is_in_spanish_or_marked_english_and_said_so(clients: dict[str, TestClient]) -> None:
+    client = clients["outsider"]
+    client.cookies.set("habeas-lang", "es")
+    try:
+        page = client.get("/people/ahr").text
+    finally:
+        client.cookies.set("habeas-lang", "en")
+    flags = re.findall(r'<article class="flag[^"]*" data-rule="(\w+)">(.*?)</article>', page, re.S)
+    assert {rule for rule, _ in flags} & IN_SPANISH and {rule for rule, _ in flags} - IN_SPANISH
+    for rule, body in flags:
+        english = '<p lang="en">' in body
+        assert english == (rule not in IN_SPANISH), rule
+        assert english == ("en inglés tal como la escribe la regla" in body), rule
