@@ -1,6 +1,7 @@
 """A new database made from the final schema in one step is the database the migrations make.
 
-`habeas init` creates an empty database from the table metadata and the guard triggers, stamped at
+`habeas init` creates an empty database from the schema snapshot (migrations/schema.json: the
+tables and indexes rendered from the table classes, and the migrations' guard triggers), stamped at
 the newest migration, instead of running every migration in turn. These tests compare the two,
 table by table, on SQLite and PostgreSQL: columns, keys, constraints, indexes, triggers and trigger
 functions. One difference is allowed, and only one: the order of a table's columns, because a
@@ -10,6 +11,7 @@ kin. habeas names every column it reads and writes, so no query sees the order.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Iterator
@@ -22,7 +24,15 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from habeas.store import db
-from habeas.store.db import create_schema, current_revision, head_revision, make_engine, upgrade
+from habeas.store.db import (
+    SCHEMA_SNAPSHOT,
+    create_schema,
+    current_revision,
+    head_revision,
+    make_engine,
+    render_schema,
+    upgrade,
+)
 
 
 def _migrated(url: str, revision: str = "head") -> sa.Engine:
@@ -33,7 +43,7 @@ def _migrated(url: str, revision: str = "head") -> sa.Engine:
 
 def _created(url: str) -> sa.Engine:
     engine = make_engine(url)
-    create_schema(engine)
+    assert create_schema(engine), "the schema snapshot is not of the newest migration"
     return engine
 
 
@@ -191,3 +201,31 @@ def test_the_newest_migration_and_the_stamp_are_read_as_alembic_reads_them(datab
             assert current_revision(engine) == MigrationContext.configure(connection).get_current_revision() == "0003"
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_the_schema_snapshot_is_what_the_table_classes_and_the_newest_migration_say(dialect: str) -> None:
+    snapshot = json.loads(SCHEMA_SNAPSHOT.read_text("utf-8"))
+    regenerate = (
+        "migrations/schema.json is out of date; after adding a migration and its table classes, run "
+        '.venv/bin/python -c "from habeas.store.db import write_schema_snapshot as w; print(w())"'
+    )
+    assert snapshot["revision"] == head_revision(), regenerate
+    assert snapshot[dialect] == render_schema(dialect), regenerate
+
+
+def test_an_outdated_snapshot_is_not_used_the_migrations_are(
+    database_url: str, second_url: str, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outdated = dict(json.loads(SCHEMA_SNAPSHOT.read_text("utf-8")), revision="0007")
+    (tmp_path / "schema.json").write_text(json.dumps(outdated), "utf-8")
+    monkeypatch.setattr(db, "SCHEMA_SNAPSHOT", tmp_path / "schema.json")
+    fresh = make_engine(database_url)
+    try:
+        assert not create_schema(fresh)
+        assert upgrade(fresh) == (None, head_revision())
+        migrated = _migrated(second_url)
+        assert schema(fresh) == schema(migrated)
+        migrated.dispose()
+    finally:
+        fresh.dispose()

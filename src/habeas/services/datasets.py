@@ -29,9 +29,6 @@ from habeas.analytics.releases import (
 from habeas.domain.dates import DateRange
 from habeas.domain.model import Event, Person, Source
 from habeas.ingest.datasets import DatasetError, DatasetFormat, DatasetReading, Tally, load_format
-from habeas.ingest.datasets.ice_detentions.events import placement_events
-from habeas.ingest.datasets.ice_removals.events import removal_events
-from habeas.ingest.datasets.records import dataset_person, split_person_id
 from habeas.security.access import Action
 from habeas.security.crypto import DecryptionError, FieldContext, KeyringError
 from habeas.services import Context, NotFound, ServiceError
@@ -215,12 +212,12 @@ def _read_all(
     list_mapping: ListMapping | None,
     rid: str,
 ) -> list[Any]:
-    from habeas.ingest.datasets.mapped_list import list_records
-
     collected: list[Any] = []
     for batch in reading:
         rows = batch.rows
         if list_mapping is not None:
+            from habeas.ingest.datasets.mapped_list import list_records  # a public release needs none of it
+
             records = list_records(list_mapping, rows, rid, reading.parser.header)
             reading.tally.reject(records.problems, reading.path.name)
             rows = records.rows
@@ -401,6 +398,11 @@ def person_events(ctx: Context, person: str) -> tuple[list[Event], list[Source]]
     """A dataset person's events (id ``RELEASE:ID``), each sourced to the release and row."""
     import polars as pl
 
+    # The record builders (and, through the lookups, pycountry) load when a person's records are read.
+    from habeas.ingest.datasets.ice_detentions.events import placement_events
+    from habeas.ingest.datasets.ice_removals.events import removal_events
+    from habeas.ingest.datasets.records import split_person_id
+
     _reading_statistics(ctx, person)
     try:
         rid, local = split_person_id(person)
@@ -428,6 +430,8 @@ def person_events(ctx: Context, person: str) -> tuple[list[Event], list[Source]]
 def dataset_people(ctx: Context, release: str | None = None, limit: int = 100, offset: int = 0) -> list[Person]:
     """People in one release (or every release), in the order the files list them."""
     import polars as pl
+
+    from habeas.ingest.datasets.records import dataset_person
 
     _reading_statistics(ctx)
     chosen = [get_release(ctx, release)] if release else list_releases(ctx)

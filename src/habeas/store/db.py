@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import weakref
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
 # Alembic is imported where a migration or a revision is read: a command that stops before
 # opening the database (--help, a wrong option) does not load it.
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The newest schema's statements, per database, rendered from the table classes (write_schema_snapshot).
+SCHEMA_SNAPSHOT = MIGRATIONS / "schema.json"
 
 
 class DatabaseError(Exception):
@@ -120,8 +123,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     _VERIFIED.pop(engine, None)
     if before == head:
         return before, head
-    if before is None and not _has_tables(engine):
-        create_schema(engine)
+    if before is None and not _has_tables(engine) and create_schema(engine):
         return before, head
     from alembic import command
 
@@ -134,31 +136,70 @@ def _has_tables(engine: Engine) -> bool:
         return bool(inspect(connection).get_table_names())
 
 
-def create_schema(engine: Engine) -> None:
-    """The newest schema on an empty database: every table and index, the guard triggers, the stamp."""
-    from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table
+def create_schema(engine: Engine) -> bool:
+    """The newest schema on an empty database in one transaction, stamped at the newest migration.
 
-    # Every module that declares tables on Base.metadata, so that create_all makes them all.
+    The statements are read from the schema snapshot (migrations/schema.json), not rendered from the
+    table classes: importing every module that declares a table and compiling their DDL cost `habeas
+    init` more than running them. Returns False, having done nothing, when the snapshot is not of the
+    newest migration (a migration added without `write_schema_snapshot()`) or not for this database:
+    the caller then runs the migrations.
+    """
+    snapshot = json.loads(SCHEMA_SNAPSHOT.read_text("utf-8")) if SCHEMA_SNAPSHOT.exists() else {}
+    statements = snapshot.get(engine.dialect.name)
+    if snapshot.get("revision") != head_revision() or not statements:
+        return False
+    with engine.begin() as connection:
+        if engine.dialect.name == "sqlite":
+            # The driver leaves DDL outside any transaction, so each statement would be a commit of its
+            # own (and a flush to disk): one transaction is faster, and a failure leaves the file empty.
+            connection.exec_driver_sql("BEGIN")
+        for statement in statements:
+            connection.exec_driver_sql(statement)
+        connection.execute(text(f"INSERT INTO {VERSION_TABLE} (version_num) VALUES (:head)"), {"head": head_revision()})
+    return True
+
+
+def render_schema(dialect_name: str) -> list[str]:
+    """The newest schema's statements for ``dialect_name``: the tables and indexes as create_all makes
+    them from the table classes, the migrations' triggers, and Alembic's version table."""
+    from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table
+    from sqlalchemy.dialects.postgresql.base import PGDialect
+    from sqlalchemy.dialects.sqlite.base import SQLiteDialect
+    from sqlalchemy.engine.interfaces import Dialect
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    # Every module that declares tables on Base.metadata, so that all of them are rendered.
     from habeas.store import assignments, links, publications, shared_state  # noqa: F401
     from habeas.store.tables import Base
 
-    # The table Alembic itself creates (alembic.runtime.migration), so its DDL is the same to the byte.
+    # SQLAlchemy's dialect constructors carry no annotations; the instance is a typed Dialect.
+    dialect: Dialect = {"sqlite": SQLiteDialect, "postgresql": PGDialect}[dialect_name]()  # type: ignore[no-untyped-call]
+    # The table Alembic itself creates (alembic.runtime.migration), so that its DDL is the same to the byte.
     version = Table(
         VERSION_TABLE,
         MetaData(),
         Column("version_num", String(32), nullable=False),
         PrimaryKeyConstraint("version_num", name=f"{VERSION_TABLE}_pkc"),
     )
-    with engine.begin() as connection:
-        if engine.dialect.name == "sqlite":
-            # The driver leaves DDL outside any transaction, so each statement would be a commit of its
-            # own (and a flush to disk): one transaction is faster, and a failure leaves the file empty.
-            connection.exec_driver_sql("BEGIN")
-        Base.metadata.create_all(connection, checkfirst=False)  # empty: nothing to look for first
-        for statement in guard_triggers(engine.dialect.name):
-            connection.exec_driver_sql(statement)
-        version.create(connection)
-        connection.execute(version.insert().values(version_num=head_revision()))
+    statements: list[str] = []
+    for table in [*Base.metadata.sorted_tables, version]:  # in create_all's order: a table after those it names
+        statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
+        statements.extend(
+            str(CreateIndex(index).compile(dialect=dialect)).strip()
+            for index in sorted(table.indexes, key=lambda index: str(index.name))
+        )
+    return statements + guard_triggers(dialect_name)
+
+
+def write_schema_snapshot() -> Path:
+    """Write migrations/schema.json from the table classes; run after adding a migration:
+
+    .venv/bin/python -c "from habeas.store.db import write_schema_snapshot as w; print(w())"
+    """
+    snapshot = {"revision": head_revision(), **{name: render_schema(name) for name in ("sqlite", "postgresql")}}
+    SCHEMA_SNAPSHOT.write_text(json.dumps(snapshot, indent=1, ensure_ascii=False) + "\n", "utf-8")
+    return SCHEMA_SNAPSHOT
 
 
 # The triggers the migrations add and table metadata cannot say: the database itself refuses to change

@@ -8,8 +8,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 COLUMN_TYPES = ("text", "int", "date", "datetime")
 FORMAT_NAMES = ("ice_detentions", "ice_removals", "ice_facilities", "mapped_list")
 # A release with more of its rows rejected than this is refused unless its format says otherwise:
@@ -158,7 +156,7 @@ def _normalized(table: dict[str, Any]) -> dict[str, Any]:
 def shared_lookups() -> dict[str, dict[str, Any]]:
     """Value lookups shared by several formats (countries, release reasons)."""
     text = resources.files("habeas.ingest.datasets").joinpath("lookups.yaml").read_text(encoding="utf-8")
-    return {name: _normalized(table) for name, table in yaml.safe_load(text).items()}
+    return {name: _normalized(table) for name, table in _yaml(text).items()}
 
 
 @cache
@@ -168,4 +166,14 @@ def load_format(name: str) -> DatasetFormat:
     if key not in FORMAT_NAMES:
         raise DatasetError(f"unknown dataset format {name!r}; choose one of: {', '.join(FORMAT_NAMES)}")
     text = resources.files(f"habeas.ingest.datasets.{key}").joinpath("metadata.yaml").read_text(encoding="utf-8")
-    return format_from_mapping(yaml.safe_load(text))
+    return format_from_mapping(_yaml(text))
+
+
+def _yaml(text: str) -> Any:
+    """YAML read safely, by libyaml when PyYAML was built with it (several times faster than pure Python).
+
+    PyYAML is imported here, not at start-up: every command loads this module, few read a format.
+    """
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # both loaders are the safe one

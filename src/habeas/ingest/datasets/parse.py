@@ -303,5 +303,11 @@ def _detect_format(text: pl.Series) -> str:
     sample = text.drop_nulls().head(2000)
     if sample.is_empty():
         return DATETIME_FORMATS[0]
-    scores = [(_strptime(sample, f).is_not_null().sum(), -i) for i, f in enumerate(DATETIME_FORMATS)]
-    return DATETIME_FORMATS[-max(scores)[1]]
+    best, best_score = DATETIME_FORMATS[0], -1
+    for fmt in DATETIME_FORMATS:
+        score = int(_strptime(sample, fmt).is_not_null().sum())
+        if score > best_score:
+            best, best_score = fmt, score
+        if score == sample.len():  # reads every value: no later format can do better, and ties go to the first
+            break
+    return best
