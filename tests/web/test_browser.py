@@ -96,7 +96,7 @@ def test_an_advocate_goes_through_the_day(server: str, page) -> None:  # type: i
     expect(page.locator("h1")).to_have_text("Andry José Hernández Romero")
     assert clock(page) == "77"
     expect(page.locator('.flag[data-rule="no_proof_of_life"]')).to_have_count(1)
-    expect(page.locator("svg.timeline-svg")).to_be_visible()
+    expect(page.locator("svg.timeline-svg.timeline-wide")).to_be_visible()  # at 1280 px, the desktop drawing
     shot(page, "03-person")
 
     # Add a proof of life from two days ago: the clock and the flags change.
@@ -153,8 +153,8 @@ def test_an_advocate_goes_through_the_day(server: str, page) -> None:  # type: i
     page.goto(server + "/cohorts")
     page.click('a[href="/cohorts/demo-flight-2025-04"]')
     expect(page.locator(".people-table tbody tr")).to_have_count(2)
-    expect(page.locator("svg.chart-svg")).to_have_count(2)
-    expect(page.locator("svg.chart-svg").first).to_be_visible()
+    expect(page.locator("svg.chart-svg.chart-wide")).to_have_count(2)
+    expect(page.locator("svg.chart-svg.chart-wide").first).to_be_visible()
     shot(page, "12-cohort-es")
 
 
