@@ -211,13 +211,16 @@ def test_the_schema_snapshot_is_what_the_table_classes_and_the_newest_migration_
         '.venv/bin/python -c "from habeas.store.db import write_schema_snapshot as w; print(w())"'
     )
     assert snapshot["revision"] == head_revision(), regenerate
+    assert snapshot["migrations"] == db.migrations_digest(), regenerate
     assert snapshot[dialect] == render_schema(dialect), regenerate
 
 
+@pytest.mark.parametrize("outdated", [{"revision": "0007"}, {"migrations": "0" * 64}], ids=["older", "edited"])
 def test_an_outdated_snapshot_is_not_used_the_migrations_are(
-    database_url: str, second_url: str, tmp_path, monkeypatch: pytest.MonkeyPatch
+    database_url: str, second_url: str, tmp_path, monkeypatch: pytest.MonkeyPatch, outdated: dict[str, str]
 ) -> None:
-    outdated = dict(json.loads(SCHEMA_SNAPSHOT.read_text("utf-8")), revision="0007")
+    # A migration added, or one edited, after the snapshot was written: the snapshot may no longer be the schema.
+    outdated = dict(json.loads(SCHEMA_SNAPSHOT.read_text("utf-8")), **outdated)
     (tmp_path / "schema.json").write_text(json.dumps(outdated), "utf-8")
     monkeypatch.setattr(db, "SCHEMA_SNAPSHOT", tmp_path / "schema.json")
     fresh = make_engine(database_url)

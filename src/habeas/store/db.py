@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -141,13 +142,14 @@ def create_schema(engine: Engine) -> bool:
 
     The statements are read from the schema snapshot (migrations/schema.json), not rendered from the
     table classes: importing every module that declares a table and compiling their DDL cost `habeas
-    init` more than running them. Returns False, having done nothing, when the snapshot is not of the
-    newest migration (a migration added without `write_schema_snapshot()`) or not for this database:
-    the caller then runs the migrations.
+    init` more than running them. Returns False, having done nothing, when the snapshot was not written
+    from the migrations as they are now (one added or edited since `write_schema_snapshot()`) or has
+    nothing for this database: the caller then runs the migrations.
     """
     snapshot = json.loads(SCHEMA_SNAPSHOT.read_text("utf-8")) if SCHEMA_SNAPSHOT.exists() else {}
     statements = snapshot.get(engine.dialect.name)
-    if snapshot.get("revision") != head_revision() or not statements:
+    current = snapshot.get("revision") == head_revision() and snapshot.get("migrations") == migrations_digest()
+    if not current or not statements:
         return False
     with engine.begin() as connection:
         if engine.dialect.name == "sqlite":
@@ -158,6 +160,14 @@ def create_schema(engine: Engine) -> bool:
             connection.exec_driver_sql(statement)
         connection.execute(text(f"INSERT INTO {VERSION_TABLE} (version_num) VALUES (:head)"), {"head": head_revision()})
     return True
+
+
+def migrations_digest() -> str:
+    """SHA-256 of the migration files, names and contents: the snapshot is of these migrations and no others."""
+    digest = hashlib.sha256()
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def render_schema(dialect_name: str) -> list[str]:
@@ -197,7 +207,8 @@ def write_schema_snapshot() -> Path:
 
     .venv/bin/python -c "from habeas.store.db import write_schema_snapshot as w; print(w())"
     """
-    snapshot = {"revision": head_revision(), **{name: render_schema(name) for name in ("sqlite", "postgresql")}}
+    rendered = {name: render_schema(name) for name in ("sqlite", "postgresql")}
+    snapshot = {"revision": head_revision(), "migrations": migrations_digest(), **rendered}
     SCHEMA_SNAPSHOT.write_text(json.dumps(snapshot, indent=1, ensure_ascii=False) + "\n", "utf-8")
     return SCHEMA_SNAPSHOT
 
