@@ -6,6 +6,8 @@ found, each naming the file, the line (YAML) or JSON pointer, and what is wrong.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import jsonschema
+import jsonschema_rs
 import pycountry
 import yaml
 
@@ -23,7 +26,7 @@ from habeas.domain.dates import DateError, parse_date
 from habeas.domain.ids import canonical_json
 from habeas.domain.model import Cohort, Event, Person, Source
 from habeas.domain.proceedings import open_matters
-from habeas.domain.schema import BIRTH_YEARS, casefile_schema
+from habeas.domain.schema import BIRTH_YEARS, casefile_schema, event_kind_schema
 from habeas.domain.timeline import build_timeline, replacement_event
 from habeas.domain.vocabulary import KIND_BY_NAME, FieldType, Kind
 
@@ -169,11 +172,12 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 def _load_json(name: str, text: str) -> Any:
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        keys = [k for k, _ in pairs]
-        for k in keys:
-            if keys.count(k) > 1:
-                raise ValueError(f"the key {k!r} appears twice in one object")
-        return dict(pairs)
+        mapping = dict(pairs)
+        if len(mapping) < len(pairs):  # only then is it worth finding which key came twice
+            keys = [k for k, _ in pairs]
+            twice = next(k for k in keys if keys.count(k) > 1)
+            raise ValueError(f"the key {twice!r} appears twice in one object")
+        return mapping
 
     try:
         data = json.loads(text, object_pairs_hook=no_duplicates)
@@ -190,15 +194,15 @@ def _load_json(name: str, text: str) -> Any:
 
 def _depth(value: Any) -> int:
     """How deeply a loaded JSON value nests (iteratively: a deep value must not exhaust the stack)."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > MAX_DEPTH:
-            return deepest
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
+    # Level by level, containers only: a file of 100,000 events holds millions of scalars not worth a step each.
+    depth, level = 1, [value] if isinstance(value, dict | list) else []
+    while level and depth <= MAX_DEPTH:
+        children = [child for item in level for child in (item.values() if isinstance(item, dict) else item)]
+        if not children:
+            break
+        depth += 1
+        level = [child for child in children if isinstance(child, dict | list)]
+    return depth
 
 
 def read_document(path: Path, max_bytes: int = MAX_BYTES) -> tuple[Any, dict[str, int]]:
@@ -299,7 +303,40 @@ def _redacted_message(error: jsonschema.ValidationError) -> str:
     return f"this value is not valid here ({error.validator}; the value is not shown: it is sensitive)"
 
 
-_VALIDATOR = jsonschema.Draft202012Validator(casefile_schema())
+# A compiled validator (Rust) says at once whether a whole file is valid, most files are; only a file
+# it refuses goes through jsonschema, whose errors the messages below are worded from (their paths,
+# validators and values). It is never the looser of the two: where they differ (a Python regex's `$`
+# matches before a final line break, Rust's does not) jsonschema has the last word, as before.
+_COMPILED = jsonschema_rs.validator_for(casefile_schema())
+# The document without its events' items, then each event against its own kind's branch: the same errors
+# as the whole schema, where an event was tried against every kind (26 validations an event, not one).
+_VALIDATOR = jsonschema.Draft202012Validator(casefile_schema(events=False))
+
+
+def _surely_valid(data: dict[str, Any]) -> bool:
+    try:
+        return bool(_COMPILED.is_valid(data))
+    except (ValueError, TypeError, OverflowError):  # a value JSON has no type for (a YAML binary, a number as key)
+        return False
+
+
+@functools.cache
+def _event_validator(kind: str | None) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(event_kind_schema(kind))
+
+
+def _schema_errors(data: dict[str, Any]) -> Iterator[jsonschema.ValidationError]:
+    """Every error the case-file schema finds in ``data``, with paths from the document's root."""
+    yield from _VALIDATOR.iter_errors(data)
+    events = data.get("events")
+    if not isinstance(events, list):
+        return
+    for index, event in enumerate(events):
+        kind = event.get("kind") if isinstance(event, dict) else None
+        validator = _event_validator(kind if isinstance(kind, str) and kind in KIND_BY_NAME else None)
+        for error in validator.iter_errors(event):
+            error.path.extendleft((index, "events"))  # the path below the document's root, as one schema gives it
+            yield error
 
 
 def _schema_problems(name: str, data: Any, lines: Mapping[str, int]) -> tuple[list[Problem], set[str]]:
@@ -307,8 +344,11 @@ def _schema_problems(name: str, data: Any, lines: Mapping[str, int]) -> tuple[li
     if not isinstance(data, dict):
         top = "the top level must be a mapping that starts with `habeas: 1`"
         return [Problem(name, "", top, 1 if lines else None)], {""}
-    problems, refused = [], set()
-    for error in _VALIDATOR.iter_errors(data):
+    problems: list[Problem] = []
+    refused: set[str] = set()
+    if _surely_valid(data):
+        return problems, refused
+    for error in _schema_errors(data):
         if error.validator in ("if", "allOf"):
             continue
         pointer = _pointer(error.absolute_path)
@@ -342,6 +382,8 @@ def _refused_by(error: jsonschema.ValidationError, pointer: str) -> list[str]:
 
 def _is_refused(pointer: str, refused: Collection[str]) -> bool:
     """Whether the schema refused the value at this pointer or one that holds it."""
+    if not refused:  # a valid file: nothing to walk up for
+        return False
     while True:
         if pointer in refused:
             return True
@@ -380,6 +422,9 @@ class IdLookup(Protocol):
 
     def has(self, section: str, ident: str) -> bool: ...
 
+    def expect(self, section: str, idents: Iterable[str]) -> None:
+        """These ids are about to be asked about: a lookup that queries a database may read them at once."""
+
 
 @dataclass(frozen=True)
 class KnownIds:
@@ -393,6 +438,9 @@ class KnownIds:
     def has(self, section: str, ident: str) -> bool:
         known: frozenset[str] = getattr(self, section)
         return ident in known
+
+    def expect(self, section: str, idents: Iterable[str]) -> None:
+        pass  # the ids are all in memory
 
 
 def _date_problem(value: Any) -> str | None:
@@ -435,6 +483,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def _control_problems(value: Any, pointer: str, found: list[tuple[str, str]]) -> None:
     """Text with a NUL or another control character (tabs and line breaks aside) is refused, keys too."""
+    if not _may_hold_control(value):
+        return
     stack = [(value, pointer)]
     while stack:
         item, at = stack.pop()
@@ -449,6 +499,19 @@ def _control_problems(value: Any, pointer: str, found: list[tuple[str, str]]) ->
                 stack.append((child, child_at))
         elif isinstance(item, list):
             stack.extend((child, f"{at}/{i}") for i, child in enumerate(item))
+
+
+# What JSON text makes of a control character: escaped (\u0000, \b, \f), or DEL as it is. Text with none of
+# these holds none; a match may be a false alarm (a backslash written before a `b`), and then every value is walked.
+_ESCAPED_CONTROL = re.compile(r"\\u00(?:0[0-8bcef]|1[0-9a-f]|7f)|\\[bf]|\x7f")
+
+
+def _may_hold_control(value: Any) -> bool:
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # a value JSON cannot write (YAML binary, a set): walked one by one
+        return True
+    return _ESCAPED_CONTROL.search(text) is not None
 
 
 def _value_problems(name: str, data: Any, lines: Mapping[str, int], refused: Collection[str]) -> list[Problem]:
@@ -544,33 +607,48 @@ def _collect(
     A record whose id the schema refused (missing, not text) defines nothing.
     """
     for section in ("sources", "cohorts", "people"):
-        for i, item in _elements(data, section, refused):
+        items = list(_elements(data, section, refused))
+        batch.known.expect(
+            section, [str(item["id"]) for i, item in items if not _is_refused(f"/{section}/{i}/id", refused)]
+        )
+        for i, item in items:
             p = f"/{section}/{i}/id"
             if not _is_refused(p, refused):
                 batch.define(section, str(item["id"]), item, name, p, _line(lines, p))
+    written_events = [
+        (i, w) for i, w in _elements(data, "events", refused) if not _is_refused(f"/events/{i}/id", refused)
+    ]
+    candidates = [(i, written, _event_id_candidates(batch, written)) for i, written in written_events]
+    batch.known.expect("events", [ident for *_, (ids, _keyed) in candidates for ident in ids])
     events = []
-    for i, written in _elements(data, "events", refused):
-        if _is_refused(f"/events/{i}/id", refused):
-            continue
-        ident, keyed = _event_id(batch, written)
+    for i, written, (ids, keyed) in candidates:
+        ident, keyed = _event_id(batch, ids, keyed)
         p = f"/events/{i}" + ("/id" if "id" in written else "")
         if batch.define("events", ident, written, name, p, _line(lines, p)):
             events.append({**_with_replacement_id(batch, written, keyed), "id": ident, "_pointer": f"/events/{i}"})
     return events
 
 
-def _event_id(batch: _Batch, written: Mapping[str, Any]) -> tuple[str, bool]:
+def _event_id_candidates(batch: _Batch, written: Mapping[str, Any]) -> tuple[list[str], bool]:
+    """The ids an event may already be stored under, the one to give it first; and whether they are keyed."""
+    if written.get("id") or batch.event_ids is None:
+        return [event_id_for(written)], False
+    content = canonical_json({k: v for k, v in written.items() if k != "id"}).encode()
+    # The last is the plain content id of databases older than keyed ids: event_id_for's, from the same text.
+    legacy = f"e-{hashlib.sha256(content).hexdigest()[:16]}"
+    return [*(f"e-{digest[:16]}" for digest in batch.event_ids(content)), legacy], True
+
+
+def _event_id(batch: _Batch, candidates: list[str], keyed: bool) -> tuple[str, bool]:
     """The event's own id, else a keyed one from its content; and whether it is keyed.
 
     The same fact imported again finds the id it was given before: under the current key, an
     older key of the keyring, or (for databases older than keyed ids) the plain content digest.
     """
-    if written.get("id") or batch.event_ids is None:
-        return event_id_for(written), False
-    content = canonical_json({k: v for k, v in written.items() if k != "id"}).encode()
-    candidates = [f"e-{digest[:16]}" for digest in batch.event_ids(content)]
-    legacy = event_id_for(written)
-    for candidate in (*candidates, legacy):
+    if not keyed:
+        return candidates[0], False
+    legacy = candidates[-1]
+    for candidate in candidates:
         if batch.known.has("events", candidate):
             return candidate, candidate != legacy
     return candidates[0], True
@@ -589,10 +667,11 @@ def _reference_problems(
     batch: _Batch, name: str, data: Any, lines: Mapping[str, int], refused: Collection[str]
 ) -> None:
     """References to ids that neither the files nor the database define, wherever the schema let them be read."""
+    references: list[tuple[str, Any, str, str]] = []
 
     def missing(section: str, ident: Any, pointer: str, what: str) -> None:
-        if ident is not None and not _is_refused(pointer, refused) and not batch.exists(section, str(ident)):
-            batch.problems.append(Problem(name, pointer, f"unknown {what} {ident!r}", _line(lines, pointer)))
+        if ident is not None and not _is_refused(pointer, refused):
+            references.append((section, ident, pointer, what))
 
     def listed(container: Mapping[str, Any], base: str, key: str) -> list[tuple[str, Any]]:
         values = container.get(key)
@@ -622,6 +701,12 @@ def _reference_problems(
             batch.problems.append(
                 Problem(name, base, "a correction needs a `replacement` event or `retract: true`", _line(lines, base))
             )
+    for section in ("people", "cohorts", "sources", "events"):
+        outside = [str(r[1]) for r in references if r[0] == section and str(r[1]) not in batch.defined[section]]
+        batch.known.expect(section, outside)
+    for section, ident, pointer, what in references:
+        if not batch.exists(section, str(ident)):
+            batch.problems.append(Problem(name, pointer, f"unknown {what} {ident!r}", _line(lines, pointer)))
 
 
 def _to_records(data: Mapping[str, Any], events: list[dict[str, Any]], into: CaseFile) -> None:

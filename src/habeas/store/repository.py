@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from habeas.domain.codec import event_from_written, event_to_written
@@ -23,7 +23,7 @@ from habeas.domain.ids import canonical_json
 from habeas.domain.model import Cohort, Event, Person, Source
 from habeas.security.access import Scope
 from habeas.security.crypto import FieldContext, Keyring
-from habeas.security.search import blind_index, name_tokens
+from habeas.security.search import blind_index, name_tokens, name_words
 from habeas.store.tables import (
     CohortRow,
     EventRow,
@@ -60,13 +60,14 @@ class ImportSummary:
         return not any(self.added.values()) and not any(self.updated.values())
 
 
-def _content_text(event: Event) -> bytes:
-    """What says whether two events with one id are the same fact.
+def _content_text(event: Event, written: dict[str, Any] | None = None) -> bytes:
+    """What says whether two events with one id are the same fact (``written``: the event's, when at hand).
 
     The free-text note is left out: an export made without sensitive fields (no notes)
     imports back as the same events. Two different notes on one event are still a conflict.
     """
-    return canonical_json({k: v for k, v in event_to_written(event).items() if k != "note"}).encode()
+    written = event_to_written(event) if written is None else written
+    return canonical_json({k: v for k, v in written.items() if k != "note"}).encode()
 
 
 def content_sha256(event: Event) -> str:
@@ -74,13 +75,13 @@ def content_sha256(event: Event) -> str:
     return hashlib.sha256(_content_text(event)).hexdigest()
 
 
-def content_digest(keyring: Keyring, event: Event) -> str:
+def content_digest(keyring: Keyring, event: Event, written: dict[str, Any] | None = None) -> str:
     """The keyed digest of an event's content, the one stored.
 
     Keyed, so that someone holding the database but not the key file cannot test a guess of what
     an event says (a correction's replacement note included) against its stored digest.
     """
-    return keyring.identity_mac("event-content", _content_text(event)).hex()
+    return keyring.identity_mac("event-content", _content_text(event, written)).hex()
 
 
 def _range(text: str | None, earliest: Any, latest: Any) -> DateRange | None:
@@ -162,6 +163,14 @@ class StoredIds:
         self.within = None if within is None or within.all_records else within
         self._cache: dict[tuple[str, str], bool] = {}
         self._reach: dict[tuple[str, str], bool] = {}
+
+    def expect(self, section: str, idents: Iterable[str]) -> None:
+        """Look these ids up now, a few queries for all of them, before they are asked about one by one."""
+        table = self._TABLES[section]
+        wanted = [i for i in dict.fromkeys(idents) if (section, i) not in self._cache]
+        for chunk in _chunks(wanted):
+            found = set(self.session.scalars(select(table.id).where(table.id.in_(chunk))))
+            self._cache.update(((section, i), i in found) for i in chunk)
 
     def taken(self, section: str, ident: str) -> bool:
         """Whether any record, in reach or not, has this id."""
@@ -251,27 +260,27 @@ class Repository:
     # -- writing -----------------------------------------------------------------
 
     def add_casefile(self, casefile: CaseFile, actor: str, files: Sequence[dict[str, str]]) -> ImportSummary:
-        """Stage every record of ``casefile``; the caller commits, or rolls back on ConflictError."""
+        """Stage every record of ``casefile``; the caller commits, or rolls back on ConflictError.
+
+        New people, their index rows and memberships, and new events go in as bulk inserts
+        (executemany), built in memory; records already stored are merged one by one, as before.
+        """
         summary = ImportSummary()
         problems: list[str] = []
         batch = ImportRow(recorded_at=datetime.now(UTC), actor=actor, files=[])
         self.session.add(batch)
         self.session.flush()
         batch.files = sealed_files(self.keyring, batch.id, files)
+        self._load(SourceRow, [s.id for s in casefile.sources])
+        self._load(CohortRow, [c.id for c in casefile.cohorts])
         for source in casefile.sources:
             self._put(SourceRow, "source", source.id, _source_values(source), batch.id, summary, "sources", problems)
         for cohort in casefile.cohorts:
             values = {"name": cohort.name, "description": cohort.description}
             self._put(CohortRow, "cohort", cohort.id, values, batch.id, summary, "cohorts", problems)
-        for person in casefile.people:
-            merged = self._put_person(person, batch.id, summary, problems)
-            if self._add_memberships(person) and merged == "unchanged":
-                # A new cohort membership changes who may read the person: it is a change, never "nothing new".
-                summary.unchanged -= 1
-                summary.updated["people"] += 1
         self.session.flush()
-        for event in casefile.events:
-            self._add_event(event, batch.id, summary, problems)
+        self._put_people(casefile.people, batch.id, summary, problems)
+        self._add_events(casefile.events, batch.id, summary, problems)
         if problems:
             raise ConflictError(problems)
         if summary.nothing_new:
@@ -280,6 +289,67 @@ class Repository:
             summary.import_id = batch.id
         self.session.flush()
         return summary
+
+    def _load(self, table: Any, ids: Sequence[str]) -> set[str]:
+        """Read the stored rows among ``ids`` into the session in a few queries; their ids."""
+        found: set[str] = set()
+        for chunk in _chunks(list(dict.fromkeys(ids))):
+            found.update(row.id for row in self.session.scalars(select(table).where(table.id.in_(chunk))))
+        return found
+
+    def _put_people(self, people: Sequence[Person], import_id: int, summary: ImportSummary,
+                    problems: list[str]) -> None:  # fmt: skip
+        """New people in bulk (sealed fields, index rows, memberships); stored ones merged one at a time."""
+        stored = self._load(PersonRow, [p.id for p in people])
+        members = self._stored_memberships([p.id for p in people])
+        fresh: dict[str, Person] = {}
+        later: list[Person] = []
+        for person in people:
+            if person.id in stored or person.id in fresh:
+                later.append(person)  # merged into the stored (or just inserted) row, as a later file would be
+            else:
+                fresh[person.id] = person
+        added = [(p.id, c) for p in fresh.values() for c in dict.fromkeys(p.cohorts) if (p.id, c) not in members]
+        members.update(added)
+        self._insert_people(list(fresh.values()), import_id)
+        summary.added["people"] += len(fresh)
+        for person in later:
+            merged = self._put_person(person, import_id, summary, problems)
+            joined = [(person.id, c) for c in dict.fromkeys(person.cohorts) if (person.id, c) not in members]
+            members.update(joined)
+            added += joined
+            if joined and merged == "unchanged":
+                # A new cohort membership changes who may read the person: it is a change, never "nothing new".
+                summary.unchanged -= 1
+                summary.updated["people"] += 1
+        self.session.flush()
+        self._insert(MembershipRow, [{"person_id": pid, "cohort_id": cohort} for pid, cohort in added])
+
+    def _stored_memberships(self, person_ids: Sequence[str]) -> set[tuple[str, str]]:
+        found: set[tuple[str, str]] = set()
+        for chunk in _chunks(list(dict.fromkeys(person_ids))):
+            query = select(MembershipRow.person_id, MembershipRow.cohort_id).where(MembershipRow.person_id.in_(chunk))
+            found.update((pid, cohort) for pid, cohort in self.session.execute(query))
+        return found
+
+    def _insert(self, table: Any, rows: list[dict[str, Any]]) -> None:
+        """One executemany INSERT (SQLAlchemy Core, batched by the dialect) in the session's transaction."""
+        if rows:
+            self.session.execute(insert(table.__table__), rows)
+
+    def _insert_people(self, people: Sequence[Person], import_id: int) -> None:
+        rows, identifiers, tokens = [], [], []
+        words = _WordTokens(self.keyring)
+        for person in people:
+            values = _person_values(person)
+            row: dict[str, Any] = {"id": person.id, "import_id": import_id}
+            row.update(self._person_columns(person.id, values))
+            rows.append(row)
+            identifiers += [{"person_id": person.id, **index} for index in self._identifier_index(values)]
+            tokens += [{"person_id": person.id, "token": token} for token in words.of(_names(values))]
+        self._insert(PersonRow, rows)
+        self._insert(IdentifierIndexRow, identifiers)
+        self._insert(NameTokenRow, tokens)
 
     def _put(self, table: Any, kind: str, ident: str, values: dict[str, Any], import_id: int,
              summary: ImportSummary, section: str, problems: list[str]) -> None:  # fmt: skip
@@ -328,72 +398,89 @@ class Repository:
             "gender": row.gender,
         }
 
-    def _write_person(self, row: PersonRow, values: dict[str, Any]) -> None:
-        for column in _SEALED_PERSON_FIELDS:
-            setattr(row, f"{column}_enc", self._seal("people", column, row.id, values.get(column)))
+    def _person_columns(self, person_id: str, values: dict[str, Any]) -> dict[str, Any]:
+        """A person's columns: each sensitive field sealed to its row and column, the rest in clear."""
+        columns: dict[str, Any] = {
+            f"{c}_enc": self._seal("people", c, person_id, values.get(c)) for c in _SEALED_PERSON_FIELDS
+        }
         countries = list(values["citizenships"])
-        row.citizenship = countries[0] if countries else None
-        row.citizenships = countries if len(countries) > 1 else None
-        row.birth_year, row.unaccompanied, row.gender = values["birth_year"], values["unaccompanied"], values["gender"]
+        columns["citizenship"] = countries[0] if countries else None
+        columns["citizenships"] = countries if len(countries) > 1 else None
+        columns.update({k: values[k] for k in ("birth_year", "unaccompanied", "gender")})
+        return columns
+
+    def _write_person(self, row: PersonRow, values: dict[str, Any]) -> None:
+        for column, value in self._person_columns(row.id, values).items():
+            setattr(row, column, value)
         self.session.flush()
         self._index_person(row.id, values)
+
+    def _identifier_index(self, values: dict[str, Any]) -> list[dict[str, str]]:
+        return [
+            {"kind": kind, "digest": blind_index(self.keyring, kind, str(value))}
+            for kind, value in (values.get("identifiers") or {}).items()
+        ]
 
     def _index_person(self, person_id: str, values: dict[str, Any]) -> None:
         """Keyed lookup rows: identifiers by blind index, names by tokens; rebuilt on every change."""
         self.session.query(IdentifierIndexRow).filter(IdentifierIndexRow.person_id == person_id).delete()
         self.session.query(NameTokenRow).filter(NameTokenRow.person_id == person_id).delete()
-        for kind, value in (values.get("identifiers") or {}).items():
-            digest = blind_index(self.keyring, kind, str(value))
-            self.session.add(IdentifierIndexRow(person_id=person_id, kind=kind, digest=digest))
-        names = [n for n in [values.get("name"), *(values.get("aliases") or [])] if n]
+        for index in self._identifier_index(values):
+            self.session.add(IdentifierIndexRow(person_id=person_id, **index))
+        names = _names(values)
         for token in name_tokens(self.keyring, *names) if names else ():
             self.session.add(NameTokenRow(person_id=person_id, token=token))
 
-    def _add_memberships(self, person: Person) -> bool:
-        added = False
-        for cohort in person.cohorts:
-            if self.session.get(MembershipRow, (person.id, cohort)) is None:
-                self.session.add(MembershipRow(person_id=person.id, cohort_id=cohort))
-                added = True
-        return added
-
-    def _add_event(self, event: Event, import_id: int, summary: ImportSummary, problems: list[str]) -> None:
-        digest = content_digest(self.keyring, event)
-        stored_row = self.session.execute(
-            select(EventRow.content_sha256, EventRow.notes_enc).where(EventRow.id == event.id)
-        ).first()
-        if stored_row is not None:
-            stored, notes_enc = stored_row
-            stored_note = self._open("events", "notes", event.id, notes_enc, {}).get("note")
-            same = stored in (digest, content_sha256(event))
-            if not same or (event.note and stored_note and event.note != stored_note):
-                problems.append(
-                    f"event {event.id!r} is already stored with different content; events are never "
-                    "edited: add a `correction` that supersedes it"
-                )
-            else:
-                summary.unchanged += 1
-            return
-        written, notes = _split_notes(event_to_written(event))
-        self.session.add(
-            EventRow(
-                id=event.id,
-                person_id=event.person,
-                cohort_id=event.cohort,
-                kind=event.kind,
-                date_earliest=event.date.earliest,
-                date_latest=event.date.latest,
-                recorded_at=datetime.now(UTC),
-                content_sha256=digest,
-                written=written,
-                notes_enc=self._seal("events", "notes", event.id, notes),
-                import_id=import_id,
+    def _add_events(self, events: Sequence[Event], import_id: int, summary: ImportSummary,
+                    problems: list[str]) -> None:  # fmt: skip
+        """New events (and their sources) in bulk; one with a stored id must be the same fact, or it is a conflict."""
+        stored: dict[str, tuple[str, str | None]] = {}
+        for chunk in _chunks(list(dict.fromkeys(e.id for e in events))):
+            query = select(EventRow.id, EventRow.content_sha256, EventRow.notes_enc).where(EventRow.id.in_(chunk))
+            stored.update((ident, (digest, notes)) for ident, digest, notes in self.session.execute(query))
+        rows: list[dict[str, Any]] = []
+        sources: list[dict[str, str]] = []
+        for event in events:
+            whole = event_to_written(event)
+            digest = content_digest(self.keyring, event, whole)
+            if event.id in stored:
+                self._compare_event(event, digest, *stored[event.id], summary, problems)
+                continue
+            written, notes = _split_notes(whole)
+            rows.append(
+                {
+                    "id": event.id,
+                    "person_id": event.person,
+                    "cohort_id": event.cohort,
+                    "kind": event.kind,
+                    "date_earliest": event.date.earliest,
+                    "date_latest": event.date.latest,
+                    "recorded_at": datetime.now(UTC),
+                    "content_sha256": digest,
+                    "written": written,
+                    "notes_enc": self._seal("events", "notes", event.id, notes),
+                    "import_id": import_id,
+                }
             )
-        )
-        self.session.flush()
-        for source_id in dict.fromkeys(event.sources):
-            self.session.add(EventSourceRow(event_id=event.id, source_id=source_id))
-        summary.added["events"] += 1
+            sources += [{"event_id": event.id, "source_id": sid} for sid in dict.fromkeys(event.sources)]
+            stored[event.id] = (digest, rows[-1]["notes_enc"])  # the same id again in these files: compared to it
+        if problems:
+            return  # nothing is stored: the caller rolls back
+        self._insert(EventRow, rows)
+        self._insert(EventSourceRow, sources)
+        summary.added["events"] += len(rows)
+
+    def _compare_event(self, event: Event, digest: str, stored: str, notes_enc: str | None,
+                       summary: ImportSummary, problems: list[str]) -> None:  # fmt: skip
+        stored_note = self._open("events", "notes", event.id, notes_enc, {}).get("note")
+        same = stored in (digest, content_sha256(event))
+        if not same or (event.note and stored_note and event.note != stored_note):
+            problems.append(
+                f"event {event.id!r} is already stored with different content; events are never "
+                "edited: add a `correction` that supersedes it"
+            )
+        else:
+            summary.unchanged += 1
 
     # -- reading -----------------------------------------------------------------
 
@@ -552,6 +639,45 @@ def _person_values(person: Person) -> dict[str, Any]:
         "identifiers": dict(person.identifiers),
         "sensitive": dict(person.sensitive),
     }
+
+
+def _names(values: dict[str, Any]) -> list[str]:
+    return [n for n in [values.get("name"), *(values.get("aliases") or [])] if n]
+
+
+# Rows named in one IN (...) query: under SQLite's and PostgreSQL's limits on bound parameters.
+_CHUNK = 500
+
+
+def _chunks(ids: list[str]) -> Iterator[list[str]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield ids[start : start + _CHUNK]
+
+
+class _WordTokens:
+    """Name tokens of many people, each word's computed once (names share words: ``María``, ``José``).
+
+    A name's tokens are the union of its words' (trigrams never cross a word), which is what
+    :func:`name_tokens` gives for the whole name; a word that folding would change again (none
+    known) is not cached, and its name's tokens are computed whole.
+    """
+
+    def __init__(self, keyring: Keyring) -> None:
+        self.keyring = keyring
+        self._words: dict[str, frozenset[str] | None] = {}
+
+    def of(self, names: Sequence[str]) -> set[str]:
+        tokens: set[str] = set()
+        for name in names:
+            for word in name_words(name):
+                if word not in self._words:
+                    self._words[word] = name_tokens(self.keyring, word) if name_words(word) == [word] else None
+                cached = self._words[word]
+                if cached is None:
+                    tokens |= name_tokens(self.keyring, name)
+                    break
+                tokens |= cached
+        return tokens
 
 
 def _merge_citizenships(ident: str, current: _PersonView, new: list[str], problems: list[str]) -> bool:
