@@ -47,7 +47,8 @@ class WebSettings:
     # more than the connection pool (15) would queue inside the pool and time out instead of here. Python
     # runs one thread at a time: more threads only let a slow page (a large cohort) not hold up the rest.
     worker_threads: int = 4
-    # Compute everyone's summary for today in a background thread, so lists and searches are fast.
+    # No longer read: the server computes nothing ahead (summaries are made when a page needs them, and
+    # kept until the database's change log says they are stale). Kept so that callers setting it still work.
     warm_summaries: bool = True
     # "Today" for whereabouts and flags; tests and demos pin it.
     today: Callable[[], date] = field(default=date.today)
