@@ -65,6 +65,40 @@ _OUTCOMES = {
 _CLAIM_NAMES = {"cat": "CAT", "tps": "TPS"}
 
 
+_OUTCOMES_ON = {
+    "removal_order": phrase("a removal order%(absentia)s on %(date)s"),
+    "withholding_granted": phrase("withholding of removal granted%(absentia)s on %(date)s"),
+    "cat_granted": phrase("protection under the Convention Against Torture granted%(absentia)s on %(date)s"),
+    "stay_granted": phrase("a stay of removal granted%(absentia)s on %(date)s"),
+    "other": phrase("a decision%(absentia)s on %(date)s"),
+}
+_DECIDED_ON = {
+    "denied": phrase("%(subject)s denied%(absentia)s on %(date)s"),
+    "dismissed": phrase("%(subject)s dismissed%(absentia)s on %(date)s"),
+    "granted": phrase("%(subject)s granted%(absentia)s on %(date)s"),
+    "terminated": phrase("%(subject)s terminated%(absentia)s on %(date)s"),
+}
+_SUBJECTS = {
+    "asylum": phrase("the asylum claim"),
+    "withholding": phrase("the withholding claim"),
+    "cat": phrase("the CAT claim"),
+    "tps": phrase("the TPS claim"),
+    "parole": phrase("the parole claim"),
+}
+
+
+def decision_said(event: Event) -> Words:
+    """``decision`` as a message; an outcome or claim without words of its own stays English."""
+    absentia = say(" in absentia") if event.get("in_absentia") else say("")
+    result, claim = event.get("outcome"), event.get("claim")
+    if result in _OUTCOMES_ON:
+        return say(_OUTCOMES_ON[result], absentia=absentia, date=event.date)
+    subject = say(_SUBJECTS[claim]) if claim in _SUBJECTS else None if claim else say("the proceedings")
+    if result in _DECIDED_ON and subject is not None:
+        return say(_DECIDED_ON[result], subject=subject, absentia=absentia, date=event.date)
+    return Words("%(decision)s", (("decision", decision(event)),))
+
+
 def outcome(event: Event) -> str:
     """A decision's outcome in a few words: 'dismissed in absentia'."""
     words = _OUTCOMES.get(event.get("outcome"), str(event.get("outcome") or "a decision").replace("_", " "))

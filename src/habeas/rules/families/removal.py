@@ -459,18 +459,25 @@ def decided_after_removal(facts: Facts) -> list[Finding]:
             items.append((decision, *found))
     if not items:
         return []
-    texts = [
-        f"{wording.decision(d)}, after the person was {wording.removal(r)}"
-        + (_POSSIBLY if c is Certainty.POSSIBLE else "")
+    possibly = say(" (possibly: the order of the dates is uncertain)")
+    texts = tuple(
+        say(
+            "%(decision)s, after the person was %(removal)s%(possibly)s",
+            decision=wording.decision_said(d),
+            removal=wording.removal_said(r),
+            possibly=possibly if c is Certainty.POSSIBLE else say(""),
+        )
         for d, r, c in items
-    ]
-    explanation = (
-        f"A decision went against the person after they had been removed: {wording.join(texts)}. "
-        "They could not appear or answer from outside the United States."
+    )
+    words = say(
+        "A decision went against the person after they had been removed: %(decisions)s. They could not appear or "
+        "answer from outside the United States.",
+        decisions=texts,
     )
     certain = any(c is Certainty.CERTAIN for _, _, c in items)
     evidence = tuple(dict.fromkeys(i for d, r, _ in items for i in (r.id, d.id)))
-    return [Finding(Severity.WARNING, Certainty.CERTAIN if certain else Certainty.POSSIBLE, explanation, evidence)]
+    certainty = Certainty.CERTAIN if certain else Certainty.POSSIBLE
+    return [Finding(Severity.WARNING, certainty, str(words), evidence, words)]
 
 
 _DUE_PROCESS = Citation(
