@@ -6,8 +6,6 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any, TypeGuard
 
-import pycountry
-
 from habeas.ingest.datasets.metadata import DatasetFormat, normalize_value, shared_lookups
 
 # The column a lookup adds beside the one it reads, e.g. citizenship_country → citizenship_country_iso.
@@ -46,6 +44,8 @@ def _ambiguous(entry: object) -> TypeGuard[dict[str, list[str]]]:
 @cache
 def country_code(name: str) -> str | None:
     """ISO 3166-1 alpha-2 code for a country name pycountry knows (any case), else None."""
+    import pycountry  # loaded for a name the lookups do not list (most releases use only listed ones)
+
     try:
         return str(pycountry.countries.lookup(name).alpha_2)
     except LookupError:
@@ -57,6 +57,8 @@ def former_country_code(name: str) -> str | None:
     """ISO 3166-3 alpha-4 code of a former country pycountry knows by name ("German Democratic Republic": DDDE)."""
     if len(name) <= 3:
         return None  # a bare code such as "CS" names two former countries: never guessed
+    import pycountry
+
     try:
         return str(pycountry.historic_countries.lookup(name).alpha_4)
     except LookupError:
