@@ -354,3 +354,23 @@ def test_cohorts_are_named_as_the_cohort_counts_name_them_without_summaries(sett
     fresh = Directory(Context(settings, Actor("admin")))
     assert fresh.cohort_names(in_reach(ctx)) == counted
     assert fresh._cache.index is None and fresh._cache.summaries == {}  # nobody read, nothing derived
+
+
+def test_a_memory_behind_a_pruned_change_log_starts_afresh_and_answers_right(settings: Settings) -> None:
+    from habeas.security.access import Scope
+    from habeas.services import track
+
+    everyone = Scope(all_records=True)
+    directory = Directory(Context(settings, Actor("admin")))
+    before = directory.summaries(everyone, ["ahr"], TODAY)[0]
+    event = settings.data_dir.parent / "proof.yaml"
+    event.write_text(yaml.safe_dump({"habeas": 1, "events": [
+        {"person": "ahr", "kind": "proof_of_life", "date": "2025-05-31", "evidence": "call"}]}))  # fmt: skip
+    track.import_casefiles(Context(settings, Actor("admin")), [event])
+    track.import_casefiles(Context(settings, Actor("admin")), [_one_person(settings.data_dir.parent)])
+    engine = Context(settings, Actor("admin")).engine
+    shared_state.prune_changes(engine, 1)  # the proof of life's entry is gone; only the newest is kept
+    assert shared_state.change_bounds(engine)[0] == shared_state.change_bounds(engine)[1]
+    after = directory.summaries(everyone, ["ahr"], TODAY)[0]
+    assert before.days_without_proof_of_life == 77 and after.days_without_proof_of_life == 1
+    assert [m.card.id for m in directory.search(everyone, "Otra Persona")] == ["p-9"]

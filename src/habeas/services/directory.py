@@ -42,6 +42,7 @@ __all__ = ["Directory", "PersonCard", "PersonView", "Summary", "acting", "in_rea
 
 WARM_CHUNK = 500  # people whose events are read in one query when summaries are computed in bulk
 MAX_CHANGES_APPLIED = 2000  # more changes than this since the last read: the memory starts afresh
+KEEP_CHANGES = 100_000  # entries of the change log kept when a server starts (a process further behind starts afresh)
 
 
 def acting(base: Context, name: str) -> Context:
@@ -142,6 +143,14 @@ class Directory:
             known = (stamp, check.rule_settings(self.base), check.rule_catalogue(self.base))
             self._rules = known
         return known[1], known[2]
+
+    def prune_changes(self) -> None:
+        """Keep the newest KEEP_CHANGES entries of the change log (a server starting calls this)."""
+        from habeas.services import track
+        from habeas.store import shared_state
+
+        with track.repository(self.base):  # a database at the current schema, its errors in the services' words
+            shared_state.prune_changes(self.base.engine, KEEP_CHANGES)
 
     def changed(self, person_id: str | None = None) -> None:
         """Take in a write made here now (the change log has it; this reads it before the next request does)."""
@@ -256,7 +265,7 @@ class Directory:
         """The memory, once it has taken in every change the database's log has after what it last read."""
         from habeas.store import shared_state
 
-        latest = shared_state.latest_change(self.base.engine)
+        oldest, latest = shared_state.change_bounds(self.base.engine)
         cache = self._cache
         if latest <= cache.seen:
             return cache
@@ -265,6 +274,9 @@ class Directory:
             while cache.seen < latest:
                 if cache.index is None:  # nothing read yet, so nothing to forget
                     cache.seen = latest
+                    break
+                if oldest > cache.seen + 1:  # the log was pruned past what this memory read: it may miss some
+                    cache = self._cache = _Cache(seen=latest)
                     break
                 changes = shared_state.changes_after(self.base.engine, cache.seen, MAX_CHANGES_APPLIED)
                 if not changes:

@@ -275,6 +275,24 @@ def latest_change(engine: Engine) -> int:
         return int(connection.execute(select(func.max(DirectoryChangeRow.seq))).scalar() or 0)
 
 
+def change_bounds(engine: Engine) -> tuple[int, int]:
+    """The oldest and the newest change's numbers still kept (0, 0 before any), in one query.
+
+    The log is pruned from its oldest end: a process that last read change N and finds the oldest
+    kept past N + 1 may have missed some, and starts afresh.
+    """
+    with engine.connect() as connection:
+        low, high = connection.execute(select(func.min(DirectoryChangeRow.seq), func.max(DirectoryChangeRow.seq))).one()
+    return int(low or 0), int(high or 0)
+
+
+def prune_changes(engine: Engine, keep: int) -> None:
+    """Forget all but the ``keep`` newest changes (the newest is always kept: it says how far the log has come)."""
+    newest = select(func.max(DirectoryChangeRow.seq)).scalar_subquery()
+    with engine.begin() as connection:
+        connection.execute(delete(DirectoryChangeRow).where(DirectoryChangeRow.seq < newest - max(keep, 1) + 1))
+
+
 def changes_after(engine: Engine, seq: int, limit: int) -> Sequence[Change]:
     """Changes newer than ``seq``, oldest first, at most ``limit`` of them (the caller reads more, or starts afresh)."""
     query = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 import anyio
@@ -94,6 +94,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     state: AppState = app.state.habeas
     anyio.to_thread.current_default_thread_limiter().total_tokens = state.web.worker_threads
     sweep_staged(state.settings.data_dir / "uploads")  # what a server that died mid-import left behind
+    with suppress(ServiceError):  # a database not there yet, or busy: the next start prunes
+        state.directory.prune_changes()
     yield
 
 
