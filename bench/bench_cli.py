@@ -91,8 +91,14 @@ def job_steps(release: Path) -> list[Case]:
 
 
 def fresh_home(home: Path) -> dict[str, str]:
-    """An environment whose habeas home is new and empty, with no settings file or user of the machine's."""
+    """An environment whose habeas home is new and empty, with no settings file or user of the machine's.
+
+    Python writes its bytecode cache as on a user's machine (PYTHONDONTWRITEBYTECODE, if set here, is
+    dropped): otherwise every module edited since the cache was last written is compiled again in
+    every measured run, and the figures depend on what was edited, not on what habeas does.
+    """
     env = {name: value for name, value in os.environ.items() if not name.startswith("HABEAS_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(HABEAS_HOME=str(home), HABEAS_CONFIG=str(home / "none.toml"), HABEAS_USER="bench")
     return env
 

@@ -232,3 +232,23 @@ def test_an_outdated_snapshot_is_not_used_the_migrations_are(
         migrated.dispose()
     finally:
         fresh.dispose()
+
+
+def test_an_init_that_fails_half_way_leaves_the_database_empty_for_the_next(
+    database_url: str, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    snapshot = json.loads(SCHEMA_SNAPSHOT.read_text("utf-8"))
+    broken = dict(
+        snapshot, **{name: [*snapshot[name], "CREATE TABLE people (id INTEGER)"] for name in ("sqlite", "postgresql")}
+    )
+    (tmp_path / "schema.json").write_text(json.dumps(broken), "utf-8")
+    monkeypatch.setattr(db, "SCHEMA_SNAPSHOT", tmp_path / "schema.json")
+    engine = make_engine(database_url)
+    try:
+        with pytest.raises(sa.exc.SQLAlchemyError):
+            upgrade(engine)
+        assert sa.inspect(engine).get_table_names() == []
+        monkeypatch.setattr(db, "SCHEMA_SNAPSHOT", SCHEMA_SNAPSHOT)
+        assert upgrade(engine) == (None, head_revision())
+    finally:
+        engine.dispose()
