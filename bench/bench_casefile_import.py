@@ -219,9 +219,10 @@ def drop_postgres(name: str) -> None:
 
 
 def line(name: str, times: Times, people: int, events: int) -> str:
+    # Per processor second too: on a machine shared with other work, wall-clock time counts the waiting.
     return (
-        f"{name:<34} wall {times.wall:8.2f} s  cpu {times.cpu:8.2f} s  "
-        f"{people / times.wall:>9,.0f} people/s  {events / times.wall:>10,.0f} events/s"
+        f"{name:<36} wall {times.wall:7.2f} s  cpu {times.cpu:7.2f} s  {people / times.wall:>7,.0f} people/s "
+        f"({people / times.cpu:,.0f} per cpu-s)  {events / times.wall:>8,.0f} events/s"
     )
 
 
@@ -241,7 +242,8 @@ def main() -> None:
     print(
         f"input: {len(paths)} JSON case files, {args.people:,} people, {events:,} events, {size:,.1f} MiB (synthetic)"
     )
-    print(line("floor: json.load + sqlite3 insert", floor(paths, args.workdir), args.people, events))
+    base = floor(paths, args.workdir)
+    print(line("floor: json.load + sqlite3 insert", base, args.people, events))
     if args.before is not None:
         before = habeas_import(paths, args.workdir / f"home-casefile-before-{args.people}", source=args.before)
         print(line(f"habeas import ({args.before.name}, SQLite)", before, args.people, events))
@@ -254,7 +256,10 @@ def main() -> None:
             print(line("habeas import (PostgreSQL)", pg, args.people, events))
         finally:
             drop_postgres(name)
-    print(f"target: >= 2,000 people/s (ten events each); SQLite: {args.people / ours.wall:,.0f} people/s")
+    print(
+        f"target: >= 2,000 people/s (ten events each); SQLite: {args.people / ours.wall:,.0f} people/s wall, "
+        f"{args.people / ours.cpu:,.0f} per cpu-s; the floor is {ours.cpu / base.cpu:.1f}x less processor time"
+    )
 
 
 if __name__ == "__main__":

@@ -403,6 +403,8 @@ def _elements(data: Any, section: str, refused: Collection[str]) -> Iterator[tup
 
 
 def _line(lines: Mapping[str, int], pointer: str) -> int | None:
+    if not lines:  # JSON: no lines, only pointers
+        return None
     while True:
         if pointer in lines:
             return lines[pointer]

@@ -163,14 +163,30 @@ class StoredIds:
         self.within = None if within is None or within.all_records else within
         self._cache: dict[tuple[str, str], bool] = {}
         self._reach: dict[tuple[str, str], bool] = {}
+        self._members: dict[str, set[str]] = {}  # a stored person's cohorts, read ahead by expect()
+        self._owners: dict[str, tuple[str | None, str | None]] = {}  # a stored event's person and cohort, likewise
 
     def expect(self, section: str, idents: Iterable[str]) -> None:
-        """Look these ids up now, a few queries for all of them, before they are asked about one by one."""
+        """Look these ids up now, a few queries for all of them, before they are asked about one by one.
+
+        Within a scope, what decides whether the stored ones are in reach (a person's cohorts, an
+        event's person and cohort) is read with them.
+        """
         table = self._TABLES[section]
         wanted = [i for i in dict.fromkeys(idents) if (section, i) not in self._cache]
         for chunk in _chunks(wanted):
             found = set(self.session.scalars(select(table.id).where(table.id.in_(chunk))))
             self._cache.update(((section, i), i in found) for i in chunk)
+            if self.within is not None and found and section == "people":
+                self._members.update((i, set()) for i in found)
+                query = select(MembershipRow.person_id, MembershipRow.cohort_id).where(
+                    MembershipRow.person_id.in_(found)
+                )
+                for person_id, cohort_id in self.session.execute(query):
+                    self._members[person_id].add(cohort_id)
+            elif self.within is not None and found and section == "events":
+                owners = select(EventRow.id, EventRow.person_id, EventRow.cohort_id).where(EventRow.id.in_(found))
+                self._owners.update((ident, (person, cohort)) for ident, person, cohort in self.session.execute(owners))
 
     def taken(self, section: str, ident: str) -> bool:
         """Whether any record, in reach or not, has this id."""
@@ -196,14 +212,18 @@ class StoredIds:
             return ident in within.cohorts
         if section == "people":
             return ident in within.people or bool(self._cohorts_of(ident) & within.cohorts)
-        person, cohort = self.session.execute(
-            select(EventRow.person_id, EventRow.cohort_id).where(EventRow.id == ident)
-        ).one()
+        if ident not in self._owners:
+            query = select(EventRow.person_id, EventRow.cohort_id).where(EventRow.id == ident)
+            person, cohort = self.session.execute(query).one()
+            self._owners[ident] = (person, cohort)
+        person, cohort = self._owners[ident]
         return (cohort is not None and cohort in within.cohorts) or (person is not None and self.has("people", person))
 
     def _cohorts_of(self, person_id: str) -> set[str]:
-        query = select(MembershipRow.cohort_id).where(MembershipRow.person_id == person_id)
-        return set(self.session.scalars(query))
+        if person_id not in self._members:
+            query = select(MembershipRow.cohort_id).where(MembershipRow.person_id == person_id)
+            self._members[person_id] = set(self.session.scalars(query))
+        return self._members[person_id]
 
 
 def _merge(kind: str, ident: str, row: Any, values: dict[str, Any], problems: list[str]) -> bool:
