@@ -164,7 +164,7 @@ VALUES = {
     "requested": N_("requested"),
     "withdrawn": N_("withdrawn"),
     "on_file": N_("on file"),
-    "removal": N_("removal proceedings"),
+    "removal": N_("removal"),
     "admitted": N_("inspected and admitted"),
     "paroled": N_("paroled"),
     "without_inspection": N_("entered without inspection"),
