@@ -42,7 +42,9 @@ __all__ = ["Directory", "PersonCard", "PersonView", "Summary", "acting", "in_rea
 
 WARM_CHUNK = 500  # people whose events are read in one query when summaries are computed in bulk
 MAX_CHANGES_APPLIED = 2000  # more changes than this since the last read: the memory starts afresh
-KEEP_CHANGES = 100_000  # entries of the change log kept when a server starts (a process further behind starts afresh)
+# Entries of the change log kept when a server starts. Far more than MAX_CHANGES_APPLIED: a process reading
+# while the oldest are removed, if it was behind them, still finds more than that after them, and starts afresh.
+KEEP_CHANGES = 100_000
 
 
 def acting(base: Context, name: str) -> Context:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio
@@ -30,6 +32,8 @@ from habeas.web.rendering import STATIC, make_environment, render
 from habeas.web.routes import api, calendar, cohorts, edit, imports, pages, session
 from habeas.web.second_factor import SecondFactorLock
 from habeas.web.state import AppState
+
+log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
 WEB_ACTOR = Actor("habeas-web", "admin")  # reads the whole directory once; pages filter it by the user's reach
@@ -94,9 +98,19 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     state: AppState = app.state.habeas
     anyio.to_thread.current_default_thread_limiter().total_tokens = state.web.worker_threads
     sweep_staged(state.settings.data_dir / "uploads")  # what a server that died mid-import left behind
-    with suppress(ServiceError):  # a database not there yet, or busy: the next start prunes
-        state.directory.prune_changes()
+    # In the background: the first start after a large import may remove a million entries, and the
+    # server must answer meanwhile (pruning changes nothing a page shows).
+    threading.Thread(target=_prune, args=(state.directory,), name="habeas-prune-changes", daemon=True).start()
     yield
+
+
+def _prune(directory: Directory) -> None:
+    try:
+        directory.prune_changes()
+    except ServiceError:
+        pass  # a database not initialised yet: nothing to prune
+    except Exception as exc:  # a busy database: the next start prunes; the server goes on either way
+        log.warning("the change log was not pruned: %s", type(exc).__name__)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
