@@ -38,3 +38,10 @@ def test_the_table_is_paged_newest_first() -> None:
     assert [len(p.rows) for p in (first, second, third)] == [AUDIT_PAGE, AUDIT_PAGE, 45 - 2 * AUDIT_PAGE]
     assert (first.more, second.more, third.more) == (True, True, False)
     assert first.rows[0].at == visits[-1].at and third.rows[-1].at == visits[0].at
+
+
+def test_an_entrys_time_reads_in_the_readers_language_on_a_24_hour_clock() -> None:
+    from habeas.web.i18n import Language
+
+    assert Language("en").moment("2025-06-01T14:54:05.123456Z") == "Jun 1, 2025, 14:54 UTC"
+    assert Language("es").moment("2025-06-01T09:05:00Z") == "1 jun 2025, 09:05 UTC"

@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import Locale, negotiate_locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -86,7 +86,8 @@ class Language:
     def moment(self, iso: str) -> str:
         """A UTC time written as ISO 8601 (the audit log's), in words of this locale, to the minute, with "UTC"."""
         when = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(UTC)
-        return f"{format_datetime(when, format='medium', locale=self.code, tzinfo=UTC).rsplit(':', 1)[0]} UTC"
+        # The 24-hour clock in every language: an audit log is read across time zones and offices.
+        return f"{self.day(when.date())}, {when:%H:%M} UTC"
 
     def range(self, value: DateRange | None) -> str:
         """A date range in words of this locale: one day, or first – last."""
