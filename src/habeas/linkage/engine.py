@@ -3,11 +3,13 @@
 find_candidates takes records from several sources (named lists, tracked people, anonymized
 release rows) and returns the pairs whose match probability reaches the threshold, each with
 how every field compared. Training is unsupervised: u probabilities from random pairs (all
-pairs when there are few enough, so both engines see the same ones), the prior from pairs that
-agree on every name word and the birth year, and m probabilities by expectation maximisation
+pairs when there are few enough, so both engines see the same ones), a first prior from pairs
+that agree on every name word and the birth year, m probabilities by expectation maximisation
 in two sessions (pairs with the same name words train the other fields; pairs with the same
-initials and birth year train the name). Whatever training cannot estimate keeps the starting
-values of habeas.linkage.model, and the result says so in its notes.
+birth year train the name), then the prior and u settled together (see _Run._settle_prior).
+Named records are linked with each other by one model and anonymized rows with named records
+by another, on attributes only. Whatever training cannot estimate keeps the starting values
+of habeas.linkage.model, and the result says so in its notes.
 
 Splink, DuckDB, pyarrow and pyspark are imported inside the functions that use them.
 """

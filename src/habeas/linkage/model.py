@@ -83,13 +83,12 @@ def _name_columns(full: str | None, given: str | None, surnames: str | None) -> 
         "skeleton_size": len(skeletons) or None,
         "word_pairs": [" ".join(p) for p in combinations(skeletons, 2)] or None,
         "word_triples": [" ".join(t) for t in combinations(skeletons, 3)] or None,
-        "initials": "".join(sorted(w[0] for w in name.word_set)) or None,
     }
 
 
 COLUMNS = (
     "unique_id", "named", "name_key", "name_words", "name_skeletons", "name_size", "skeleton_size", "word_pairs",
-    "word_triples", "initials",
+    "word_triples",
     "birth_date", "birth_year", "citizenship", "sex", "facilities", "custody_months",
 )  # fmt: skip
 LIST_COLUMNS = frozenset({"name_words", "name_skeletons", "word_pairs", "word_triples", "facilities", "custody_months"})
