@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -112,6 +113,5 @@ def test_habeas_datasets_import_reads_a_written_list(tmp_path: Path) -> None:
         )  # fmt: skip
         assert done.returncode == 0, done.stdout + done.stderr
         held = sum(1 for r in lists.records if r.ref.source == source)
-        assert (
-            f"imported                             {held}" in done.stdout.replace("\n", " ") or str(held) in done.stdout
-        )
+        assert re.search(rf"imported\s+{held}\b", done.stdout), done.stdout
+        assert re.search(r"rejected\s+0\b", done.stdout), done.stdout
