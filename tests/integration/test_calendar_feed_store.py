@@ -70,6 +70,6 @@ def test_the_feeds_migration_goes_down_and_up_again(ctx) -> None:  # type: ignor
     assert "calendar_feeds" not in sa.inspect(ctx.engine).get_table_names()
     assert current_revision(ctx.engine) == "0004"
     command.upgrade(config, "head")
-    assert current_revision(ctx.engine) == head_revision() == "0005"
+    assert current_revision(ctx.engine) == head_revision()  # every later migration ran again too
     assert _rows(ctx) == []  # a downgrade forgets every feed: each URL is a 404 until its user makes a new one
     assert feeds.create_feed(ctx).startswith(feeds.FEED_PREFIX)
