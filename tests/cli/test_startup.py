@@ -12,8 +12,18 @@ from habeas.cli.app import installed_version
 
 # Each costs a noticeable share of a second to import; none is needed to show help or parse a command line.
 HEAVY = (
-    "polars", "pyarrow", "followthemoney", "fastapi", "starlette", "uvicorn", "alembic", "typst",
-    "duckdb", "splink", "pyspark", "statsmodels",
+    "polars",
+    "pyarrow",
+    "followthemoney",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "alembic",
+    "typst",
+    "duckdb",
+    "splink",
+    "pyspark",
+    "statsmodels",
 )
 
 # Runs the program as the `habeas` script does, then names the heavy packages it had imported.
