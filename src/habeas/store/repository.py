@@ -180,12 +180,14 @@ class StoredIds:
             if self.within is not None and found and section == "people":
                 self._members.update((i, set()) for i in found)
                 query = select(MembershipRow.person_id, MembershipRow.cohort_id).where(
-                    MembershipRow.person_id.in_(found)
+                    MembershipRow.person_id.in_(sorted(found))
                 )
                 for person_id, cohort_id in self.session.execute(query):
                     self._members[person_id].add(cohort_id)
             elif self.within is not None and found and section == "events":
-                owners = select(EventRow.id, EventRow.person_id, EventRow.cohort_id).where(EventRow.id.in_(found))
+                owners = select(EventRow.id, EventRow.person_id, EventRow.cohort_id).where(
+                    EventRow.id.in_(sorted(found))
+                )
                 self._owners.update((ident, (person, cohort)) for ident, person, cohort in self.session.execute(owners))
 
     def taken(self, section: str, ident: str) -> bool:
