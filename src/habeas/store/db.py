@@ -183,8 +183,8 @@ def render_schema(dialect_name: str) -> list[str]:
     from habeas.store import assignments, links, publications, shared_state  # noqa: F401
     from habeas.store.tables import Base
 
-    # SQLAlchemy's dialect constructors carry no annotations; the instance is a typed Dialect.
-    dialect: Dialect = {"sqlite": SQLiteDialect, "postgresql": PGDialect}[dialect_name]()  # type: ignore[no-untyped-call]
+    make = {"sqlite": SQLiteDialect, "postgresql": PGDialect}[dialect_name]
+    dialect: Dialect = make()  # type: ignore[no-untyped-call]  # SQLAlchemy's dialect constructors lack annotations
     # The table Alembic itself creates (alembic.runtime.migration), so that its DDL is the same to the byte.
     version = Table(
         VERSION_TABLE,
