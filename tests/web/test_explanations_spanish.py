@@ -58,7 +58,7 @@ def test_the_json_of_a_flag_keeps_its_shape_and_its_english() -> None:
 # The rules whose explanations are messages so far; the others still show the rule's English, marked and said so.
 IN_SPANISH = {"no_proof_of_life", "access_denied", "inquiry_unanswered", "foreign_custody", "third_country_removal",
               "us_citizen_detained", "allegation_without_record", "allegation_on_appearance",
-              "decided_after_removal"}  # fmt: skip
+              "decided_after_removal", "enforced_disappearance_indicators"}  # fmt: skip
 
 
 def test_each_flag_is_in_spanish_or_marked_english_and_said_so(clients: dict[str, TestClient]) -> None:

@@ -10,8 +10,8 @@ from habeas.domain.proceedings import open_matters
 from habeas.domain.vocabulary import Custody, Kind
 from habeas.domain.whereabouts import CustodyState, custody_on, last_proof_of_life
 from habeas.rules import wording
-from habeas.rules.families.custody import proof_of_life_gap, whereabouts_words
-from habeas.rules.flag import Certainty, Finding, Severity, Words, phrase, say
+from habeas.rules.families.custody import proof_of_life_gap, whereabouts_said
+from habeas.rules.flag import Certainty, Country, Finding, Severity, Words, phrase, say
 from habeas.rules.rule import Citation, Facts, Rule, Threshold
 from habeas.rules.timing import before, number, past, span
 
@@ -117,15 +117,24 @@ class Element:
     """One element of the definition of enforced disappearance, and what on the record shows it (or why not)."""
 
     shown: Certainty | None
-    words: str
+    words: Words
     evidence: tuple[str, ...] = ()
 
 
 _ELEMENTS = (
-    "deprivation of liberty by agents of a state or with its authorization, support or acquiescence",
-    "a refusal to acknowledge it, or concealment of the person's fate or whereabouts",
-    "placement outside the protection of the law",
+    phrase("deprivation of liberty by agents of a state or with its authorization, support or acquiescence"),
+    phrase("a refusal to acknowledge it, or concealment of the person's fate or whereabouts"),
+    phrase("placement outside the protection of the law"),
 )
+
+
+def _count(value: float) -> int | str:
+    return int(value) if float(value).is_integer() else number(value)
+
+
+def _said(refusals: list[Refusal]) -> tuple[Words, ...]:
+    """The refusals' phrases, for a list; one without a message of its own is said as its English."""
+    return tuple(r.words if r.words is not None else say(r.text.replace("%", "%%")) for r in refusals)
 
 
 def _undisclosed(removal: Event) -> bool:
@@ -138,17 +147,20 @@ def _deprivation(facts: Facts, state: CustodyState) -> Element | None:
     if event is None:
         return None
     if state.custody is Custody.US_CUSTODY:
-        return Element(facts.by_as_of(event), f"the person {whereabouts_words(state)}", (event.id,))
+        return Element(facts.by_as_of(event), say("the person %(where)s", where=whereabouts_said(state)), (event.id,))
     if state.custody is Custody.FOREIGN_CUSTODY:
-        words = (
-            f"the person {whereabouts_words(state)}, after a hand-over (whether the state that handed them over "
-            "still answers for the custody is contested)"
+        text = phrase(
+            "the person %(where)s, after a hand-over (whether the state that handed them over still answers for "
+            "the custody is contested)"
         )
-        return Element(facts.by_as_of(event), words, (event.id,))
+        return Element(facts.by_as_of(event), say(text, where=whereabouts_said(state)), (event.id,))
     if state.custody is Custody.REMOVED and _undisclosed(event):
-        reported = f" (reported to be {event.get('destination')})" if event.get("destination") else ""
-        words = f"the person was removed on {event.date} in the custody of US agents, to no disclosed destination"
-        return Element(facts.by_as_of(event), words + reported, (event.id,))
+        destination = event.get("destination")
+        reported = say(" (reported to be %(country)s)", country=Country(str(destination))) if destination else say("")
+        text = phrase(
+            "the person was removed on %(date)s in the custody of US agents, to no disclosed destination%(reported)s"
+        )
+        return Element(facts.by_as_of(event), say(text, date=event.date, reported=reported), (event.id,))
     return None  # removed to a named country with no custody since, released, or dead: no deprivation continues
 
 
@@ -159,7 +171,7 @@ def _standing(refusal: Refusal, alive: Event | None) -> Refusal | None:
     order = before(alive.date, refusal.when)
     if order is None:
         return None  # the person was certainly seen alive after it
-    return Refusal(refusal.text, Certainty.of(order, refusal.certainty), refusal.evidence, refusal.when)
+    return Refusal(refusal.text, Certainty.of(order, refusal.certainty), refusal.evidence, refusal.when, refusal.words)
 
 
 def _still_standing(refusals: list[Refusal], alive: Event | None) -> list[Refusal]:
@@ -172,11 +184,12 @@ def _locator_silence(facts: Facts, state: CustodyState) -> list[Refusal]:
     if state.custody is not Custody.US_CUSTODY or not checks or checks[-1].get("result") != "no_record":
         return []
     check = checks[-1]
-    text = (
-        f"an official locator look-up on {check.date} found no record of the person, though no release or "
-        "removal is recorded (locators can lag a transfer by days: look again and ask the field office)"
+    text = phrase(
+        "an official locator look-up on %(date)s found no record of the person, though no release or removal is "
+        "recorded (locators can lag a transfer by days: look again and ask the field office)"
     )
-    return [Refusal(text, facts.by_as_of(check), (check.id,), check.date)]
+    words = say(text, date=check.date)
+    return [Refusal(str(words), facts.by_as_of(check), (check.id,), check.date, words)]
 
 
 def _concealment(facts: Facts, state: CustodyState, alive: Event | None) -> Element | None:
@@ -184,9 +197,10 @@ def _concealment(facts: Facts, state: CustodyState, alive: Event | None) -> Elem
     standing = _still_standing(unanswered_inquiries(facts) + _locator_silence(facts, state), alive)
     if not standing:
         return None
-    words = wording.join([s.text for s in standing])
     if state.custody is Custody.REMOVED:
-        words = f"no one has said where the person was taken, and {words}"
+        words = say("no one has said where the person was taken, and %(refusals)s", refusals=_said(standing))
+    else:
+        words = Words("%(refusals)s", (("refusals", _said(standing)),))
     return Element(_any_certain(standing), words, tuple(i for s in standing for i in s.evidence))
 
 
@@ -198,31 +212,34 @@ def _outside_the_law(facts: Facts, alive: Event | None) -> Element:
     limit = facts.threshold("no_proof_of_life", "critical_days")
     silent = past(gap.days, limit) if gap else None
     if gap and silent:
-        text = (
-            f"there has been no proof of life for {gap.days} days, more than {number(limit)} (the last: "
-            f"{wording.proof_of_life(gap.last)})"
-        )
-        marks.append(Refusal(text, silent, (gap.last.id,), gap.last.date))
+        text = phrase("there has been no proof of life for %(days)s days, more than %(limit)s (the last: %(sign)s)")
+        words = say(text, days=gap.days, limit=_count(limit), sign=wording.proof_of_life_said(gap.last))
+        marks.append(Refusal(str(words), silent, (gap.last.id,), gap.last.date, words))
     if marks:
         evidence = tuple(i for m in marks for i in m.evidence)
-        return Element(_any_certain(marks), wording.join([m.text for m in marks]), evidence)
-    access = "no refusal of access stands since the last sign of life"
+        return Element(_any_certain(marks), Words("%(marks)s", (("marks", _said(marks)),)), evidence)
+    access = say("no refusal of access stands since the last sign of life")
     if not access_refusals(facts):
-        access = "no refusal of access is on record"
-    days = f"the last proof of life was {gap.days} days ago, not more than {number(limit)}" if gap else ""
-    return Element(None, f"{access}, and {days}" if days else access)
+        access = say("no refusal of access is on record")
+    if gap is None:
+        return Element(None, access)
+    days = say(
+        "the last proof of life was %(days)s days ago, not more than %(limit)s", days=gap.days, limit=_count(limit)
+    )
+    return Element(None, say("%(access)s, and %(days)s", access=access, days=days))
 
 
 def _any_certain(refusals: list[Refusal]) -> Certainty:
     return Certainty.CERTAIN if any(r.certainty is Certainty.CERTAIN for r in refusals) else Certainty.POSSIBLE
 
 
-def _element_lines(elements: tuple[Element, ...]) -> str:
+def _element_lines(elements: tuple[Element, ...]) -> Words:
     lines = []
     for number_, (name, element) in enumerate(zip(_ELEMENTS, elements, strict=True), start=1):
-        status = "shown" if element.shown else "not shown"
-        lines.append(f"({number_}) {name}: {status} — {element.words}")
-    return "; ".join(lines)
+        status = say("shown") if element.shown else say("not shown")
+        lines.append(say("(%(n)s) %(name)s: %(status)s — %(words)s", n=number_, name=say(name), status=status,
+                         words=element.words))  # fmt: skip
+    return Words("; ".join(f"%(l{i})s" for i in range(len(lines))), tuple((f"l{i}", w) for i, w in enumerate(lines)))
 
 
 def enforced_disappearance_indicators(facts: Facts) -> list[Finding]:
@@ -237,25 +254,26 @@ def enforced_disappearance_indicators(facts: Facts) -> list[Finding]:
     certainty = Certainty.of(*(e.shown for e in elements if e.shown))
     if outside.shown:
         severity = Severity.CRITICAL
-        tail = (
+        tail = say(
             "All three are on the record: act now. The definition sets no minimum duration; an enforced "
             "disappearance can last days."
         )
     else:
         severity = Severity.WARNING
-        tail = (
+        tail = say(
             "The third is not shown on the record; the UN Working Group reads it as following from the first two, "
             "so counsel may argue it without more."
         )
     if certainty is Certainty.POSSIBLE:
-        tail += " Some of this rests on the order of uncertain dates."
-    count = "all three" if outside.shown else "two"
-    explanation = (
-        f"Of the three elements of an enforced disappearance, the record as of {facts.as_of} shows {count}: "
-        f"{_element_lines(elements)}. {tail} A prompt for counsel, not a legal finding."
+        tail = Words("%(a)s %(b)s", (("a", tail), ("b", say("Some of this rests on the order of uncertain dates."))))
+    count = say("all three") if outside.shown else say("two")
+    text = phrase(
+        "Of the three elements of an enforced disappearance, the record as of %(as_of)s shows %(count)s: "
+        "%(elements)s. %(tail)s A prompt for counsel, not a legal finding."
     )
+    words = say(text, as_of=facts.as_of, count=count, elements=_element_lines(elements), tail=tail)
     evidence = tuple(dict.fromkeys(i for e in elements for i in e.evidence))
-    return [Finding(severity, certainty, explanation, evidence)]
+    return [Finding(severity, certainty, str(words), evidence, words)]
 
 
 _DECLARATION = (
