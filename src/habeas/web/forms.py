@@ -99,6 +99,8 @@ def _kind_fields(form: EventForm, kind: str) -> dict[str, Any]:
             value = {"true": True, "false": False}.get(value, value)
         elif field_spec.type == FieldType.COUNTRY and isinstance(value, str):
             value = value.upper()
+        elif field_spec.type == FieldType.DAYS and isinstance(value, str) and value.strip().isdigit():
+            value = int(value)  # a number of days; anything else goes on to be refused by the schema, in words
         out[field_spec.name] = value
     return out
 

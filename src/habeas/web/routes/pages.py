@@ -316,6 +316,7 @@ def morning(viewer: Reader, since: str | None = None) -> HTMLResponse:
         clock_limits=clock_thresholds(viewer),
         counts=report.counts,
         total=report.total,
+        assigned=report.assigned,
         since=min(start, today),
         today=today,
     )
