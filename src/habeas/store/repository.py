@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy import Connection, Select, Table, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from habeas.domain.codec import event_from_written, event_to_written
@@ -354,10 +354,10 @@ class Repository:
             found.update((pid, cohort) for pid, cohort in self.session.execute(query))
         return found
 
-    def _insert(self, table: Any, rows: list[dict[str, Any]]) -> None:
-        """One executemany INSERT (SQLAlchemy Core, batched by the dialect) in the session's transaction."""
+    def _insert(self, table: Any, rows: list[dict[str, Any]], serialized: Collection[str] = ()) -> None:
+        """One executemany INSERT in the session's transaction (``serialized``: JSON columns given as their text)."""
         if rows:
-            self.session.execute(insert(table.__table__), rows)
+            insert_many(self.session.connection(), table.__table__, rows, serialized)
 
     def _insert_people(self, people: Sequence[Person], import_id: int) -> None:
         rows, identifiers, tokens = [], [], []
@@ -665,6 +665,37 @@ def _person_values(person: Person) -> dict[str, Any]:
 
 def _names(values: dict[str, Any]) -> list[str]:
     return [n for n in [values.get("name"), *(values.get("aliases") or [])] if n]
+
+
+def insert_many(connection: Connection, table: Table, rows: Sequence[dict[str, Any]],
+                serialized: Collection[str] = ()) -> None:  # fmt: skip
+    """INSERT ``rows`` (dicts with the same keys) with one executemany, each value converted as SQLAlchemy would.
+
+    SQLAlchemy's own executemany builds each row's parameters in several layers of Python, which
+    cost an import of 100,000 events more than the database's work. Here the statement is compiled
+    once by the dialect (its placeholders and casts), the columns' converters (dates for SQLite,
+    JSON) are looked up once, and the driver gets plain tuples or dicts. ``serialized`` names JSON
+    columns whose values are already JSON text.
+    """
+    columns = list(rows[0])
+    dialect = connection.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=columns)
+    names = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
+    if sorted(names) != sorted(columns):  # a column default or a renamed parameter: SQLAlchemy fills those
+        connection.execute(insert(table), list(rows))
+        return
+    converters = {
+        name: None if name in serialized else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        for name in names
+    }
+    plain = [name for name, convert in converters.items() if convert is None]
+    converted = [(name, convert) for name, convert in converters.items() if convert is not None]
+    if compiled.positional:
+        order = [(name, converters[name]) for name in names]
+        params: list[Any] = [tuple(row[n] if c is None else c(row[n]) for n, c in order) for row in rows]
+    else:
+        params = [{**{n: row[n] for n in plain}, **{n: c(row[n]) for n, c in converted}} for row in rows]
+    connection.exec_driver_sql(compiled.string, params)
 
 
 # Rows named in one IN (...) query: under SQLite's and PostgreSQL's limits on bound parameters.

@@ -80,12 +80,15 @@ class IdentifierIndexRow(Base):
 
 
 class NameTokenRow(Base):
-    """Keyed tokens of a person's name and aliases (words and trigrams), for search without plaintext."""
+    """Keyed tokens of a person's name and aliases (words and trigrams), for search without plaintext.
+
+    Read by person (``Repository.name_tokens``), never looked up by token: the primary key is the only index.
+    """
 
     __tablename__ = "name_tokens"
 
     person_id: Mapped[str] = mapped_column(ForeignKey("people.id"), primary_key=True)
-    token: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
+    token: Mapped[str] = mapped_column(String(80), primary_key=True)
 
 
 class MembershipRow(Base):
@@ -102,9 +105,10 @@ class EventRow(Base):
 
     seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     id: Mapped[str] = mapped_column(String(128), unique=True)
-    person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"), index=True)
+    # A person's events are found through ix_events_person_date (person_id first); nothing selects by kind.
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id"))
     cohort_id: Mapped[str | None] = mapped_column(ForeignKey("cohorts.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
     date_earliest: Mapped[date] = mapped_column(Date)
     date_latest: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -118,7 +122,8 @@ class EventSourceRow(Base):
     __tablename__ = "event_sources"
 
     event_id: Mapped[str] = mapped_column(ForeignKey("events.id"), primary_key=True)
-    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"), primary_key=True, index=True)
+    # No index of its own: no query asks which events cite a source, and sources are never deleted.
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"), primary_key=True)
 
 
 Index("ix_events_person_date", EventRow.person_id, EventRow.date_earliest)
