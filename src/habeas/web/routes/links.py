@@ -1,8 +1,9 @@
-"""The link review queue: pending candidates, one candidate with its why, and the accept and reject forms.
+"""The link review queue: candidates, one candidate with its why and decisions, a person's combined view, and the forms.
 
 Editors and admins only. Anyone else gets the answer a page that does not exist gets: the
 queue's existence says nothing to a viewer. Access is decided in habeas.services.links, which
-audits every denial; the forms are CSRF-checked by the route's Policy like every other form.
+audits every denial; the forms (accept, reject, correct) are CSRF-checked by the route's
+Policy like every other form.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from starlette.exceptions import HTTPException
 
 from habeas.services import NotFound, ServiceError, access
 from habeas.services import links as service
+from habeas.web.i18n import N_
 from habeas.web.policy import Policy, Viewer
 from habeas.web.rendering import render
 
@@ -35,33 +37,54 @@ def _linker_only(viewer: Viewer, action: str) -> None:
 
 
 @router.get("/links", response_class=HTMLResponse)
-def queue(viewer: SignedIn, min: float | None = None, decided: str | None = None) -> Response:
+def queue(viewer: SignedIn, min: float | None = None, status: str = "pending", decided: str | None = None) -> Response:
     _linker_only(viewer, "link_review")
     least = min if min is not None and 0 <= min <= 1 else None
-    shown = service.review(viewer.ctx, least)
-    return render(viewer, "links.html", candidates=shown, min=least, decided=decided)
+    chosen = status if status in service.STATUSES else "pending"
+    shown = service.review(viewer.ctx, least, chosen)
+    return render(viewer, "links.html", candidates=shown, min=least, wanted=chosen, decided=decided)
+
+
+@router.get("/links/people/{person_id}", response_class=HTMLResponse)
+def combined(viewer: SignedIn, person_id: str) -> Response:
+    _linker_only(viewer, "link_show")
+    shown = service.show(viewer.ctx, person_id)
+    return render(viewer, "links_person.html", combined=shown, sources=service.decision_sources(viewer.ctx))
 
 
 @router.get("/links/{candidate_id}", response_class=HTMLResponse)
-def candidate(viewer: SignedIn, candidate_id: str) -> Response:
+def candidate(viewer: SignedIn, candidate_id: str, decided: str | None = None) -> Response:
     _linker_only(viewer, "link_review")
-    return _candidate_page(viewer, candidate_id)
+    return _candidate_page(viewer, candidate_id, decided=decided)
 
 
-def _candidate_page(viewer: Viewer, candidate_id: str, problem: str | None = None, form: Any = None) -> Response:
+def _candidate_page(
+    viewer: Viewer, candidate_id: str, problem: str | None = None, form: Any = None, decided: str | None = None
+) -> Response:
     view = service.candidate(viewer.ctx, candidate_id)
     sources = service.decision_sources(viewer.ctx)
     status = 400 if problem else 200
     return render(
-        viewer, "links_candidate.html", status=status, view=view, sources=sources, problem=problem, form=form or {}
+        viewer,
+        "links_candidate.html",
+        status=status,
+        view=view,
+        sources=sources,
+        problem=problem,
+        form=form or {},
+        decided=decided,
     )
+
+
+def _sourced(viewer: Viewer) -> tuple[str, str | None]:
+    """The form's source and note (trimmed; the note cut to its limit)."""
+    form = viewer.extra.get("form") or {}
+    return str(form.get("source") or "").strip(), str(form.get("note") or "").strip()[:MAX_NOTE] or None
 
 
 def _decide(viewer: Viewer, candidate_id: str, verdict: str) -> Response:
     _linker_only(viewer, "link_accept" if verdict == "same" else "link_reject")
-    form = viewer.extra.get("form") or {}
-    source = str(form.get("source") or "").strip()
-    note = str(form.get("note") or "").strip()[:MAX_NOTE] or None
+    source, note = _sourced(viewer)
     decide = service.accept if verdict == "same" else service.reject
     try:
         decision = decide(viewer.ctx, candidate_id, source, note)
@@ -80,3 +103,23 @@ def accept(viewer: SignedIn, candidate_id: str) -> Response:
 @router.post("/links/{candidate_id}/reject", response_class=HTMLResponse)
 def reject(viewer: SignedIn, candidate_id: str) -> Response:
     return _decide(viewer, candidate_id, "different")
+
+
+@router.post("/links/{candidate_id}/correct", response_class=HTMLResponse)
+def correct(viewer: SignedIn, candidate_id: str) -> Response:
+    """Reverse the decision in force on this candidate; the form names it, so a decision made meanwhile is refused."""
+    _linker_only(viewer, "link_correct")
+    source, note = _sourced(viewer)
+    kept = {"source": source, "note": note or ""}
+    named = str((viewer.extra.get("form") or {}).get("decision") or "").strip()
+    if not (named.isascii() and named.isdigit() and len(named) <= 18):
+        # The page again, saying what is missing (a candidate out of reach answers 404 there).
+        problem = viewer.language.gettext(N_("The form does not say which decision to correct; reload the page."))
+        return _candidate_page(viewer, candidate_id, problem=problem, form=kept)
+    try:
+        decision = service.correct(viewer.ctx, int(named), source, note, candidate=candidate_id)
+    except (NotFound, access.Forbidden):
+        raise
+    except ServiceError as exc:  # no such source, corrected meanwhile: the page again, with the problem
+        return _candidate_page(viewer, candidate_id, problem=str(exc), form=kept)
+    return RedirectResponse(f"/links/{quote(candidate_id)}?decided={decision.id}", status_code=303)
