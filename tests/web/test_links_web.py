@@ -1,25 +1,20 @@
-"""The link review queue on the web: editors and admins only, CSRF-checked decisions, and no page wider than the screen.
+"""The link review queue on the web: editors and admins only, CSRF-checked decisions and corrections, combined views.
 
 The candidates come from the real linkage model run over synthetic lists (fictitious people).
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from web_helpers import PASSWORD, Site, build_site, csrf_of, sign_in
+from web_helpers import Site, build_site, csrf_of, sign_in
 
 from habeas.services import Actor, Context, datasets
 from habeas.services import links as service
 from habeas.services.audit_log import audit_log
 from habeas.synth.lists import synthetic_lists, write_lists
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 def build_linked_site(folder: Path) -> tuple[Site, dict[str, str]]:
@@ -218,50 +213,3 @@ def test_the_combined_view_keeps_every_record_with_its_source_and_a_correction_t
     missing = client_of(site, "viewer").get(f"/links/people/{person}")
     assert missing.status_code == 404 and view.left.name not in missing.text
     assert client_of(site, "outsider").get(f"/links/people/{person}").status_code == 404
-
-
-@pytest.fixture(scope="module")
-def server(linked_site) -> Iterator[str]:
-    import uvicorn
-
-    site, _ids = linked_site
-    config = uvicorn.Config(site.app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20  # a start-up guard, not a speed check: a server that never starts fails
-    while not running.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{running.servers[0].sockets[0].getsockname()[1]}"
-    running.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="browser tests need Debian's Chromium at /usr/bin/chromium")
-def test_the_queue_and_a_candidate_fit_a_phone_and_a_laptop(server: str, linked_site) -> None:
-    playwright = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
-    site, _ids = linked_site
-    candidate = pending(site)[0].id
-    with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        try:
-            for width in (390, 1280):
-                context = browser.new_context(viewport={"width": width, "height": 900})
-                tab = context.new_page()
-                errors: list[str] = []
-                tab.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
-                tab.goto(server + "/sign-in")
-                tab.fill("#username", "editor")
-                tab.fill("#password", PASSWORD)
-                tab.click("button.primary")
-                playwright.expect(tab).to_have_url(f"{server}/morning")
-                for path in ("/links", f"/links/{candidate}"):
-                    tab.goto(server + path)
-                    assert tab.locator("h1").count() == 1
-                    assert tab.evaluate("document.documentElement.scrollWidth") <= width, f"{path} at {width} px"
-                assert errors == []
-                context.close()
-        finally:
-            browser.close()
