@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
+from typing import Any
 
+import yaml
 from fastapi.testclient import TestClient
 
 from habeas.domain.dates import DateRange, DayCount
 from habeas.rules.flag import Certainty, Country, Flag, Severity, say
+from habeas.services import Actor, Context, track
 from habeas.web.i18n import Language
 from habeas.web.rendering import said
 
@@ -58,19 +63,55 @@ def test_the_json_of_a_flag_keeps_its_shape_and_its_english() -> None:
 # The rules whose explanations are messages so far; the others still show the rule's English, marked and said so.
 IN_SPANISH = {"no_proof_of_life", "access_denied", "inquiry_unanswered", "foreign_custody", "third_country_removal",
               "us_citizen_detained", "allegation_without_record", "allegation_on_appearance",
-              "decided_after_removal", "enforced_disappearance_indicators"}  # fmt: skip
+              "decided_after_removal", "enforced_disappearance_indicators", "removed_with_pending_proceedings",
+              "removed_despite_protection", "died_in_custody"}  # fmt: skip
 
 
-def test_each_flag_is_in_spanish_or_marked_english_and_said_so(clients: dict[str, TestClient]) -> None:
-    client = clients["outsider"]
+def _flags_on_spanish_page(client: TestClient, person: str) -> list[tuple[str, str]]:
     client.cookies.set("habeas-lang", "es")
     try:
-        page = client.get("/people/ahr").text
+        page = client.get(f"/people/{person}").text
     finally:
         client.cookies.set("habeas-lang", "en")
-    flags = re.findall(r'<article class="flag[^"]*" data-rule="(\w+)">(.*?)</article>', page, re.S)
-    assert {rule for rule, _ in flags} & IN_SPANISH and {rule for rule, _ in flags} - IN_SPANISH
+    return re.findall(r'<article class="flag[^"]*" data-rule="(\w+)">(.*?)</article>', page, re.S)
+
+
+def _in_spanish_or_marked_english(flags: list[tuple[str, str]]) -> None:
     for rule, body in flags:
         english = '<p lang="en">' in body
         assert english == (rule not in IN_SPANISH), rule
         assert english == ("en inglés tal como la escribe la regla" in body), rule
+
+
+def test_each_flag_is_in_spanish_or_marked_english_and_said_so(clients: dict[str, TestClient]) -> None:
+    flags = _flags_on_spanish_page(clients["outsider"], "ahr")
+    # The removal's pending proceedings, the third country and the decision after removal are all in Spanish now.
+    assert {"removed_with_pending_proceedings", "third_country_removal", "decided_after_removal"} <= {
+        r for r, _ in flags
+    }
+    _in_spanish_or_marked_english(flags)
+
+
+SILENT_IN_DETENTION = {
+    "habeas": 1,
+    "sources": [{"id": "sx-src", "kind": "document", "title": "Synthetic record", "date": "2024-09-01"}],
+    "people": [{"id": "sx-held", "name": "Synthetic Held Person", "citizenship": "VE"}],
+    "events": [
+        {"id": "sx-booked", "person": "sx-held", "kind": "booked_in", "date": "2024-09-01",
+         "facility": "Synthetic Facility", "sources": ["sx-src"]},
+        {"id": "sx-call", "person": "sx-held", "kind": "proof_of_life", "date": "2024-09-10", "evidence": "call",
+         "sources": ["sx-src"]},
+    ],
+}  # fmt: skip
+
+
+def test_a_rule_still_in_english_is_marked_so_beside_one_in_spanish(
+    fresh_site: Any, client_for: Callable[[str], TestClient], tmp_path: Path
+) -> None:
+    """Prolonged detention still explains itself in English only: its flag says so, the silence beside it is Spanish."""
+    casefile = tmp_path / "silent.yaml"
+    casefile.write_text(yaml.safe_dump(SILENT_IN_DETENTION, allow_unicode=True), encoding="utf-8")
+    track.import_casefiles(Context(fresh_site.settings, Actor("admin")), [casefile])
+    flags = _flags_on_spanish_page(client_for("editor"), "sx-held")
+    assert {r for r, _ in flags} == {"no_proof_of_life", "prolonged_detention"}
+    _in_spanish_or_marked_english(flags)

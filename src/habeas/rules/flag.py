@@ -73,6 +73,8 @@ class Words:
 
     text: str
     params: tuple[tuple[str, Part], ...] = ()
+    # True for words the core has no message for yet (``english``): every face says them in English.
+    english_only: bool = False
 
     def __str__(self) -> str:
         values = {name: join(value) if isinstance(value, tuple) else str(value) for name, value in self.params}
@@ -81,6 +83,25 @@ class Words:
     def __add__(self, other: Words) -> Words:
         """Two phrases one after the other (a sentence and the notes that follow it)."""
         return Words("%(a)s%(b)s", (("a", self), ("b", other)))
+
+    @property
+    def translatable(self) -> bool:
+        """Whether a face can say all of it in its own language: no part of it is ``english(...)``."""
+        if self.english_only:
+            return False
+        for _, value in self.params:
+            parts = value if isinstance(value, tuple) else (value,)
+            if any(isinstance(p, Words) and not p.translatable for p in parts):
+                return False
+        return True
+
+
+def english(text: str) -> Words:
+    """Words the core has no message for yet (a value without a phrase of its own), kept in English.
+
+    A flag whose explanation holds any is shown in the rule's English, marked as such, on every face.
+    """
+    return Words("%(english)s", (("english", text),), english_only=True)
 
 
 def phrase(text: str) -> str:
@@ -105,6 +126,12 @@ class Finding:
     explanation: str
     evidence: tuple[str, ...]
     words: Words | None = None  # the explanation as a message, where the rule gives one (its str() is explanation)
+
+    def __post_init__(self) -> None:
+        # Words with English the catalogues cannot translate would show a sentence half in English as if it were
+        # the reader's language; without them a face shows the rule's English, and says so.
+        if self.words is not None and not self.words.translatable:
+            object.__setattr__(self, "words", None)
 
 
 @dataclass(frozen=True)

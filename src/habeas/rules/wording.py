@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
+from habeas.domain.dates import DateRange
 from habeas.domain.model import Event
 from habeas.domain.vocabulary import Kind
-from habeas.rules.flag import Country, Words, phrase, say
+from habeas.rules.flag import Country, Words, english, phrase, say
 
-_CLAIMS = {
-    "asylum": "an asylum claim",
-    "withholding": "a claim for withholding of removal",
-    "cat": "a claim under the Convention Against Torture",
-    "tps": "a TPS application",
-    "parole": "a parole request",
-}
-_PETITIONS = {
-    "appeal": "an appeal",
-    "habeas": "a habeas petition",
-    "review": "a petition for review",
-    "stay": "a motion for a stay of removal",
-    "reopen": "a motion to reopen",
-    "reconsider": "a motion to reconsider",
-}
 _PARTIES = {
     "attorney": phrase("an attorney"),
     "congress": phrase("a member of Congress or their staff"),
@@ -30,29 +16,66 @@ _PARTIES = {
 }
 
 
+_CLAIMS_FILED = {
+    "asylum": phrase("an asylum claim filed %(date)s"),
+    "withholding": phrase("a claim for withholding of removal filed %(date)s"),
+    "cat": phrase("a claim under the Convention Against Torture filed %(date)s"),
+    "tps": phrase("a TPS application filed %(date)s"),
+    "parole": phrase("a parole request filed %(date)s"),
+}
+_PETITIONS_FILED = {
+    "appeal": phrase("an appeal filed %(date)s%(court)s"),
+    "habeas": phrase("a habeas petition filed %(date)s%(court)s"),
+    "review": phrase("a petition for review filed %(date)s%(court)s"),
+    "stay": phrase("a motion for a stay of removal filed %(date)s%(court)s"),
+    "reopen": phrase("a motion to reopen filed %(date)s%(court)s"),
+    "reconsider": phrase("a motion to reconsider filed %(date)s%(court)s"),
+}
+# What a hearing is for, where it is one of the usual words; any other is shown as recorded.
+_PROCEEDINGS = {
+    "removal": phrase("removal"),
+    "bond": phrase("bond"),
+    "merits": phrase("merits"),
+    "master calendar": phrase("master calendar"),
+    "individual": phrase("individual"),
+    "asylum": phrase("asylum"),
+    "credible fear": phrase("credible fear"),
+}
+
+
 def matter(event: Event) -> str:
     """A pending matter in a phrase: 'an asylum claim filed 2024'."""
-    if event.kind == Kind.CLAIM_FILED:
-        return f"{_CLAIMS.get(event.get('claim'), 'a claim')} filed {event.date}"
-    if event.kind == Kind.PETITION_FILED:
-        court = f" in {event.get('court')}" if event.get("court") else ""
-        return f"{_PETITIONS.get(event.get('petition'), 'a petition')} filed {event.date}{court}"
-    if event.kind == Kind.HEARING_SCHEDULED:
-        what = f" ({event.get('proceeding')})" if event.get("proceeding") else ""
-        return f"a hearing{what} set for {event.get('scheduled_for')}"
-    if event.kind == Kind.INQUIRY:
-        to = f" to {event.get('to')}" if event.get("to") else ""
-        return f"an inquiry by {_PARTIES.get(event.get('by'), 'someone')}{to} on {event.date}"
-    return f"{event.kind.replace('_', ' ')} on {event.date}"
+    return str(matter_said(event))
 
 
 def matter_said(event: Event) -> Words:
-    """``matter`` as a message: an inquiry's words are messages; another matter's stay English for now."""
+    """``matter`` as a message; a matter of another kind reads by its name, in English."""
+    if event.kind == Kind.CLAIM_FILED:
+        return say(_CLAIMS_FILED.get(event.get("claim"), phrase("a claim filed %(date)s")), date=event.date)
+    if event.kind == Kind.PETITION_FILED:
+        court = say(" in %(court)s", court=str(event.get("court"))) if event.get("court") else say("")
+        text = _PETITIONS_FILED.get(event.get("petition"), phrase("a petition filed %(date)s%(court)s"))
+        return say(text, date=event.date, court=court)
+    if event.kind == Kind.HEARING_SCHEDULED:
+        return _hearing_said(event)
     if event.kind == Kind.INQUIRY:
         by = say(_PARTIES.get(event.get("by"), phrase("someone")))
         to = say(" to %(whom)s", whom=str(event.get("to"))) if event.get("to") else say("")
         return say("an inquiry by %(by)s%(to)s on %(date)s", by=by, to=to, date=event.date)
-    return Words("%(matter)s", (("matter", matter(event)),))
+    return english(f"{event.kind.replace('_', ' ')} on {event.date}")
+
+
+def _hearing_said(event: Event) -> Words:
+    proceeding, when = event.get("proceeding"), event.get("scheduled_for")
+    if not isinstance(when, DateRange):  # a hearing without its day read as it always has, in English
+        what = f" ({proceeding})" if proceeding else ""
+        return english(f"a hearing{what} set for {when}")
+    if not proceeding:
+        return say("a hearing set for %(day)s", day=when)
+    known = _PROCEEDINGS.get(str(proceeding))
+    return say(
+        "a hearing (%(proceeding)s) set for %(day)s", proceeding=say(known) if known else str(proceeding), day=when
+    )
 
 
 _OUTCOMES = {
@@ -77,6 +100,7 @@ _DECIDED_ON = {
     "dismissed": phrase("%(subject)s dismissed%(absentia)s on %(date)s"),
     "granted": phrase("%(subject)s granted%(absentia)s on %(date)s"),
     "terminated": phrase("%(subject)s terminated%(absentia)s on %(date)s"),
+    "remanded": phrase("%(subject)s remanded%(absentia)s on %(date)s"),
 }
 _SUBJECTS = {
     "asylum": phrase("the asylum claim"),
@@ -84,6 +108,7 @@ _SUBJECTS = {
     "cat": phrase("the CAT claim"),
     "tps": phrase("the TPS claim"),
     "parole": phrase("the parole claim"),
+    "other": phrase("the other claim"),
 }
 
 
@@ -96,7 +121,30 @@ def decision_said(event: Event) -> Words:
     subject = say(_SUBJECTS[claim]) if claim in _SUBJECTS else None if claim else say("the proceedings")
     if result in _DECIDED_ON and subject is not None:
         return say(_DECIDED_ON[result], subject=subject, absentia=absentia, date=event.date)
-    return Words("%(decision)s", (("decision", decision(event)),))
+    return english(decision(event))
+
+
+_OUTCOME_WORDS = {
+    "removal_order": phrase("a removal order%(absentia)s"),
+    "withholding_granted": phrase("withholding of removal granted%(absentia)s"),
+    "cat_granted": phrase("protection under the Convention Against Torture granted%(absentia)s"),
+    "stay_granted": phrase("a stay of removal granted%(absentia)s"),
+    "other": phrase("a decision%(absentia)s"),
+    "granted": phrase("granted%(absentia)s"),
+    "denied": phrase("denied%(absentia)s"),
+    "dismissed": phrase("dismissed%(absentia)s"),
+    "terminated": phrase("terminated%(absentia)s"),
+    "remanded": phrase("remanded%(absentia)s"),
+}
+
+
+def outcome_said(event: Event) -> Words:
+    """``outcome`` as a message; an outcome without words of its own stays English."""
+    result = event.get("outcome")
+    text = _OUTCOME_WORDS.get(result) if result else phrase("a decision%(absentia)s")
+    if text is None:
+        return english(outcome(event))
+    return say(text, absentia=say(" in absentia") if event.get("in_absentia") else say(""))
 
 
 def outcome(event: Event) -> str:
@@ -163,8 +211,8 @@ _VERBS_ON: dict[str, str] = {
 def custody_event_said(event: Event) -> Words:
     """``custody_event`` as a message, for the faces that translate it."""
     verb = _VERBS_ON.get(event.kind)
-    if verb is None:  # a kind without a verb of its own reads by its name (and stays English)
-        verb = event.kind.replace("_", " ").replace("%", "%%") + " on %(date)s%(place)s"
+    if verb is None:  # a kind without a verb of its own reads by its name, in English
+        return english(f"{event.kind.replace('_', ' ')} on {event.date}{place_said(event)}")
     return say(verb, date=event.date, place=place_said(event))
 
 
@@ -188,8 +236,8 @@ _NOUNS_ON: dict[str, str] = {
 def custody_noun_said(event: Event) -> Words:
     """``custody_noun`` as a message, for the faces that translate it."""
     noun = _NOUNS_ON.get(event.kind)
-    if noun is None:  # a kind without a noun of its own reads by its name (and stays English)
-        noun = event.kind.replace("_", " ").replace("%", "%%") + " on %(date)s%(place)s"
+    if noun is None:  # a kind without a noun of its own reads by its name, in English
+        return english(f"{event.kind.replace('_', ' ')} on {event.date}{place_said(event)}")
     return say(noun, date=event.date, place=place_said(event))
 
 
@@ -250,4 +298,12 @@ def countries(codes: tuple[str, ...] | list[str]) -> str:
 
 def removal_order(event: Event) -> str:
     """'the removal order of 2025-02-03' (in absentia when it was)."""
-    return f"the removal order of {event.date}" + (" (in absentia)" if event.get("in_absentia") else "")
+    return str(removal_order_said(event))
+
+
+def removal_order_said(event: Event, *, first: bool = False) -> Words:
+    """``removal_order`` as a message; ``first``: at the start of a sentence ('The removal order of …')."""
+    absentia = say(" (in absentia)") if event.get("in_absentia") else say("")
+    if first:
+        return say("The removal order of %(date)s%(absentia)s", date=event.date, absentia=absentia)
+    return say("the removal order of %(date)s%(absentia)s", date=event.date, absentia=absentia)

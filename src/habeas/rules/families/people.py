@@ -11,7 +11,7 @@ from habeas.domain.vocabulary import Custody, Kind
 from habeas.domain.whereabouts import TRANSITIONS, CustodyState, custody_on
 from habeas.rules import wording
 from habeas.rules.families.custody import custody_run_start, whereabouts_said
-from habeas.rules.flag import Certainty, Finding, Severity, phrase, say
+from habeas.rules.flag import Certainty, Country, Finding, Severity, Words, phrase, say
 from habeas.rules.rule import Citation, Facts, Rule, Threshold
 from habeas.rules.timing import before, number, past, span
 
@@ -48,15 +48,32 @@ def _custody_at_death(facts: Facts, death: Event) -> tuple[CustodyState, Certain
     return None
 
 
-def _death_place(death: Event) -> str:
-    place = ", ".join(str(p) for p in (death.get("place"), death.get("country")) if p)
-    return f" ({place})" if place else ""
+def _death_place(death: Event) -> Words:
+    """Where the person died, after the day: ' (Krome, US)', ' (Krome)', ' (US)' or nothing."""
+    place, country = death.get("place"), death.get("country")
+    if place and country:
+        return say(" (%(where)s, %(country)s)", where=str(place), country=Country(str(country)))
+    if place:
+        return say(" (%(where)s)", where=str(place))
+    if country:
+        return say(" (%(country)s)", country=Country(str(country)))
+    return say("")
 
 
-def _held_words(state: CustodyState) -> str:
-    place = ", ".join(p for p in (state.facility, state.country) if p)
-    since = f"since {state.since}" if state.since else ""
-    return f" ({'; '.join(p for p in (place, since) if p)})" if place or since else ""
+def _held_words(state: CustodyState) -> Words:
+    """Where and since when they were held: ' (Krome, US; since 2025-03-16)', or nothing when unknown."""
+    where = (
+        say("%(where)s, %(country)s", where=state.facility, country=Country(state.country))
+        if state.facility and state.country
+        else state.facility or (Country(state.country) if state.country else None)
+    )
+    if where and state.since:
+        return say(" (%(where)s; since %(day)s)", where=where, day=state.since)
+    if where:
+        return say(" (%(where)s)", where=where)
+    if state.since:
+        return say(" (since %(day)s)", day=state.since)
+    return say("")
 
 
 def died_in_custody(facts: Facts) -> list[Finding]:
@@ -66,20 +83,21 @@ def died_in_custody(facts: Facts) -> list[Finding]:
     if death is None or found is None:
         return []
     state, order = found
+    place, held = _death_place(death), _held_words(state)
     if state.custody is Custody.US_CUSTODY:
-        explanation = (
-            f"The person died on {death.date}{_death_place(death)} while held in US custody{_held_words(state)}."
-        )
+        text = phrase("The person died on %(date)s%(place)s while held in US custody%(held)s.")
     else:
-        explanation = (
-            f"The person died on {death.date}{_death_place(death)} in the custody of another state or "
-            f"authority{_held_words(state)}, into which they had been handed from US custody. ICE's duties to "
-            "report a death may not reach it: ask the receiving state, and the State Department, for an account."
+        text = phrase(
+            "The person died on %(date)s%(place)s in the custody of another state or authority%(held)s, into which "
+            "they had been handed from US custody. ICE's duties to report a death may not reach it: ask the "
+            "receiving state, and the State Department, for an account."
         )
+    words = say(text, date=death.date, place=place, held=held)
     if order is Certainty.POSSIBLE:
-        explanation += " Whether the death came while they were held depends on the order of uncertain dates."
+        words += say(" Whether the death came while they were held depends on the order of uncertain dates.")
     evidence = tuple(dict.fromkeys(e for e in (state.event, death.id) if e))
-    return [Finding(Severity.CRITICAL, Certainty.of(order, facts.by_as_of(death)), explanation, evidence)]
+    certainty = Certainty.of(order, facts.by_as_of(death))
+    return [Finding(Severity.CRITICAL, certainty, str(words), evidence, words)]
 
 
 def us_citizen_detained(facts: Facts) -> list[Finding]:

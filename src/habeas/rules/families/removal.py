@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from habeas.domain.model import Event
 from habeas.domain.posture import Finality, Posture, posture
 from habeas.domain.proceedings import open_matters
 from habeas.domain.vocabulary import Kind, Matter, pending_spec
 from habeas.rules import wording
-from habeas.rules.flag import Certainty, Finding, Severity, phrase, say
+from habeas.rules.flag import Certainty, Country, Finding, Part, Severity, Words, english, phrase, say
 from habeas.rules.rule import Citation, Facts, Rule
 from habeas.rules.timing import after, before
 
-_POSSIBLY = " (possibly: the order of the dates is uncertain)"
+_POSSIBLY = phrase(" (possibly: the order of the dates is uncertain)")
 _CERTAIN, _POSSIBLE = Certainty.CERTAIN, Certainty.POSSIBLE
 
 
@@ -23,8 +23,27 @@ def _best(parts: Sequence[Certainty]) -> Certainty:
     return _CERTAIN if _CERTAIN in parts else _POSSIBLE
 
 
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def _run(*parts: Words) -> Words:
+    """Phrases one after the other, as they are written (each brings its own leading space)."""
+    return Words("".join(f"%(p{i})s" for i in range(len(parts))), tuple((f"p{i}", p) for i, p in enumerate(parts)))
+
+
+def _unstopped(words: Words) -> Words:
+    """``words`` without the full stops they end with: a court recorded as "5th Cir." at the end of a sentence."""
+    if not words.text.endswith(")s") or not words.params:
+        return words
+    last = words.text[words.text.rindex("%(") + 2 : -2]
+    return replace(words, params=tuple((n, _unstopped_part(v) if n == last else v) for n, v in words.params))
+
+
+def _unstopped_part(part: Part) -> Part:
+    if isinstance(part, str):
+        return part.rstrip(".")
+    if isinstance(part, Words):
+        return _unstopped(part)
+    if isinstance(part, tuple) and part:
+        return (*part[:-1], _unstopped(part[-1]))
+    return part
 
 
 def _closer(facts: Facts, closed_by: dict[str, str], matter: Event) -> Event | None:
@@ -51,7 +70,7 @@ def _still_pending(matter: Event, removal: Event, closer: Event | None) -> Certa
 class _Item:
     """One thing the removal cut off (an open matter, or the time to appeal), or one thing that barred it."""
 
-    text: str
+    text: Words
     certainty: Certainty
     evidence: tuple[str, ...]
     matter: Matter | None = None
@@ -67,9 +86,10 @@ def _open_at(facts: Facts, removal: Event, closed_by: dict[str, str]) -> list[_I
         pending = _still_pending(matter, removal, closer) if opened else None
         if opened is None or pending is None:
             continue
-        text = wording.matter(matter)
+        text = wording.matter_said(matter)
         if closer is not None:
-            text += f", decided only on {closer.date} ({wording.outcome(closer)})"
+            closed = wording.outcome_said(closer)
+            text += say(", decided only on %(date)s (%(outcome)s)", date=closer.date, outcome=closed)
         spec = pending_spec(matter.kind, matter.attrs)
         ids = (matter.id,) if closer is None else (matter.id, closer.id)
         kind = spec.matter if spec else None
@@ -103,12 +123,18 @@ def _order_bar(facts: Facts, removal: Event, views: tuple[Posture, Posture]) -> 
         orders = [e for e in facts.of_kind(Kind.DECISION) if e.get("outcome") == "removal_order"]
         orders = [e for e in orders if before(e.date, removal.date)]
         if not orders:
-            return _Item("No removal order is on record before the removal.", certainty, ())
-        stood = "no longer stood" if certainty is _CERTAIN else "may no longer have stood"
-        text = f"{_sentence(wording.removal_order(orders[-1]))} {stood}: a later decision undid it."
+            return _Item(say("No removal order is on record before the removal."), certainty, ())
+        order = wording.removal_order_said(orders[-1], first=True)
+        if certainty is _CERTAIN:
+            text = say("%(order)s no longer stood: a later decision undid it.", order=order)
+        else:
+            text = say("%(order)s may no longer have stood: a later decision undid it.", order=order)
         return _Item(text, certainty, (orders[-1].id,))
-    may = "was not" if status.finality is Finality.NOT_FINAL else "may not have been"
-    text = f"{_sentence(wording.removal_order(status.order))} {may} final on that day: {status.basis}."
+    order, basis = wording.removal_order_said(status.order, first=True), _basis(status.basis)
+    if status.finality is Finality.NOT_FINAL:
+        text = say("%(order)s was not final on that day: %(basis)s.", order=order, basis=basis)
+    else:
+        text = say("%(order)s may not have been final on that day: %(basis)s.", order=order, basis=basis)
     evidence = (status.order.id, *((status.appeal.id,) if status.appeal else ()))
     return _Item(text, certainty, evidence)
 
@@ -121,14 +147,15 @@ def _appeal_time(views: tuple[Posture, Posture]) -> list[_Item]:
     surely = len(running) == 2 and all(r.finality is Finality.NOT_FINAL for r in running)
     certainty = _CERTAIN if surely else _POSSIBLE
     order = running[-1].order
-    text = f"the time to appeal {wording.removal_order(order)} to the Board of Immigration Appeals"
+    order_said = wording.removal_order_said(order)
+    text = say("the time to appeal %(order)s to the Board of Immigration Appeals", order=order_said)
     return [_Item(text, certainty, (order.id,))]
 
 
-def _stay_words(stay: Event) -> str:
+def _stay_words(stay: Event) -> Words:
     if stay.kind == Kind.PETITION_FILED:
-        return f"granted with {wording.matter(stay)}"
-    return f"granted on {stay.date}"
+        return say("A stay of removal was in force, granted with %(matter)s.", matter=wording.matter_said(stay))
+    return say("A stay of removal was in force, granted on %(date)s.", date=stay.date)
 
 
 def _stay_bars(facts: Facts, removal: Event, views: tuple[Posture, Posture]) -> list[_Item]:
@@ -140,78 +167,100 @@ def _stay_bars(facts: Facts, removal: Event, views: tuple[Posture, Posture]) -> 
         held = _in_force(facts, stay, removal, _stay_lifted_by(stay)) if stay_id not in appeals else None
         if held is not None:
             in_both = _CERTAIN if all(stay_id in v for v in in_view) else _POSSIBLE
-            text = f"A stay of removal was in force, {_stay_words(stay)}."
-            bars.append(_Item(text, Certainty.of(held, in_both), (stay_id,)))
+            bars.append(_Item(_stay_words(stay), Certainty.of(held, in_both), (stay_id,)))
     return bars
 
 
-_FINAL_ORDER = (
-    " {order} was final ({basis}) and nothing on record stayed removal, so these did not bar it by themselves: "
+# Why a removal order was final, or may not have been, as the posture gives it (domain/posture.py), as messages.
+_FINALITY_BASES = frozenset(
+    {
+        phrase("entered by the BIA or a federal court, final when entered (8 CFR 1241.1(a))"),
+        phrase("entered in absentia, final when entered (8 CFR 1241.1(e))"),
+        phrase("appeal waived (8 CFR 1241.1(b))"),
+        phrase("appeal pending before the BIA (8 CFR 1003.6(a))"),
+        phrase("the BIA decided the appeal (8 CFR 1241.1(a))"),
+        phrase("no appeal within 30 days (8 CFR 1241.1(c), 1003.38(b))"),
+        phrase("the 30 days to appeal have not run (8 CFR 1003.38(b))"),
+        phrase("a legal holiday may have extended the last day to appeal (8 CFR 1003.38(b))"),
+        phrase("the 30 days to appeal may have run; the order's date is known only as a range"),
+    }
+)
+
+
+def _basis(text: str) -> Words:
+    """The posture's reason for an order's finality, as a message when it is one of the known reasons."""
+    return say(text) if text in _FINALITY_BASES else english(text)
+
+
+_FINAL_ORDER = phrase(
+    " %(order)s was final (%(basis)s) and nothing on record stayed removal, so these did not bar it by themselves: "
     "a petition for review does not stay removal unless the court orders a stay (8 U.S.C. 1252(b)(3)(B); Nken v. "
     "Holder, 556 U.S. 418 (2009)), and neither does a habeas petition or a motion. Check whether a stay was asked "
     "for and how it was decided."
 )
-_OPEN_UNDER_FINAL = (
+_OPEN_UNDER_FINAL = phrase(
     " A claim or hearing still open under a final order is unusual: check whether the order was reopened or the "
     "record is incomplete."
 )
-_DEPARTURE_BAR_NOTE = (
+_DEPARTURE_BAR_NOTE = phrase(
     " The Board and immigration judges treat a departure, removal included, as withdrawing a pending motion to "
     "reopen or reconsider (8 CFR 1003.2(d), 1003.23(b)(1); Matter of Armendarez-Mendez, 24 I&N Dec. 646 (BIA "
     "2008)); several circuits have rejected that departure bar, so whether the motion survives depends on the "
     "circuit."
 )
-_REVIEW_NOTE = (
+_REVIEW_NOTE = phrase(
     " Removal does not end a petition for review: the court keeps it, and a person who wins may be returned "
     "(Nken v. Holder)."
 )
-_STAY_MOTION_NOTE = (
+_STAY_MOTION_NOTE = phrase(
     " A motion for a stay does not stay removal by itself, though some courts of appeals' rules stay removal for "
     "a time while such a motion is decided: check the circuit's rules."
 )
-_AEA_NOTE = (
+_AEA_NOTE = phrase(
     " The removal is recorded as under the Alien Enemies Act: people held for removal under it must get notice in "
     "time, and in a form, that lets them seek habeas relief before removal (Trump v. J.G.G.; A.A.R.P. v. Trump); "
     "whether the Act can be invoked this way at all is contested in litigation still under way."
 )
 
 
-def _notes(removal: Event, items: list[_Item]) -> str:
+def _notes(removal: Event, items: list[_Item]) -> list[Words]:
     matters = {i.matter for i in items}
-    notes = _DEPARTURE_BAR_NOTE if Matter.MOTION in matters else ""
-    notes += _REVIEW_NOTE if any(i.petition == "review" for i in items) else ""
-    notes += _STAY_MOTION_NOTE if Matter.STAY in matters else ""
-    return notes + (_AEA_NOTE if removal.get("removal_type") == "aea" else "")
+    notes = [say(_DEPARTURE_BAR_NOTE)] if Matter.MOTION in matters else []
+    notes += [say(_REVIEW_NOTE)] if any(i.petition == "review" for i in items) else []
+    notes += [say(_STAY_MOTION_NOTE)] if Matter.STAY in matters else []
+    return notes + ([say(_AEA_NOTE)] if removal.get("removal_type") == "aea" else [])
 
 
 def _pending_finding(facts: Facts, removal: Event, items: list[_Item], bars: list[_Item], final: Posture) -> Finding:
-    texts = [i.text + (_POSSIBLY if i.certainty is _POSSIBLE else "") for i in items]
-    explanation = f"The person was {wording.removal(removal)} while proceedings were still open: {wording.join(texts)}"
-    explanation = explanation.rstrip(".") + "."
+    texts = tuple(i.text + say(_POSSIBLY) if i.certainty is _POSSIBLE else i.text for i in items)
+    texts = (*texts[:-1], _unstopped(texts[-1]))  # one full stop ends the list, whatever the last item ends with
+    lead = phrase("The person was %(removal)s while proceedings were still open: %(items)s.")
+    parts = [say(lead, removal=wording.removal_said(removal), items=texts)]
     opened = _best([i.certainty for i in items])
     shown = [*items, *bars]
     if bars:
         barred = _best([b.certainty for b in bars])
-        explanation += (
-            " " + " ".join(b.text for b in bars) + " Removal cut these off before they were heard or decided."
-        )
+        parts += [say(" %(bar)s", bar=b.text) for b in bars]
+        parts.append(say(" Removal cut these off before they were heard or decided."))
         if barred is _POSSIBLE:
-            explanation += (
-                " Whether removal was barred on that day turns on uncertain dates; if the order was final and "
-                "nothing stayed it, this is a warning, not critical."
+            parts.append(
+                say(
+                    " Whether removal was barred on that day turns on uncertain dates; if the order was final and "
+                    "nothing stayed it, this is a warning, not critical."
+                )
             )
         severity, certainty = Severity.CRITICAL, Certainty.of(opened, barred, facts.by_as_of(removal))
     else:
         assert final.order is not None  # no bar means a final order in every view
-        order = _sentence(wording.removal_order(final.order.order))
-        explanation += _FINAL_ORDER.format(order=order, basis=final.order.basis)
+        order = wording.removal_order_said(final.order.order, first=True)
+        parts.append(say(_FINAL_ORDER, order=order, basis=_basis(final.order.basis)))
         if {Matter.CLAIM, Matter.HEARING} & {i.matter for i in items}:
-            explanation += _OPEN_UNDER_FINAL
+            parts.append(say(_OPEN_UNDER_FINAL))
         severity, certainty = Severity.WARNING, Certainty.of(opened, facts.by_as_of(removal))
         shown.append(_Item(order, _CERTAIN, (final.order.order.id,)))
-    explanation += _notes(removal, items)
+    words = _run(*parts, *_notes(removal, items))
     evidence = (removal.id, *(i for item in shown for i in item.evidence))
-    return Finding(severity, certainty, explanation, tuple(dict.fromkeys(evidence)))
+    return Finding(severity, certainty, str(words), tuple(dict.fromkeys(evidence)), words)
 
 
 def removed_with_pending_proceedings(facts: Facts) -> list[Finding]:
@@ -238,7 +287,7 @@ class _Protection:
 
     claim: str
     countries: tuple[str, ...]
-    note: str
+    note: Words
     certainty: Certainty  # possible when the country is guessed among several citizenships
 
     @property
@@ -254,13 +303,15 @@ def _protection(facts: Facts, decision: Event) -> _Protection | None:
     elif not (outcome == "granted" and claim in ("asylum", "withholding", "cat")):
         return None
     if decision.get("protects_against"):
-        return _Protection(claim, (decision.get("protects_against"),), "", _CERTAIN)
+        return _Protection(claim, (decision.get("protects_against"),), say(""), _CERTAIN)
     codes = facts.person.citizenships
     if len(codes) > 1:
-        listed = wording.countries(codes)
-        note = f" (the decision names no country; taken as one of the countries of citizenship, {listed})"
+        note = say(
+            " (the decision names no country; taken as one of the countries of citizenship, %(countries)s)",
+            countries=wording.countries_said(codes),
+        )
         return _Protection(claim, codes, note, _POSSIBLE)
-    note = " (the decision names no country; taken as the country of citizenship)" if codes else ""
+    note = say(" (the decision names no country; taken as the country of citizenship)") if codes else say("")
     return _Protection(claim, codes, note, _CERTAIN) if codes or claim == "asylum" else None
 
 
@@ -305,13 +356,13 @@ def _protections_in_force(facts: Facts, target: Event) -> list[tuple[Event, _Pro
     return found
 
 
-_ASYLUM_BREACH = (
-    ", with no termination of asylum on record: an asylee may be removed, to any country, only after asylum is "
-    "terminated (8 U.S.C. 1158(c)(2)-(3); 8 CFR 208.24, 1208.24)"
+_ASYLUM_BREACH = phrase(
+    "%(decision)s, with no termination of asylum on record: an asylee may be removed, to any country, only after "
+    "asylum is terminated (8 U.S.C. 1158(c)(2)-(3); 8 CFR 208.24, 1208.24)"
 )
 
 
-def _protection_breaches(facts: Facts, target: Event) -> list[tuple[str, Certainty, str]]:
+def _protection_breaches(facts: Facts, target: Event) -> list[tuple[str, Certainty, Words]]:
     """(decision id, certainty, words) for each protection or stay ``target`` went against."""
     removal = target.kind == Kind.REMOVED
     country = target.get("destination") if removal else target.get("country")
@@ -319,15 +370,21 @@ def _protection_breaches(facts: Facts, target: Event) -> list[tuple[str, Certain
     for decision, protection, in_force in _protections_in_force(facts, target):
         certainty = Certainty.of(in_force, protection.certainty)
         if removal and protection.everywhere:
-            breaches.append((decision.id, in_force, f"{wording.decision(decision)}{_ASYLUM_BREACH}"))
+            breaches.append((decision.id, in_force, say(_ASYLUM_BREACH, decision=wording.decision_said(decision))))
         elif country and country in protection.countries:
-            text = f"{wording.decision(decision)}, protecting against {country}{protection.note}"
+            text = say(
+                "%(decision)s, protecting against %(country)s%(note)s",
+                decision=wording.decision_said(decision),
+                country=Country(str(country)),
+                note=protection.note,
+            )
             breaches.append((decision.id, certainty, text))
     for decision in facts.of_kind(Kind.DECISION) if removal else ():
         if decision.get("outcome") == "stay_granted":
             certainty_or_none = _in_force(facts, decision, target, _stay_lifted_by(decision))
             if certainty_or_none:
-                breaches.append((decision.id, certainty_or_none, f"a stay of removal granted on {decision.date}"))
+                granted = say("a stay of removal granted on %(date)s", date=decision.date)
+                breaches.append((decision.id, certainty_or_none, granted))
     return breaches
 
 
@@ -352,7 +409,7 @@ def _episodes(facts: Facts) -> list[list[Event]]:
 def removed_despite_protection(facts: Facts) -> list[Finding]:
     findings = []
     for episode in _episodes(facts):
-        texts: dict[str, str] = {}
+        texts: dict[str, Words] = {}
         certainties: list[Certainty] = []
         targets: list[Event] = []
         for target in episode:
@@ -360,39 +417,67 @@ def removed_despite_protection(facts: Facts) -> list[Finding]:
             if breaches:
                 targets.append(target)
             for decision_id, certainty, text in breaches:
-                texts.setdefault(decision_id, text + (_POSSIBLY if certainty is _POSSIBLE else ""))
+                texts.setdefault(decision_id, text + say(_POSSIBLY) if certainty is _POSSIBLE else text)
                 certainties.append(Certainty.of(certainty, facts.by_as_of(target)))
         if not targets:
             continue
-        what = [wording.removal(t) if t.kind == Kind.REMOVED else wording.custody_event(t) for t in targets]
-        forbade = wording.join(list(texts.values()))
-        explanation = f"The person was {', then '.join(what)} although a decision forbade it: {forbade}."
+        what = [wording.removal_said(t) if t.kind == Kind.REMOVED else wording.custody_event_said(t) for t in targets]
+        for then in what[1:]:
+            what[0] = say("%(first)s, then %(then)s", first=what[0], then=then)
+        words = say(
+            "The person was %(what)s although a decision forbade it: %(forbade)s.",
+            what=what[0],
+            forbade=tuple(texts.values()),
+        )
         evidence = tuple(dict.fromkeys([*(t.id for t in targets), *texts]))
-        findings.append(Finding(Severity.CRITICAL, _best(certainties), explanation, evidence))
+        findings.append(Finding(Severity.CRITICAL, _best(certainties), str(words), evidence, words))
     return findings
 
 
-_DVD_NOTE = (
-    " {protections} protect{s} against {countries} only: removal to another country does not breach {them} by "
+_DVD_NOTE_ONE = phrase(
+    " %(protections)s protects against %(countries)s only: removal to another country does not breach it by itself. "
+    "What notice, and what chance to claim a fear of the new country, must come before a third-country removal is "
+    "contested (the Supreme Court stayed an injunction requiring both in DHS v. D.V.D., No. 24A1153, June 23, 2025)."
+)
+_DVD_NOTE_SEVERAL = phrase(
+    " %(protections)s protect against %(countries)s only: removal to another country does not breach them by "
     "itself. What notice, and what chance to claim a fear of the new country, must come before a third-country "
     "removal is contested (the Supreme Court stayed an injunction requiring both in DHS v. D.V.D., No. 24A1153, "
     "June 23, 2025)."
 )
+# A grant of protection against one country, at the start of a sentence: by its outcome, or by the claim granted.
+_GRANTED_FIRST = {
+    "withholding_granted": phrase("Withholding of removal granted%(absentia)s on %(date)s"),
+    "cat_granted": phrase("Protection under the Convention Against Torture granted%(absentia)s on %(date)s"),
+    "withholding": phrase("The withholding claim granted%(absentia)s on %(date)s"),
+    "cat": phrase("The CAT claim granted%(absentia)s on %(date)s"),
+}
 
 
-def _country_protection_note(facts: Facts, removal: Event) -> str:
+def _granted_first(decision: Event) -> Words:
+    key = decision.get("outcome") if decision.get("outcome") in _PROTECTIVE else decision.get("claim")
+    text = _GRANTED_FIRST.get(key)
+    if text is None:
+        english_words = wording.decision(decision)
+        return english(english_words[:1].upper() + english_words[1:])
+    absentia = say(" in absentia") if decision.get("in_absentia") else say("")
+    return say(text, absentia=absentia, date=decision.date)
+
+
+def _country_protection_note(facts: Facts, removal: Event) -> Words | None:
     found = [(d, p) for d, p, _ in _protections_in_force(facts, removal) if not p.everywhere and p.countries]
     if not found:
-        return ""
-    words = wording.join([wording.decision(d) for d, _ in found]).replace("; and ", " and ")
-    countries = sorted({c for _, p in found for c in p.countries})
-    one = len(found) == 1
-    return _DVD_NOTE.format(
-        protections=_sentence(words),
-        s="s" if one else "",
-        countries=wording.countries(countries),
-        them="it" if one else "them",
-    )
+        return None
+    decisions = [_granted_first(found[0][0]), *(wording.decision_said(d) for d, _ in found[1:])]
+    if len(decisions) == 1:
+        protections = decisions[0]
+    else:  # 'a and b', 'a; b and c': as the English has always read
+        rest = Words("; ".join(f"%(d{i})s" for i in range(len(decisions) - 1)),
+                     tuple((f"d{i}", d) for i, d in enumerate(decisions[:-1])))  # fmt: skip
+        protections = say("%(rest)s and %(last)s", rest=rest, last=decisions[-1])
+    countries = wording.countries_said(sorted({c for _, p in found for c in p.countries}))
+    note = _DVD_NOTE_ONE if len(found) == 1 else _DVD_NOTE_SEVERAL
+    return say(note, protections=protections, countries=countries)
 
 
 def third_country_removal(facts: Facts) -> list[Finding]:
@@ -418,10 +503,8 @@ def third_country_removal(facts: Facts) -> list[Finding]:
             )
         said = say(text, removal=wording.removal_said(removal), countries=wording.countries_said(citizenships))
         note = _country_protection_note(facts, removal)
-        # The note on protections against another country is still English only: the flag then keeps its English.
-        words = None if note else said
-        explanation = str(said) + note
-        findings.append(Finding(Severity.WARNING, facts.by_as_of(removal), explanation, (removal.id,), words))
+        words = said if note is None else said + note
+        findings.append(Finding(Severity.WARNING, facts.by_as_of(removal), str(words), (removal.id,), words))
     return findings
 
 

@@ -1,0 +1,225 @@
+"""The removal rules and a death in custody explain themselves in Spanish, with no English left; their English is kept.
+
+Each flag's explanation is a message with its parts (rules/flag.py). Said in Spanish, every message it is made
+of must have a translation in the web's catalogue, and every piece of text not a message must be something the
+case file recorded (a court, a facility, a place): English the core wrote cannot hide among the parts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.pofile import read_po
+
+from habeas.domain.dates import DateRange, DayCount
+from habeas.domain.model import Event, Person
+from habeas.domain.timeline import build_timeline
+from habeas.domain.vocabulary import KIND_BY_NAME, FieldType
+from habeas.ingest.casefile import load_document, parse_documents
+from habeas.rules.engine import check_timeline
+from habeas.rules.flag import Certainty, Country, Finding, Flag, Severity, Words, english, say
+from habeas.rules.registry import RULE_BY_ID
+from habeas.rules.settings import RuleSettings
+from habeas.testing import SYNTHETIC_PERSON, event, source, timeline_of
+from habeas.web.i18n import LOCALES, Language
+from habeas.web.rendering import said
+
+FOUR = ("removed_with_pending_proceedings", "removed_despite_protection", "third_country_removal", "died_in_custody")
+SOURCES = {"src-a": source("src-a")}
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios" / "cases"
+# Words that only English explanations use; a Spanish sentence holding one has English left in it.
+ENGLISH_WORDS = re.compile(r"\b(the|was|were|removed|granted|filed|since|while|on|of|and|with|order|held)\b")
+# Case names are cited as the courts write them, in every language ("Matter of Armendarez-Mendez", "Nken v. Holder").
+CASE_NAMES = re.compile(r"\bMatter of [A-Z][\w-]+|\b[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)* v\. [A-Z][\w.'-]*")
+
+
+def _spanish() -> dict[str, str]:
+    with (LOCALES / "es" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle, locale="es")
+    return {m.id: m.string for m in catalog if isinstance(m.id, str) and m.id and m.string and not m.fuzzy}
+
+
+SPANISH = _spanish()
+
+
+def _texts(part: Any) -> Iterator[tuple[str, Any]]:
+    """Each piece of an explanation: ("message", text) for a message, ("text", value) for a bare string."""
+    if isinstance(part, Words):
+        yield "message", part.text
+        for _, value in part.params:
+            yield from _texts(value)
+    elif isinstance(part, tuple):
+        for value in part:
+            yield from _texts(value)
+    elif isinstance(part, str):
+        yield "text", part
+    else:
+        assert isinstance(part, (date, DateRange, DayCount, Country, int)), part
+
+
+def english_left(flag: Flag, recorded: set[str]) -> list[str]:
+    """What would still read as English in the flag's Spanish explanation (nothing, when it is all Spanish)."""
+    assert flag.words is not None, f"{flag.rule}: no message behind the explanation, so the page shows English"
+    left = []
+    for what, text in _texts(flag.words):
+        neutral = not re.sub(r"%\(\w+\)s|[\s,;:.()]", "", text)  # placeholders and punctuation alone
+        if what == "message" and not neutral and text not in SPANISH:
+            left.append(f"no Spanish for {text!r}")
+        if what == "text" and text not in recorded:
+            left.append(f"text the case file did not record: {text!r}")
+    spoken = said(Language("es"), flag.words)
+    for name in recorded:  # a facility or court keeps its name; what is left must read as Spanish
+        spoken = spoken.replace(name, "")
+    spoken = CASE_NAMES.sub("", spoken)
+    left += [f"English word {w!r} in {spoken!r}" for w in ENGLISH_WORDS.findall(spoken)]
+    return left
+
+
+def _free_text(kind: str, name: str) -> bool:
+    spec = KIND_BY_NAME[kind].field(name) if kind in KIND_BY_NAME else None
+    return spec is not None and spec.type is FieldType.TEXT
+
+
+def _recorded(events: list[Event]) -> set[str]:
+    """The names the case file recorded, as written, and without a final stop (before the sentence's own)."""
+    names = {str(v) for e in events for k, v in e.attrs.items() if _free_text(e.kind, k) and isinstance(v, str)}
+    return names | {n.rstrip(".") for n in names}
+
+
+def _flags(events: list[Event], citizenships: tuple[str, ...], as_of: str, rule: str) -> list[Flag]:
+    person = Person(id=SYNTHETIC_PERSON, citizenships=citizenships)
+    timeline = timeline_of(events, person=person, sources=SOURCES)
+    return check_timeline(timeline, date.fromisoformat(as_of), rules=[RULE_BY_ID[rule]])
+
+
+def ev(kind: str, when: str, ident: str | None = None, **fields: Any) -> Event:
+    return event(kind, when, **({"id": ident} if ident else {}), sources=["src-a"], **fields)
+
+
+REMOVED = ev("removed", "2025-03-15", "rm", destination="SV", removal_type="aea")
+ORDER = ev("decision", "2025-01-10", "order", outcome="removal_order", decided_by="immigration_judge")
+
+CASES = [
+    pytest.param("removed_with_pending_proceedings", ("SV",), [
+        ev("claim_filed", "2025-01-10", claim="asylum"),
+        ev("hearing_scheduled", "2025-02-01", scheduled_for="2025-03-20", proceeding="master calendar",
+           court="Krome Immigration Court"), REMOVED], id="no order, a claim and a hearing"),
+    pytest.param("removed_with_pending_proceedings", ("SV",), [
+        ORDER, ev("petition_filed", "2025-03-01", petition="review", court="5th Cir."),
+        ev("petition_filed", "2025-03-02", petition="reopen"), ev("petition_filed", "2025-03-03", petition="stay"),
+        ev("claim_filed", "2025-02-20", claim="cat"), REMOVED], id="final order, notes on review, reopening, stays"),
+    pytest.param("removed_with_pending_proceedings", ("SV",), [
+        ev("decision", "2025-03-01", "order", outcome="removal_order", in_absentia=True, decided_by="immigration_judge",
+        appeal_waived=False), ev("petition_filed", "2025-03-05", "appeal", petition="appeal"),
+        ev("decision", "2025-03-10", outcome="stay_granted", decides="appeal"), REMOVED], id="appeal, and a stay"),
+    pytest.param("removed_with_pending_proceedings", ("SV",), [
+        ev("decision", "2025-02-25", "order", outcome="removal_order", decided_by="immigration_judge"),
+        ev("removed", "2025-03", "rm", destination="SV")], id="time to appeal possibly running"),
+    pytest.param("removed_with_pending_proceedings", ("SV",), [
+        ev("claim_filed", "2025-01-10", claim="withholding"),
+        ev("decision", "2025-05-27", outcome="dismissed", claim="withholding", in_absentia=True), REMOVED],
+        id="claim decided only after removal"),
+    pytest.param("removed_despite_protection", ("SV",), [
+        ev("decision", "2024-11-01", outcome="withholding_granted"), REMOVED,
+        ev("handed_over", "2025-03-16", to="CECOT", facility="CECOT", country="SV")],
+        id="withholding, removal and hand-over"),
+    pytest.param("removed_despite_protection", ("VE", "CO"), [
+        ev("decision", "2024-11", outcome="granted", claim="cat"), ev("decision", "2024-12-01", outcome="granted",
+        claim="asylum"), ev("decision", "2025-01-05", outcome="stay_granted"),
+        ev("removed", "2025-03-15", destination="VE")], id="asylee, CAT among citizenships, a stay"),
+    pytest.param("third_country_removal", ("VE",), [
+        ev("decision", "2024-11-01", outcome="withholding_granted", protects_against="VE"),
+        ev("decision", "2024-12-01", outcome="granted", claim="cat", protects_against="CU"), REMOVED],
+        id="protections against other countries"),
+    pytest.param("third_country_removal", ("VE", "CO"), [
+        ev("decision", "2024-11-01", outcome="granted", claim="withholding", in_absentia=True), REMOVED],
+        id="two citizenships, one protection"),
+    pytest.param("died_in_custody", ("MX",), [
+        ev("booked_in", "2025-02-01", facility="Otero County Processing Center"),
+        ev("died", "2025-03-15", place="Otero County Processing Center", country="US")], id="died in US custody"),
+    pytest.param("died_in_custody", ("VE",), [
+        REMOVED, ev("handed_over", "2025-03-16", facility="CECOT", country="SV"), ev("released", "2025-04"),
+        ev("died", "2025-04-10")], id="died abroad, release date uncertain"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("rule", "citizenships", "events"), CASES)
+def test_each_flag_of_the_four_rules_reads_in_spanish_with_no_english_left(
+    rule: str, citizenships: tuple[str, ...], events: list[Event]
+) -> None:
+    flags = _flags(events, citizenships, "2025-06-01", rule)
+    assert flags, f"the case raises no {rule} flag"
+    for flag in flags:
+        assert flag.words is not None and str(flag.words) == flag.explanation
+        assert english_left(flag, _recorded(events)) == []
+
+
+def _scenario_flags() -> Iterator[tuple[str, Flag, set[str]]]:
+    for path in sorted(SCENARIOS.rglob("*.yaml")):
+        scenario, _ = load_document(path.name, path.read_bytes())
+        casefile = parse_documents([(path.name, scenario["casefile"], {})])
+        sources = {s.id: s for s in casefile.sources}
+        as_of = date.fromisoformat(str(scenario["as_of"]))
+        recorded = _recorded(list(casefile.events))
+        for person in casefile.people:
+            timeline = build_timeline(person, casefile.events, sources, None)
+            for flag in check_timeline(timeline, as_of, RuleSettings(), rules=[RULE_BY_ID[r] for r in FOUR]):
+                yield path.stem, flag, recorded
+
+
+def test_every_scenario_flag_of_the_four_rules_reads_in_spanish() -> None:
+    """The attorneys' scenarios (tests/scenarios): every flag these rules raise there, in Spanish throughout."""
+    seen = set()
+    for name, flag, recorded in _scenario_flags():
+        seen.add(flag.rule)
+        assert english_left(flag, recorded) == [], name
+    assert seen == set(FOUR)
+
+
+def test_a_hand_over_after_a_protected_removal_reads_in_spanish_as_a_lawyer_would_write_it() -> None:
+    events = [ev("decision", "2024-11-01", outcome="withholding_granted", protects_against="SV"),
+              ev("removed", "2025-03-15", destination="SV"),
+              ev("handed_over", "2025-03-16", facility="CECOT", country="SV")]  # fmt: skip
+    (flag,) = _flags(events, ("SV",), "2025-06-01", "removed_despite_protection")
+    assert flag.explanation == (
+        "The person was removed on 2025-03-15 to SV, then handed over on 2025-03-16 (CECOT, SV) although a decision "
+        "forbade it: withholding of removal granted on 2024-11-01, protecting against SV."
+    )
+    assert flag.words is not None
+    assert said(Language("es"), flag.words) == (
+        "La persona fue deportada el 15 mar 2025 a El Salvador, y luego entregada el 16 mar 2025 (CECOT, El Salvador) "
+        "aunque una decisión lo prohibía: suspensión de la deportación (withholding) concedida el 1 nov 2024, que la "
+        "protege frente a El Salvador."
+    )
+
+
+def test_a_death_in_custody_reads_in_spanish_with_its_dates_and_country_in_spanish() -> None:
+    events = [ev("booked_in", "2025-02-01", facility="Krome"), ev("died", "2025-03-15", place="Krome", country="US")]
+    (flag,) = _flags(events, ("MX",), "2025-06-01", "died_in_custody")
+    assert flag.explanation == (
+        "The person died on 2025-03-15 (Krome, US) while held in US custody (Krome, US; since 2025-02-01)."
+    )
+    assert flag.words is not None
+    assert said(Language("es"), flag.words) == (
+        "La persona murió el 15 mar 2025 (Krome, Estados Unidos) mientras estaba detenida bajo custodia de EE. UU. "
+        "(Krome, Estados Unidos; desde el 1 feb 2025)."
+    )
+
+
+def test_words_with_english_the_core_has_no_message_for_leave_the_flag_in_english() -> None:
+    """Half a sentence in English must not pass for the reader's language: the face shows the rule's English."""
+    words = say("The person was %(removal)s while proceedings were still open: %(items)s.",
+                removal=say("removed on %(date)s%(to)s", date=date(2025, 3, 15), to=say("")),
+                items=(english("a bond redetermination on 2025-03-01"),))  # fmt: skip
+    finding = Finding(Severity.CRITICAL, Certainty.CERTAIN, str(words), ("e-1",), words)
+    assert finding.words is None
+    assert finding.explanation == (
+        "The person was removed on 2025-03-15 while proceedings were still open: a bond redetermination on 2025-03-01."
+    )
+    whole = say("removed on %(date)s%(to)s", date=date(2025, 3, 15), to=say(""))
+    assert Finding(Severity.CRITICAL, Certainty.CERTAIN, str(whole), ("e-1",), whole).words == whole
