@@ -138,6 +138,33 @@ def test_a_correction_reverses_the_decision_which_stays_as_it_was(linked) -> Non
     assert third.verdict == "same" and service.candidate(ctx, candidate).candidate.status == "same"
 
 
+def test_a_correction_naming_another_candidate_is_answered_as_missing(linked) -> None:
+    ctx, ids, candidate = linked
+    left, _right = two_records(ctx, ids)
+    with Session(ctx.engine) as session:
+        people = list(session.scalars(sa.text("SELECT id FROM people ORDER BY id")))
+    other = store_candidate(ctx, left, RecordRef(ids["list-3"], next(p for p in people if p.startswith("list-3-"))))
+    decision = service.accept(ctx, candidate, ids["list-1"])
+    with pytest.raises(NotFound, match=f"no link decision {decision.id}"):
+        service.correct(ctx, decision.id, ids["list-1"], candidate=other)
+    assert service.candidate(ctx, candidate).candidate.decisions == (decision,)
+    denied = [e for e in audit_log(ctx) if e.action == "link_correct" and e.outcome == "denied"]
+    assert ("link_decision", str(decision.id)) in {(e.record_type, e.record_id) for e in denied}
+    assert service.correct(ctx, decision.id, ids["list-1"], candidate=candidate).corrects == decision.id
+
+
+def test_a_corrected_link_stays_in_the_combined_view_with_its_decisions(linked) -> None:
+    ctx, ids, candidate = linked
+    person = service.candidate(ctx, candidate).left.ref
+    decision = service.accept(ctx, candidate, ids["list-1"])
+    assert len(service.show(ctx, person.record_id).records) == 2
+    fix = service.correct(ctx, decision.id, ids["list-2"])
+    shown = service.show(ctx, person.record_id)
+    assert [r.ref for r in shown.records] == [person]  # the other record is out of the cluster at once
+    assert [[d.id for d in v.candidate.decisions] for v in shown.links] == [[decision.id, fix.id]]
+    assert shown.links[0].corrected_by == {decision.id: fix}
+
+
 def test_decisions_are_audited_without_the_records_values(linked) -> None:
     ctx, ids, candidate = linked
     decision = service.accept(ctx, candidate, ids["list-1"], note="synthetic note")

@@ -209,7 +209,9 @@ def test_the_combined_view_keeps_every_record_with_its_source_and_a_correction_t
     assert view.id[:12] in editor.get("/links?status=same").text and view.id[:12] not in editor.get("/links").text
     service.correct(admin, decision.id, ids["list-3"])
     after = editor.get(f"/links/people/{person}").text
-    assert f"<code>{person}</code>" in after and f"<code>{other}</code>" not in after
+    records = after.split('id="links-heading"')[0]
+    assert f"<code>{person}</code>" in records and f"<code>{other}</code>" not in records
+    assert "<s>" in decision_item(after, decision.id)  # the reversed link stays in view, struck through
     missing = client_of(site, "viewer").get(f"/links/people/{person}")
     assert missing.status_code == 404 and view.left.name not in missing.text
     assert client_of(site, "outsider").get(f"/links/people/{person}").status_code == 404

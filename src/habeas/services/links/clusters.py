@@ -38,7 +38,11 @@ def clusters(pairs: Iterable[tuple[RecordRef, RecordRef]]) -> dict[RecordRef, fr
 
 
 def show(ctx: Context, person: str) -> Combined:
-    """A person's combined view: every record linked to them (transitively), each with its source named."""
+    """A person's combined view: every record linked to them (transitively), each with its source named.
+
+    The links shown are every decided candidate with a record of the cluster, the person's own
+    record among them: one whose correction took a record out is still listed, with its decisions.
+    """
     reach = require_linker(ctx, "link_show")
     with repository(ctx) as repo:
         cohorts = repo.person_cohorts(person)
@@ -52,8 +56,10 @@ def show(ctx: Context, person: str) -> Combined:
         own = next((ref for ref in joined if ref.record_id == person and not is_release(ctx, ref)), None)
         members = sorted(joined[own]) if own is not None else []
         viewer = RecordViewer(ctx, repo, reach)
-        records = tuple(viewer.record(ref) for ref in members) or (viewer.record(_own_ref(repo, person)),)
-        within = set(members)
+        mine = own or _own_ref(repo, person)
+        records = tuple(viewer.record(ref) for ref in members) or (viewer.record(mine),)
+        # The person's own decided links too: a link corrected away stays in view with its decisions.
+        within = set(members) | {mine}
         decided = [c for c in store.candidates() if c.decisions and (set(c.refs) & within)]
         links = tuple(viewer.candidate(c) for c in decided if viewer.reachable(c))
     access.audit(ctx, "link_show", records=[("person", person), *(("link_candidate", c.id) for c in links)])
