@@ -7,17 +7,21 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_file
 
-from habeas.domain.vocabulary import KINDS, FieldType
+from habeas.domain import labels
+from habeas.domain.vocabulary import CUSTODY_DESCRIPTIONS, KINDS, SOURCE_KINDS, Custody, FieldType
 from habeas.reports.i18n import translations
 from habeas.reports.settings import ExhibitSettings, ExhibitSettingsError, parse_exhibit_settings_text
-from habeas.reports.words import FIELD_LABELS, VALUE_LABELS, WHERE_FIELDS, Words
+from habeas.reports.words import CUSTODY_WORDS, FIELD_LABELS, VALUE_LABELS, WHERE_FIELDS, Words
+from habeas.rules.flag import Certainty, Severity
 
 REPORTS = Path(__file__).resolve().parents[2] / "src" / "habeas" / "reports"
+# The labels the exhibit shares with the web live in the core (values, custody states, source kinds, ...).
+SHARED_LABELS = Path(labels.__file__)
 
 
 def _messages() -> set[str]:
     found = {spec.label for spec in KINDS}
-    for module in sorted(REPORTS.glob("*.py")):
+    for module in [*sorted(REPORTS.glob("*.py")), SHARED_LABELS]:
         for _line, message, _comments, _context in extract_from_file(
             "python", module, keywords={"t": None, "N_": None}
         ):
@@ -107,3 +111,26 @@ def test_the_exhibit_settings_are_read_from_their_table() -> None:
 def test_a_bad_exhibit_setting_is_named_with_its_file_and_key(text: str, message: str) -> None:
     with pytest.raises(ExhibitSettingsError, match=message):
         parse_exhibit_settings_text(text, "habeas.toml")
+
+
+CORE_TABLES = {"value": labels.VALUES, "custody": labels.CUSTODY, "source kind": labels.SOURCE_KINDS,
+               "reliability": labels.RELIABILITY, "severity": labels.SEVERITY,
+               "certainty": labels.CERTAINTY}  # fmt: skip
+
+
+def test_the_exhibit_reads_the_cores_one_table_of_each_and_says_every_label_in_spanish() -> None:
+    """The labels of values, custody states and source kinds are the core's (the web's too): each has Spanish here."""
+    catalogue = translations("es")
+    for group, table in CORE_TABLES.items():
+        for code, label in table.items():
+            assert VALUE_LABELS[code] == label, f"{group} {code}"
+            assert catalogue.gettext(label) != label or label in {"DHS", "judicial", "G-28 (appearance before DHS)"}, (
+                f"no Spanish in exhibit.po for {group} {code}: {label!r}"
+            )
+
+
+def test_the_cores_tables_name_exactly_the_vocabularys_custody_states_and_source_kinds() -> None:
+    assert set(labels.CUSTODY) == {str(state) for state in Custody}
+    assert set(labels.SOURCE_KINDS) == set(SOURCE_KINDS)
+    assert set(labels.SEVERITY) == {str(s) for s in Severity} and set(labels.CERTAINTY) == {str(c) for c in Certainty}
+    assert {str(state): words for state, words in CUSTODY_DESCRIPTIONS.items()} == CUSTODY_WORDS

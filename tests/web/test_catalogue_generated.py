@@ -12,7 +12,8 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
-from habeas.domain.vocabulary import KINDS
+from habeas.domain.vocabulary import KINDS, Custody
+from habeas.reports.words import VALUE_LABELS
 from habeas.rules.registry import RULES
 from habeas.web import labels
 from habeas.web.i18n import LOCALES, Language
@@ -120,3 +121,14 @@ def test_every_spanish_message_about_flags_calls_them_alertas() -> None:
              for m in catalog if m.id]  # fmt: skip
     astray = [mid for mid, text in pairs if re.search(r"\bflag(s|ged)?\b", mid, re.I) and "alerta" not in text.lower()]
     assert astray == []
+
+
+def test_the_web_and_the_exhibit_name_values_custody_states_and_source_kinds_alike() -> None:
+    """One table of each in the core (domain/labels.py): a page and the court exhibit never call a code two names."""
+    shown = {"value": labels.VALUES, "source_kind": labels.SOURCE_KINDS, "reliability": labels.RELIABILITY,
+             "severity": labels.SEVERITY, "certainty": labels.CERTAINTY}  # fmt: skip
+    for group, table in shown.items():
+        assert {code: labels.label(group, code) for code in table} == {code: VALUE_LABELS[code] for code in table}
+    for state in Custody:  # a page starts a custody state with a capital, the exhibit writes it inside a sentence
+        web = labels.label("custody", state)
+        assert web[:1].isupper() and web[:1].lower() + web[1:] == VALUE_LABELS[state]

@@ -9,9 +9,10 @@ from typing import Any
 
 import pycountry
 
+from habeas.domain import labels
 from habeas.domain.dates import DateRange, DayCount
 from habeas.domain.model import Event
-from habeas.domain.vocabulary import KIND_BY_NAME, FieldType
+from habeas.domain.vocabulary import CUSTODY_DESCRIPTIONS, KIND_BY_NAME, FieldType
 from habeas.reports.i18n import N_, country_translations, translations
 
 # Fields that say where an event happened; they go in the "where" column, not in "what".
@@ -123,8 +124,8 @@ def where_words(event: Event) -> str:
 #
 # The functions above keep the plain wording that FtM and PFIF exports already carry (partners
 # have files with it). The exhibit reads better: a kind's label from the vocabulary, each field
-# and value by its label, in English or Spanish (reports/locales). The English labels are the
-# web app's (web/labels.py); the reports cannot import the web layer, so they are listed here.
+# and value by its label, in English or Spanish (reports/locales). The values' labels are the
+# core's (domain/labels.py), the web app's too; a field's label is the exhibit's own, in lower case.
 
 FIELD_LABELS: Mapping[str, str] = {
     "action": N_("action"),
@@ -178,113 +179,15 @@ FIELD_LABELS: Mapping[str, str] = {
     "who": N_("who"),
 }
 
+# The vocabulary's values, custody states, source kinds, reliability, severity and certainty by the core's
+# one table of each (domain/labels.py, which the web reads too), and a few codes the exhibit finds in free text.
 VALUE_LABELS: Mapping[str, str] = {
-    "administrative": N_("administrative"),
-    "admitted": N_("inspected and admitted"),
-    "aea": N_("Alien Enemies Act"),
-    "alien_enemies_act": N_("Alien Enemies Act"),
-    "alternatives_to_detention": N_("alternatives to detention"),
-    "answered": N_("answered"),
-    "appeal": N_("appeal"),
-    "association": N_("association"),
-    "asylum": N_("asylum"),
-    "attorney": N_("attorney"),
-    "automatic": N_("automatic"),
-    "bia": N_("Board of Immigration Appeals"),
-    "bond": N_("bond"),
-    "call": N_("call"),
-    "cat": N_("Convention Against Torture"),
-    "cat_granted": N_("CAT protection granted"),
-    "clothing": N_("clothing"),
-    "congress": N_("member of Congress"),
-    "consulate": N_("consulate"),
-    "counsel": N_("counsel"),
-    "court_order": N_("court order"),
-    "criminal_record": N_("criminal record"),
-    "denied": N_("denied"),
-    "detaining_authority": N_("the detaining authority"),
-    "dhs": N_("DHS"),
-    "dismissed": N_("dismissed"),
-    "entered": N_("entered"),
-    "eoir_26": N_("EOIR-26 (notice of appeal)"),
-    "eoir_27": N_("EOIR-27 (appearance before the BIA)"),
-    "eoir_28": N_("EOIR-28 (appearance before an immigration judge)"),
-    "exchange": N_("exchange"),
-    "expedited_removal": N_("expedited removal"),
-    "family": N_("family"),
-    "federal_court": N_("federal court"),
-    "found": N_("found"),
-    "g_28": N_("G-28 (appearance before DHS)"),
-    "gang_membership": N_("gang membership"),
-    "granted": N_("granted"),
-    "habeas": N_("habeas corpus"),
-    "immigration_judge": N_("immigration judge"),
-    "independent": N_("independent"),
-    "informant": N_("informant"),
-    "journalist": N_("journalist"),
-    "judicial": N_("judicial"),
-    "lifted": N_("lifted"),
-    "nationality": N_("nationality"),
-    "no_jurisdiction": N_("no jurisdiction"),
-    "no_record": N_("no record"),
-    "no_response": N_("no response"),
-    "none_found": N_("none found"),
-    "not_needed": N_("not needed"),
-    "official": N_("official"),
-    "official_confirmation": N_("official confirmation"),
-    "on_file": N_("on file"),
-    "order_of_supervision": N_("order of supervision"),
-    "other": N_("other"),
-    "other_government": N_("another government"),
-    "parole": N_("parole"),
-    "paroled": N_("paroled"),
-    "photo": N_("photo"),
-    "political_opinion": N_("political opinion"),
-    "reconsider": N_("motion to reconsider"),
-    "record_found": N_("record found"),
-    "release": N_("release"),
-    "remanded": N_("remanded"),
-    "removal_order": N_("removal order"),
-    "reopen": N_("motion to reopen"),
-    "requested": N_("requested"),
-    "review": N_("petition for review"),
-    "sexual_orientation": N_("sexual orientation"),
-    "social_media": N_("social media"),
-    "stay": N_("stay"),
-    "stay_granted": N_("stay granted"),
-    "tattoo": N_("tattoo"),
-    "terminated": N_("terminated"),
-    "tps": N_("Temporary Protected Status"),
-    "video": N_("video"),
-    "visit": N_("visit"),
-    "withdrawn": N_("withdrawn"),
-    "without_inspection": N_("entered without inspection"),
-    "withholding": N_("withholding of removal"),
-    "withholding_granted": N_("withholding granted"),
-    # Custody states, source kinds and reliability, as the exhibit names them.
-    "us_custody": N_("in US custody"),
-    "foreign_custody": N_("in foreign custody"),
-    "removed": N_("removed"),
-    "released": N_("released"),
-    "deceased": N_("deceased"),
-    "unknown": N_("unknown"),
-    "article": N_("article"),
-    "broadcast": N_("broadcast"),
-    "court_record": N_("court record"),
-    "government_record": N_("government record"),
-    "government_statement": N_("government statement"),
-    "dataset": N_("dataset"),
-    "testimony": N_("testimony"),
-    "interview": N_("interview"),
-    "document": N_("document"),
-    "confirmed": N_("confirmed"),
-    "credible": N_("credible"),
-    "unverified": N_("unverified"),
-    "critical": N_("critical"),
-    "warning": N_("warning"),
-    "info": N_("info"),
-    "certain": N_("certain"),
-    "possible": N_("possible"),
+    **labels.VALUES,
+    **labels.CUSTODY,
+    **labels.SOURCE_KINDS,
+    **labels.RELIABILITY,
+    **labels.SEVERITY,
+    **labels.CERTAINTY,
     "male": N_("male"),
     "female": N_("female"),
     "asylum_basis": N_("asylum basis"),
@@ -295,14 +198,8 @@ VALUE_LABELS: Mapping[str, str] = {
     "inquiry": N_("inquiry"),
 }
 
-CUSTODY_WORDS: Mapping[str, str] = {
-    "us_custody": N_("held by a US agency (or by another named country's, after a return)"),
-    "foreign_custody": N_("handed to the custody of another state or authority"),
-    "removed": N_("taken out of the United States, custody at destination not recorded"),
-    "released": N_("out of custody without removal"),
-    "deceased": N_("died"),
-    "unknown": N_("no custody event on record"),
-}
+# What each custody state means, as the vocabulary describes it.
+CUSTODY_WORDS: Mapping[str, str] = {str(state): words for state, words in CUSTODY_DESCRIPTIONS.items()}
 
 # A snake_case code inside free text ("gang_membership (Tren de Aragua)"): read by its label.
 _CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")

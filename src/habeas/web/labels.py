@@ -2,9 +2,11 @@
 
 The vocabulary stays the one place that defines names. An event kind's label and a
 rule's title are the core's own words (``KindSpec.label``, ``Rule.title``), taken here
-from the vocabulary and the rule registry; ``extract`` hands them to ``pybabel extract``
-(see babel.cfg). The other names are given their words here, marked with N_ so Babel
-extracts them. A test fails when the vocabulary gains a name without a label here.
+from the vocabulary and the rule registry, and so are the labels of values, custody
+states, source kinds, reliability, severity and certainty (domain/labels.py, which the
+court exhibit reads too); ``extract`` hands them to ``pybabel extract`` (see babel.cfg).
+The other names are given their words here, marked with N_ so Babel extracts them. A
+test fails when the vocabulary gains a name without a label here.
 """
 
 from __future__ import annotations
@@ -17,21 +19,23 @@ from typing import IO, Any
 from babel.messages.extract import extract_python
 
 import habeas.rules as rules_package
+from habeas.domain import labels as core_labels
 from habeas.domain import vocabulary
 from habeas.domain.deadlines import DEADLINES
+from habeas.domain.labels import capitalised
 from habeas.rules.registry import RULES
 from habeas.web.i18n import N_
 
 KINDS = {spec.name: spec.label for spec in vocabulary.KINDS}
 
-CUSTODY = {
-    "us_custody": N_("In US custody"),
-    "foreign_custody": N_("In foreign custody"),
-    "removed": N_("Removed"),
-    "released": N_("Released"),
-    "deceased": N_("Deceased"),
-    "unknown": N_("Unknown"),
-}
+# Values, custody states, source kinds, reliability, severity and certainty: the core's one table of each
+# (domain/labels.py), which the exhibit reads too; a custody state shows with a capital, as a heading does.
+CUSTODY = capitalised(core_labels.CUSTODY)
+VALUES = core_labels.VALUES
+SOURCE_KINDS = core_labels.SOURCE_KINDS
+RELIABILITY = core_labels.RELIABILITY
+SEVERITY = core_labels.SEVERITY
+CERTAINTY = core_labels.CERTAINTY
 
 FIELDS = {
     "agency": N_("Agency"),
@@ -91,96 +95,6 @@ FIELDS = {
     "manner": N_("Manner of entry"),
 }
 
-VALUES = {
-    "alternatives_to_detention": N_("alternatives to detention"),
-    "answered": N_("answered"),
-    "appeal": N_("appeal"),
-    "association": N_("association"),
-    "asylum": N_("asylum"),
-    "attorney": N_("attorney"),
-    "bond": N_("bond"),
-    "call": N_("call"),
-    "cat": N_("Convention Against Torture"),
-    "cat_granted": N_("CAT protection granted"),
-    "clothing": N_("clothing"),
-    "congress": N_("member of Congress"),
-    "consulate": N_("consulate"),
-    "court_order": N_("court order"),
-    "criminal_record": N_("criminal record"),
-    "denied": N_("denied"),
-    "dismissed": N_("dismissed"),
-    "exchange": N_("exchange"),
-    "family": N_("family"),
-    "granted": N_("granted"),
-    "habeas": N_("habeas corpus"),
-    "informant": N_("informant"),
-    "journalist": N_("journalist"),
-    "nationality": N_("nationality"),
-    "no_response": N_("no response"),
-    "none_found": N_("none found"),
-    "official": N_("official"),
-    "official_confirmation": N_("official confirmation"),
-    "order_of_supervision": N_("order of supervision"),
-    "other": N_("other"),
-    "parole": N_("parole"),
-    "photo": N_("photo"),
-    "record_found": N_("record found"),
-    "release": N_("release"),
-    "removal_order": N_("removal order"),
-    "review": N_("petition for review"),
-    "social_media": N_("social media"),
-    "stay": N_("stay"),
-    "stay_granted": N_("stay granted"),
-    "tattoo": N_("tattoo"),
-    "terminated": N_("terminated"),
-    "tps": N_("Temporary Protected Status"),
-    "video": N_("video"),
-    "visit": N_("visit"),
-    "withholding": N_("withholding of removal"),
-    "withholding_granted": N_("withholding granted"),
-    "administrative": N_("administrative"),
-    "automatic": N_("automatic"),
-    "bia": N_("Board of Immigration Appeals"),
-    "counsel": N_("counsel"),
-    "detaining_authority": N_("the detaining authority"),
-    "dhs": N_("DHS"),
-    "entered": N_("entered"),
-    "eoir_26": N_("EOIR-26 (notice of appeal)"),
-    "eoir_27": N_("EOIR-27 (appearance before the BIA)"),
-    "eoir_28": N_("EOIR-28 (appearance before an immigration judge)"),
-    "federal_court": N_("federal court"),
-    "found": N_("found"),
-    "g_28": N_("G-28 (appearance before DHS)"),
-    "immigration_judge": N_("immigration judge"),
-    "independent": N_("independent"),
-    "judicial": N_("judicial"),
-    "lifted": N_("lifted"),
-    "no_jurisdiction": N_("no jurisdiction"),
-    "no_record": N_("no record"),
-    "other_government": N_("another government"),
-    "reconsider": N_("motion to reconsider"),
-    "remanded": N_("remanded"),
-    "reopen": N_("motion to reopen"),
-    "requested": N_("requested"),
-    "withdrawn": N_("withdrawn"),
-    "on_file": N_("on file"),
-    "removal": N_("removal"),
-    "admitted": N_("inspected and admitted"),
-    "paroled": N_("paroled"),
-    "without_inspection": N_("entered without inspection"),
-    "unknown": N_("unknown"),
-    "not_needed": N_("not needed"),
-    # Values of sensitive attributes (an asylum basis: the protected grounds of 8 U.S.C. § 1101(a)(42)).
-    "political_opinion": N_("political opinion"),
-    "race": N_("race"),
-    "religion": N_("religion"),
-    "particular_social_group": N_("membership in a particular social group"),
-    "sexual_orientation": N_("sexual orientation"),
-    "gender_identity": N_("gender identity"),
-}
-
-SEVERITY = {"critical": N_("critical"), "warning": N_("warning"), "info": N_("info")}
-CERTAINTY = {"certain": N_("certain"), "possible": N_("possible")}
 CHANGES = {"new": N_("new"), "more_severe": N_("more severe"), "now_certain": N_("now certain")}
 
 RULE_TITLES = {rule.id: rule.title for rule in RULES}
@@ -189,19 +103,6 @@ RULE_DESCRIPTIONS = {rule.id: rule.description for rule in RULES}
 THRESHOLDS = {f"{rule.id}.{t.name}": t.description for rule in RULES for t in rule.thresholds}
 UNITS = {t.unit: t.unit for rule in RULES for t in rule.thresholds}
 DEADLINE_LABELS = {spec.id: spec.label for spec in DEADLINES}
-
-SOURCE_KINDS = {
-    "article": N_("article"),
-    "broadcast": N_("broadcast"),
-    "court_record": N_("court record"),
-    "government_record": N_("government record"),
-    "government_statement": N_("government statement"),
-    "dataset": N_("dataset"),
-    "testimony": N_("testimony"),
-    "interview": N_("interview"),
-    "document": N_("document"),
-    "other": N_("other"),
-}
 
 # The names of a person's sensitive attributes (the case file's ``sensitive:``) and of their usual values.
 SENSITIVE = {
@@ -231,8 +132,6 @@ AUDIT_ACTIONS = {
 OUTCOMES = {"allowed": N_("allowed"), "denied": N_("denied"), "failed": N_("failed")}
 
 ROLES = {"admin": N_("admin"), "editor": N_("editor"), "viewer": N_("viewer")}
-
-RELIABILITY = {"confirmed": N_("confirmed"), "credible": N_("credible"), "unverified": N_("unverified")}
 
 STATUS = {
     "in_effect": N_("in effect"),
@@ -266,6 +165,12 @@ GROUPS = {
 # The words taken from the core, by the group they are shown in: ``extract`` gives them to the catalogs.
 FROM_THE_CORE = {
     "kind": KINDS,
+    "custody": CUSTODY,
+    "value": VALUES,
+    "severity": SEVERITY,
+    "certainty": CERTAINTY,
+    "source_kind": SOURCE_KINDS,
+    "reliability": RELIABILITY,
     "rule": RULE_TITLES,
     "rule_description": RULE_DESCRIPTIONS,
     "threshold": THRESHOLDS,
