@@ -207,6 +207,10 @@ def _depth(value: Any) -> int:
 
 def read_document(path: Path, max_bytes: int = MAX_BYTES) -> tuple[Any, dict[str, int]]:
     """Load one file as YAML or JSON (by extension), with a line number per JSON pointer."""
+    return load_document(str(path), _read_bytes(path, max_bytes), max_bytes)
+
+
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
     name = str(path)
     try:
         size = path.stat().st_size
@@ -215,10 +219,9 @@ def read_document(path: Path, max_bytes: int = MAX_BYTES) -> tuple[Any, dict[str
     if size > max_bytes:
         raise CaseFileError([_too_large(name, size, max_bytes)])
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise CaseFileError([Problem(name, "", f"cannot read the file: {exc.strerror}")]) from exc
-    return load_document(name, raw, max_bytes)
 
 
 def load_document(name: str, raw: bytes, max_bytes: int = MAX_BYTES) -> tuple[Any, dict[str, int]]:
@@ -414,7 +417,14 @@ def _line(lines: Mapping[str, int], pointer: str) -> int | None:
 
 
 def _check_country(code: Any) -> str | None:
-    if isinstance(code, str) and pycountry.countries.get(alpha_2=code) is None and code != "XK":
+    return _country_problem(code) if isinstance(code, str) else None
+
+
+# A file of 10,000 people writes a few dozen distinct countries and dates in 100,000 events: each is
+# checked once. The answers depend on the text alone.
+@functools.lru_cache(maxsize=4096)
+def _country_problem(code: str) -> str | None:
+    if pycountry.countries.get(alpha_2=code) is None and code != "XK":
         return f"{code!r} is not an ISO 3166-1 alpha-2 country code"
     return None
 
@@ -446,6 +456,15 @@ class KnownIds:
 
 
 def _date_problem(value: Any) -> str | None:
+    return _text_date_problem(value) if isinstance(value, str) else _unread_date_problem(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _text_date_problem(text: str) -> str | None:
+    return _unread_date_problem(text)
+
+
+def _unread_date_problem(value: Any) -> str | None:
     try:
         parse_date(value)
     except DateError as exc:
@@ -516,10 +535,12 @@ def _may_hold_control(value: Any) -> bool:
     return _ESCAPED_CONTROL.search(text) is not None
 
 
-def _value_problems(name: str, data: Any, lines: Mapping[str, int], refused: Collection[str]) -> list[Problem]:
-    """Bad dates, country codes and control characters, in every value the schema did not refuse."""
+def _value_problems(name: str, data: Any, lines: Mapping[str, int], refused: Collection[str],
+                    controls: bool = True) -> list[Problem]:  # fmt: skip
+    """Bad dates, country codes and control characters (unless not ``controls``), where the schema let them be read."""
     found: list[tuple[str, str]] = []
-    _control_problems(data, "", found)
+    if controls:
+        _control_problems(data, "", found)
     for i, source in _elements(data, "sources", refused):
         at = f"/sources/{i}/date"
         if "date" in source and not _is_refused(at, refused) and (msg := _date_problem(source["date"])):
@@ -669,46 +690,55 @@ def _reference_problems(
     batch: _Batch, name: str, data: Any, lines: Mapping[str, int], refused: Collection[str]
 ) -> None:
     """References to ids that neither the files nor the database define, wherever the schema let them be read."""
-    references: list[tuple[str, Any, str, str]] = []
+    # (section, id, where: the JSON pointer's parts, what). Pointers are written out only for a
+    # problem, and only a file the schema refused in part has any pointer to test.
+    references: list[tuple[str, Any, tuple[Any, ...], str]] = []
 
-    def missing(section: str, ident: Any, pointer: str, what: str) -> None:
-        if ident is not None and not _is_refused(pointer, refused):
-            references.append((section, ident, pointer, what))
+    def readable(*where: Any) -> bool:
+        return not refused or not _is_refused(_pointer(where), refused)
 
-    def listed(container: Mapping[str, Any], base: str, key: str) -> list[tuple[str, Any]]:
-        values = container.get(key)
-        if not isinstance(values, list) or _is_refused(f"{base}/{key}", refused):
-            return []
-        return [(f"{base}/{key}/{j}", value) for j, value in enumerate(values)]
+    def listed(container: Mapping[str, Any], where: tuple[Any, ...], section: str, what: str) -> None:
+        values = container.get(where[-1])
+        if isinstance(values, list) and readable(*where):
+            references.extend(
+                (section, v, (*where, j), what) for j, v in enumerate(values) if v is not None and readable(*where, j)
+            )
+
+    def named(written: Mapping[str, Any], i: int, keys: tuple[tuple[str, str, str], ...]) -> None:
+        for key, section, what in keys:
+            ident = written.get(key)
+            if ident is not None and readable("events", i, key):
+                references.append((section, ident, ("events", i, key), what))
 
     for i, person in _elements(data, "people", refused):
-        for at, cohort in listed(person, f"/people/{i}", "cohorts"):
-            missing("cohorts", cohort, at, "cohort")
+        listed(person, ("people", i, "cohorts"), "cohorts", "cohort")
     for i, written in _elements(data, "events", refused):
-        base = f"/events/{i}"
-        missing("people", written.get("person"), f"{base}/person", "person")
-        missing("cohorts", written.get("cohort"), f"{base}/cohort", "cohort")
-        replacement = written.get("replacement") or {}
-        if not isinstance(replacement, Mapping) or _is_refused(f"{base}/replacement", refused):
-            replacement = {}
-        for at, sid in listed(written, base, "sources") + listed(replacement, f"{base}/replacement", "sources"):
-            missing("sources", sid, at, "source")
-        for key in ("supersedes", "inquiry", "decides"):
-            missing("events", written.get(key), f"{base}/{key}", "event")
-        if (
-            written.get("kind") == "correction"
-            and not written.get("replacement")
-            and written.get("retract") is not True
-        ):
+        named(written, i, _NAMED_SUBJECTS)
+        listed(written, ("events", i, "sources"), "sources", "source")
+        replacement = written.get("replacement")
+        if isinstance(replacement, Mapping) and readable("events", i, "replacement"):
+            listed(replacement, ("events", i, "replacement", "sources"), "sources", "source")
+        named(written, i, _NAMED_EVENTS)
+        if written.get("kind") == "correction" and not replacement and written.get("retract") is not True:
+            base = f"/events/{i}"
             batch.problems.append(
                 Problem(name, base, "a correction needs a `replacement` event or `retract: true`", _line(lines, base))
             )
-    for section in ("people", "cohorts", "sources", "events"):
-        outside = [str(r[1]) for r in references if r[0] == section and str(r[1]) not in batch.defined[section]]
-        batch.known.expect(section, outside)
-    for section, ident, pointer, what in references:
+    outside: dict[str, list[str]] = {"people": [], "cohorts": [], "sources": [], "events": []}
+    for section, ident, _where, _what in references:
+        if str(ident) not in batch.defined[section]:
+            outside[section].append(str(ident))
+    for section, idents in outside.items():
+        batch.known.expect(section, idents)
+    for section, ident, where, what in references:
         if not batch.exists(section, str(ident)):
+            pointer = _pointer(where)
             batch.problems.append(Problem(name, pointer, f"unknown {what} {ident!r}", _line(lines, pointer)))
+
+
+# The keys of an event that name another record: (key, section, what the record is called in a problem).
+_NAMED_SUBJECTS = (("person", "people", "person"), ("cohort", "cohorts", "cohort"))
+_NAMED_EVENTS = (("supersedes", "events", "event"), ("inquiry", "events", "event"), ("decides", "events", "event"))
 
 
 def _to_records(data: Mapping[str, Any], events: list[dict[str, Any]], into: CaseFile) -> None:
@@ -763,14 +793,25 @@ def parse_casefile_data(
     """Validate case files given as (name, path) or (name, raw bytes, e.g. an upload kept in memory)."""
     documents: list[tuple[str, Any, Mapping[str, int]]] = []
     unreadable: list[Problem] = []
+    clean: set[str] = set()
     for name, content in files:
         try:
-            data, lines = read_document(content) if isinstance(content, Path) else load_document(name, content)
+            raw = _read_bytes(content, MAX_BYTES) if isinstance(content, Path) else content
+            data, lines = load_document(name, raw)
         except CaseFileError as exc:
             unreadable.extend(exc.problems)
             continue
         documents.append((name, data, lines))
-    return parse_documents(documents, known, unreadable, event_ids)
+        if name.lower().endswith(".json") and _JSON_CONTROL.search(raw) is None:
+            clean.add(name)
+    return parse_documents(documents, known, unreadable, event_ids, clean=clean)
+
+
+# A control character in a JSON file's values or keys: JSON text holds none raw in a string (the reader
+# refuses them), so each is an escape (\u0000, \b, \f), or DEL as it is. A file without any of these
+# holds none, and its values are not walked to look; a match may be a false alarm (`\\b`, a backslash
+# before a `b`), and then they are.
+_JSON_CONTROL = re.compile(rb"\\u00(?:0[0-8bcefBCEF]|1[0-9a-fA-F]|7[fF])|\\[bf]|\x7f")
 
 
 def parse_documents(
@@ -778,8 +819,13 @@ def parse_documents(
     known: IdLookup = KnownIds(),
     problems: Iterable[Problem] = (),
     event_ids: EventIdDigests | None = None,
+    *,
+    clean: Collection[str] = (),
 ) -> CaseFile:
-    """Validate case-file documents already loaded (name, data, line map), e.g. converted from PFIF."""
+    """Validate case-file documents already loaded (name, data, line map), e.g. converted from PFIF.
+
+    ``clean`` names documents whose text was seen to hold no control character (JSON files).
+    """
     batch = _Batch(known, event_ids, problems=list(problems))
     order = {problem.file: None for problem in batch.problems}
     checked: list[tuple[str, Any, Mapping[str, int], set[str]]] = []
@@ -793,7 +839,7 @@ def parse_documents(
         schema_problems, refused = _schema_problems(name, data, lines)
         batch.problems.extend(schema_problems)
         _normalise(data, refused)
-        batch.problems.extend(_value_problems(name, data, lines, refused))
+        batch.problems.extend(_value_problems(name, data, lines, refused, controls=name not in clean))
         checked.append((name, data, lines, refused))
         loaded.append((name, data, lines, _collect(batch, name, data, lines, refused)))
     for name, data, lines, refused in checked:

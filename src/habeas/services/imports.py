@@ -155,6 +155,11 @@ def _answer_subjects(repo: Repository, answers: Sequence[Event], declared: Seque
 
 def _store(repo: Repository, ctx: Context, casefile: CaseFile, files: list[dict[str, str]]) -> ImportSummary:
     take_write_lock(repo.session)
+    with repo.bulk_writes():
+        return _write(repo, ctx, casefile, files)
+
+
+def _write(repo: Repository, ctx: Context, casefile: CaseFile, files: list[dict[str, str]]) -> ImportSummary:
     try:
         summary = repo.add_casefile(casefile, ctx.actor.name, files)
     except ConflictError as exc:
