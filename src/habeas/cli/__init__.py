@@ -1,20 +1,12 @@
-"""The `habeas` command line: thin wrappers over habeas.services."""
+"""The `habeas` command line: thin wrappers over habeas.services.
+
+Each module of habeas.cli registers its commands on `app` when it is imported, and the program
+imports one only when one of its commands runs or its help is asked for (habeas.cli.commands
+lists which module defines what). ``load_commands()`` imports all of them.
+"""
 
 from __future__ import annotations
 
-import importlib
+from habeas.cli.app import app, load_commands
 
-from habeas.cli.app import app, reflow_help
-
-# Each module registers its commands on `app`. A module that is not there yet is skipped,
-# so the command line works while a family of commands is being built.
-for _module in ("track", "check", "datasets", "security", "reports", "web", "deadlines", "link", "casework"):
-    try:
-        importlib.import_module(f"habeas.cli.{_module}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"habeas.cli.{_module}":
-            raise
-
-reflow_help(app)
-
-__all__ = ["app"]  # the program itself (with `habeas serve` plugged in) is habeas.main
+__all__ = ["app", "load_commands"]  # the program itself (with `habeas serve` plugged in) is habeas.main

@@ -2,32 +2,63 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.text import Text
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
+from habeas.cli.commands import COMMANDS, MODULES
 from habeas.domain.dates import DateError, parse_day
 from habeas.services import Actor, Context, ServiceError
 from habeas.settings import Settings
+
+if TYPE_CHECKING:
+    from typer._click import Command  # Typer's own copy of Click: its commands are not the click package's
 
 # The options every command that touches the database takes; they may come before the command too.
 GLOBAL_OPTIONS = ("--db", "--user", "--config")
 
 
 class _Program(TyperGroup):
-    """The `habeas` group: `habeas --user maria people` reads as `habeas people --user maria`."""
+    """The `habeas` group: each command loaded as used; `habeas --user maria people` is `habeas people --user maria`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.commands: _Commands = _Commands(self.commands)
+        self._listing = False
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Command | None:
+        if self._listing:  # the root's help lists names and first lines: no command needs importing for it
+            return self.commands.listed(cmd_name)
+        return self.commands.get(cmd_name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # Typer's reads every item, which would import every command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        from habeas.cli.coercion import read_plainly
+
+        read_plainly(self)  # the program's own options, which Typer adds after making the group
+        return super().get_params(ctx)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         moved: list[str] = []
@@ -48,6 +79,79 @@ class _Program(TyperGroup):
         else:
             rest = [*moved, *rest]
         return super().parse_args(ctx, rest)
+
+
+class _Commands(MutableMapping[str, Any]):
+    """The commands of `habeas` by name (see habeas.cli.commands), each imported and built when first asked for.
+
+    Every command passes through here once, as it is built, and is prepared then (see :func:`_prepared`).
+    """
+
+    def __init__(self, built: MutableMapping[str, Any]):
+        self._built = {name: _prepared(command) for name, command in built.items()}
+
+    def __getitem__(self, name: str) -> Command:
+        if name not in self._built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            load_commands(COMMANDS[name].modules)
+            self._built[name] = _prepared(_build(name))
+        return self._built[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in COMMANDS or name in self._built
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMANDS
+        yield from (name for name in self._built if name not in COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS.keys() | self._built.keys())
+
+    def __setitem__(self, name: str, command: Command) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def listed(self, name: str) -> Command | None:
+        """The command as the root's help lists it: built if it already is, else its name and summary."""
+        if name in self._built or name not in COMMANDS:
+            return self._built.get(name)
+        return TyperCommand(name=name, help=COMMANDS[name].summary, rich_markup_mode=app.rich_markup_mode)
+
+
+def load_commands(modules: Iterable[str] = MODULES) -> None:
+    """Import the modules of habeas.cli that register commands (all of them by default).
+
+    A module that is not there is skipped, so the command line works while a family of commands is built.
+    """
+    for module in modules:
+        try:
+            importlib.import_module(f"habeas.cli.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"habeas.cli.{module}":
+                raise
+
+
+def _build(name: str) -> Command:
+    """The command or group registered on `app` under ``name``, as Typer builds it."""
+    from typer.main import get_command_from_info, get_command_name, get_group_from_info, solve_typer_info_defaults
+
+    for info in app.registered_commands:
+        if info.callback is not None and (info.name or get_command_name(info.callback.__name__)) == name:
+            return get_command_from_info(
+                info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
+            )
+    for group in app.registered_groups:
+        if solve_typer_info_defaults(group).name == name:
+            return get_group_from_info(
+                group,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+                suggest_commands=app.suggest_commands,
+            )
+    raise KeyError(f"habeas.cli.commands lists {name!r} but no module registers it")
 
 
 app = typer.Typer(
@@ -187,15 +291,21 @@ def _reflowed(text: str) -> str:
     return "\n\n".join(kept)
 
 
-def reflow_help(typer_app: typer.Typer) -> None:
-    """Reflow the help of every command and group registered on ``typer_app`` (see :func:`_reflowed`)."""
-    for info in typer_app.registered_commands:
-        written = info.help or (inspect.getdoc(info.callback) if info.callback else None)
-        if written:
-            info.help = _reflowed(written)
-    for group in typer_app.registered_groups:
-        if group.typer_instance is not None:
-            reflow_help(group.typer_instance)
+def _prepared(command: Command) -> Command:
+    """``command``, and every command under it, with help reflowed and values read without Pydantic.
+
+    See :func:`_reflowed` and habeas.cli.coercion. Groups keep their help as written: it is one line.
+    """
+    from habeas.cli.coercion import read_plainly
+
+    read_plainly(command)
+    subcommands = getattr(command, "commands", None)
+    if subcommands is not None:
+        for sub in subcommands.values():
+            _prepared(sub)
+    elif command.help:
+        command.help = _reflowed(command.help)
+    return command
 
 
 def _flag_type_hidden() -> None:
