@@ -699,10 +699,11 @@ def _reference_problems(
 
     def listed(container: Mapping[str, Any], where: tuple[Any, ...], section: str, what: str) -> None:
         values = container.get(where[-1])
-        if isinstance(values, list) and readable(*where):
-            references.extend(
-                (section, v, (*where, j), what) for j, v in enumerate(values) if v is not None and readable(*where, j)
-            )
+        if not isinstance(values, list) or not readable(*where):
+            return
+        for j, ident in enumerate(values):
+            if ident is not None and (not refused or readable(*where, j)):
+                references.append((section, ident, (*where, j), what))
 
     def named(written: Mapping[str, Any], i: int, keys: tuple[tuple[str, str, str], ...]) -> None:
         for key, section, what in keys:
