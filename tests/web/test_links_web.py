@@ -93,6 +93,8 @@ def test_an_editor_reviews_and_accepts_with_a_source(linked_site) -> None:
     assert decided.status == "same" and decided.decisions[0].actor == "editor"
     assert decided.decisions[0].note == "synthetic note"
     assert first.id[:12] not in editor.get("/links").text  # decided: out of the queue
+    notice = editor.get(answer.headers["location"]).text  # ... and one link away from its correction
+    assert f'href="/links/{first.id}#correct-heading">Correct decision {decided.decisions[0].id}</a>' in notice
     again = editor.post(f"/links/{first.id}/reject", data={"csrf": csrf_of(page.text), "source": ids["list-1"]})
     assert again.status_code == 400 and "already decided" in again.text  # the candidate page again, saying why
 

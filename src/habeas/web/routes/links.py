@@ -8,6 +8,7 @@ Policy like every other form.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -26,6 +27,7 @@ router = APIRouter(include_in_schema=False)
 # Signed in, then the service decides: a viewer must not learn from a 403 that the queue exists.
 SignedIn = Annotated[Viewer, Depends(Policy.signed_in())]
 MAX_NOTE = 2000
+CANDIDATE_ID = re.compile(r"[0-9a-f]{64}")  # a keyed digest's hex, as habeas.store.links makes them
 
 
 def _linker_only(viewer: Viewer, action: str) -> None:
@@ -37,12 +39,21 @@ def _linker_only(viewer: Viewer, action: str) -> None:
 
 
 @router.get("/links", response_class=HTMLResponse)
-def queue(viewer: SignedIn, min: float | None = None, status: str = "pending", decided: str | None = None) -> Response:
+def queue(
+    viewer: SignedIn,
+    min: float | None = None,
+    status: str = "pending",
+    decided: str | None = None,
+    candidate: str | None = None,
+) -> Response:
     _linker_only(viewer, "link_review")
     least = min if min is not None and 0 <= min <= 1 else None
     chosen = status if status in service.STATUSES else "pending"
     shown = service.review(viewer.ctx, least, chosen)
-    return render(viewer, "links.html", candidates=shown, min=least, wanted=chosen, decided=decided)
+    # The notice names a decision and links to a candidate, nothing else a crafted address could put there.
+    made = decided if decided and decided.isascii() and decided.isdigit() else None
+    on = candidate if made and candidate and CANDIDATE_ID.fullmatch(candidate) else None
+    return render(viewer, "links.html", candidates=shown, min=least, wanted=chosen, decided=made, decided_on=on)
 
 
 @router.get("/links/people/{person_id}", response_class=HTMLResponse)
@@ -92,7 +103,8 @@ def _decide(viewer: Viewer, candidate_id: str, verdict: str) -> Response:
         raise
     except ServiceError as exc:  # no such source, already decided: the page again, with the problem
         return _candidate_page(viewer, candidate_id, problem=str(exc), form={"source": source, "note": note or ""})
-    return RedirectResponse(f"/links?decided={quote(str(decision.id))}", status_code=303)
+    # The notice links back to the candidate: a decision made by mistake is one form away from its correction.
+    return RedirectResponse(f"/links?decided={decision.id}&candidate={quote(decision.candidate)}", status_code=303)
 
 
 @router.post("/links/{candidate_id}/accept", response_class=HTMLResponse)
