@@ -31,13 +31,18 @@ from common import mib, run_child
 
 POOLED = """
 def main(records, seed, engine, baseline):
-    import time
+    import os, time
+    from collections import Counter
     from dataclasses import replace
     from habeas.linkage.types import RecordRef
     from habeas.synth.lists import synthetic_lists
+    started = time.perf_counter()
     lists = synthetic_lists(round(int(records) / 1.8), 3, seed=int(seed), inclusion=0.6)
     pooled = [replace(r, ref=RecordRef("pooled", f"{r.ref.source}:{r.ref.record_id}")) for r in lists.records]
-    start = time.perf_counter()
+    truth = {RecordRef("pooled", f"{ref.source}:{ref.record_id}"): p for ref, p in lists.truth.items()}
+    del lists
+    synth_seconds = time.perf_counter() - started
+    start, cpu = time.perf_counter(), time.process_time()
     if baseline == "yes":
         from collections import defaultdict
         from habeas.linkage.names import normalize_name
@@ -52,13 +57,15 @@ def main(records, seed, engine, baseline):
         from habeas.linkage.engine import find_candidates
         result = find_candidates(pooled, engine=engine, within_sources=True)
         pairs = {(c.left, c.right) for c in result.candidates}
+        probabilities = {f"{c.left.record_id}|{c.right.record_id}": c.probability for c in result.candidates}
         compared = result.pairs_compared
-    seconds = time.perf_counter() - start
-    truth = {RecordRef("pooled", f"{ref.source}:{ref.record_id}"): p for ref, p in lists.truth.items()}
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     right = sum(truth[a] == truth[b] for a, b in pairs)
-    return {"records": len(pooled), "link_seconds": seconds, "links": len(pairs), "right": right,
-            "compared": compared, "pairs": sorted(f"{a.record_id}|{b.record_id}" for a, b in pairs)
-            if len(pairs) <= 300_000 else []}
+    true_pairs = sum(n * (n - 1) // 2 for n in Counter(truth.values()).values())
+    return {"records": len(pooled), "synth_seconds": synth_seconds, "link_seconds": seconds, "link_cpu": cpu,
+            "links": len(pairs), "right": right, "true_pairs": true_pairs, "compared": compared,
+            "load": os.getloadavg(),
+            "probabilities": probabilities if baseline != "yes" and len(pairs) <= 300_000 else {}}
 """
 
 
@@ -124,23 +131,32 @@ def scale(records: int, seed: int) -> None:
     for label, run in (("exact normalized name (baseline)", base), ("habeas link (DuckDB)", habeas)):
         d = run.detail
         precision = d["right"] / d["links"] if d["links"] else float("nan")
-        print(f"  {label:<36} link {d['link_seconds']:7.1f} s, whole process {run.seconds:7.1f} s, "
-              f"peak {mib(run.peak_rss_mib)}; {d['links']:,} links, precision {precision:.4f}, "
+        recall = d["right"] / d["true_pairs"] if d["true_pairs"] else float("nan")
+        print(f"  {label:<36} link {d['link_seconds']:7.1f} s (processor {d['link_cpu']:7.1f} s), "
+              f"peak {mib(run.peak_rss_mib)}; {d['links']:,} links, precision {precision:.4f}, recall {recall:.4f}, "
               f"{d['compared']:,} pairs compared")  # fmt: skip
+        print(f"  {'':<36} synthetic lists made in {d['synth_seconds']:.1f} s (not counted); whole process "
+              f"{run.seconds:.1f} s; load average after {', '.join(f'{x:.1f}' for x in d['load'])}")  # fmt: skip
     ratio = habeas.detail["right"] / max(base.detail["right"], 1)
-    print(f"  right links: habeas {habeas.detail['right']:,}, baseline {base.detail['right']:,} ({ratio:.2f}x)")
+    slower = habeas.detail["link_seconds"] / max(base.detail["link_seconds"], 1e-9)
+    print(f"  right links: habeas {habeas.detail['right']:,}, baseline {base.detail['right']:,} ({ratio:.2f}x) "
+          f"of {habeas.detail['true_pairs']:,} true pairs; time {slower:.0f}x the baseline's")  # fmt: skip
 
 
 def spark(records: int, seed: int) -> None:
     print(f"spark: the same {records:,} records linked by DuckDB and by a local Spark session")
     duck = run_child(POOLED, str(records), str(seed), "duckdb", "no")
     sparked = run_child(POOLED, str(records), str(seed), "spark", "no")
-    a, b = set(duck.detail["pairs"]), set(sparked.detail["pairs"])
-    agree = len(a & b) / len(a | b) if a | b else 1.0
+    a, b = duck.detail["probabilities"], sparked.detail["probabilities"]
+    both = set(a) & set(b)
+    agree = len(both) / len(set(a) | set(b)) if a or b else 1.0
+    largest = max((abs(a[k] - b[k]) for k in both), default=0.0)
     for label, run in (("DuckDB", duck), ("Spark", sparked)):
-        print(f"  {label:<8} link {run.detail['link_seconds']:7.1f} s, peak {mib(run.peak_rss_mib)} (driver), "
-              f"{run.detail['links']:,} links")  # fmt: skip
-    print(f"  links in both / links in either: {agree:.4f} ({len(a - b):,} only DuckDB, {len(b - a):,} only Spark)")
+        d = run.detail
+        print(f"  {label:<8} link {d['link_seconds']:7.1f} s (processor {d['link_cpu']:.1f} s in the driver), "
+              f"peak {mib(run.peak_rss_mib)} (driver), {d['links']:,} links, {d['compared']:,} pairs")  # fmt: skip
+    print(f"  links in both / links in either: {agree:.4f} ({len(set(a) - set(b)):,} only DuckDB, "
+          f"{len(set(b) - set(a)):,} only Spark); largest difference in probability {largest:.2e}")  # fmt: skip
 
 
 def main() -> None:

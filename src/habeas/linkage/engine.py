@@ -190,10 +190,12 @@ class _Run:
         say("blocking pairs")
         blocked = self.linker.inference.compute_blocked_pairs_for_predict()
         self.pairs = _count(self.linker, blocked)
-        self._settle_prior(raw_u, sampled, say)
+        say(f"comparing {self.pairs:,} pairs")
+        vectors = _comparison_vectors(self.linker, blocked)
+        self._settle_prior(raw_u, sampled, say, vectors)
         self.notes += _untrained(self.linker)
         say("scoring pairs")
-        predictions = self.linker.inference.predict(threshold_match_probability=threshold, warning_mode="never")
+        predictions = _score(self.linker, vectors, threshold)
         rows = _prediction_rows(predictions, self.engine)
         say(f"explaining {len(rows['unique_id_l']):,} candidates")
         return _candidates(rows, self.records, self.names, threshold), self.linker
@@ -235,7 +237,7 @@ class _Run:
     def _set_prior(self, value: float) -> None:
         self.linker._settings_obj._probability_two_random_records_match = value  # no public setter in Splink
 
-    def _settle_prior(self, raw_u: list[list[float]], sampled: float, say: Progress) -> None:
+    def _settle_prior(self, raw_u: list[list[float]], sampled: float, say: Progress, vectors: Any) -> None:
         """The prior and u, estimated together from the blocked pairs until they agree.
 
         Splink counts u among random pairs as if none matched. Between lists of the same people
@@ -255,7 +257,7 @@ class _Run:
             # data cannot support. The attribute model keeps its conservative starting prior.
             _unmix(settings, raw_u, float(settings._probability_two_random_records_match), floor)
             return
-        patterns = self._patterns()
+        patterns = _patterns(self.linker, vectors)
         for round_ in range(PRIOR_ROUNDS):
             prior = float(settings._probability_two_random_records_match)
             _unmix(settings, raw_u, prior, floor)
@@ -266,17 +268,64 @@ class _Run:
                 break
         _unmix(settings, raw_u, float(settings._probability_two_random_records_match), floor)
 
-    def _patterns(self) -> list[tuple[tuple[int, ...], int]]:
-        """How many blocked pairs show each combination of comparison levels: scored once, counted in SQL."""
-        predictions = self.linker.inference.predict(warning_mode="never")
-        names = [c.output_column_name for c in self.linker._settings_obj.comparisons]
-        gammas = ", ".join(f"gamma_{n}" for n in names)
-        counted = self.linker.misc.query_sql(
-            f"select {gammas}, count(*) as n from {predictions.physical_name} group by {gammas}",
-            output_type="splink_df",
-        ).as_record_list()
-        predictions.drop_table_from_database_and_remove_from_cache()
-        return [(tuple(int(row[f"gamma_{n}"]) for n in names), int(row["n"])) for row in counted]
+
+def _comparison_vectors(linker: Any, blocked: Any) -> Any:
+    """How each blocked pair compares, field by field (the gamma columns): computed once, then counted and scored.
+
+    The comparisons are most of the cost of a run (the name's levels are list functions on every
+    pair), so they are not recomputed when the prior changes: Splink's own SQL builds the vectors
+    here, and its own scoring SQL reads them in _score.
+    """
+    from splink.internals.comparison_vector_values import compute_comparison_vector_values_from_id_pairs_sqls
+    from splink.internals.pipeline import CTEPipeline
+    from splink.internals.vertically_concatenate import enqueue_df_concat_with_tf
+
+    settings = linker._settings_obj
+    pipeline = CTEPipeline([blocked])
+    enqueue_df_concat_with_tf(linker, pipeline)
+    sqls = compute_comparison_vector_values_from_id_pairs_sqls(
+        settings._columns_to_select_for_blocking,
+        settings._columns_to_select_for_comparison_vector_values,
+        input_tablename_l="__splink__df_concat_with_tf",
+        input_tablename_r="__splink__df_concat_with_tf",
+        source_dataset_input_column=settings.column_info_settings.source_dataset_input_column,
+        unique_id_input_column=settings.column_info_settings.unique_id_input_column,
+        link_type=settings._link_type,
+        sql_dialect_str=linker._sql_dialect_str,
+    )
+    pipeline.enqueue_list_of_sqls(sqls)
+    return linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
+
+
+def _patterns(linker: Any, vectors: Any) -> list[tuple[tuple[int, ...], int]]:
+    """How many blocked pairs show each combination of comparison levels, counted in SQL."""
+    names = [c.output_column_name for c in linker._settings_obj.comparisons]
+    gammas = ", ".join(f"gamma_{n}" for n in names)
+    counted = linker.misc.query_sql(
+        f"select {gammas}, count(*) as n from {vectors.physical_name} group by {gammas}", output_type="splink_df"
+    ).as_record_list()
+    return [(tuple(int(row[f"gamma_{n}"]) for n in names), int(row["n"])) for row in counted]
+
+
+def _score(linker: Any, vectors: Any, threshold: float) -> Any:
+    """The pairs at or above the threshold, scored by Splink's SQL with the settled prior and u, gammas kept."""
+    from splink.internals.dialects import SplinkDialect
+    from splink.internals.pipeline import CTEPipeline
+    from splink.internals.predict import predict_from_comparison_vectors_sqls
+
+    settings = linker._settings_obj
+    pipeline = CTEPipeline([vectors])
+    sqls = predict_from_comparison_vectors_sqls(
+        unique_id_input_columns=settings.column_info_settings.unique_id_input_columns,
+        core_model_settings=settings.core_model_settings,
+        sql_dialect=SplinkDialect.from_string(settings._sql_dialect_str),
+        threshold_match_probability=threshold,
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=True,  # the match weight of each field, for the explanation
+        training_mode=True,  # keeps the gamma columns without the compared values
+    )
+    pipeline.enqueue_list_of_sqls(sqls)
+    return linker._db_api.sql_pipeline_to_splink_dataframe(pipeline)
 
 
 def _expected_matches(settings: Any, patterns: list[tuple[tuple[int, ...], int]], prior: float) -> float:

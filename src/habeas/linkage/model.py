@@ -41,57 +41,79 @@ def record_columns(records: Sequence[LinkRecord]) -> tuple[dict[str, list[Any]],
     """The columns Splink compares, one row per record, with unique_id its index in ``records``.
 
     A record marked anonymized (named=False) gets no name columns at all, whatever it holds:
-    an anonymized row is compared on its attributes only.
+    an anonymized row is compared on its attributes only. Written in one pass, each name's
+    columns made once for all the records whose names have the same words (a million records
+    hold far fewer names).
     """
-    columns: dict[str, list[Any]] = {name: [] for name in COLUMNS}
     names: list[NormalizedName] = []
-    name_columns: dict[tuple[str | None, ...], tuple[NormalizedName, dict[str, Any]]] = {}  # lists repeat names
-    for index, record in enumerate(records):
-        written = (record.full_name, record.given_names, record.surnames) if record.named else (None, None, None)
-        if written not in name_columns:
-            name_columns[written] = _name_columns(*written)
-        name, by_name = name_columns[written]
+    name_rows: list[dict[str, Any]] = []
+    by_key: dict[str, dict[str, Any]] = {}
+    columns: dict[str, list[Any]] = {c: [] for c in ATTRIBUTE_COLUMNS}
+    for record in records:
+        name = normalize_name(record.full_name, record.given_names, record.surnames) if record.named else NO_NAME
         names.append(name)
+        row = by_key.get(name.key)
+        if row is None:
+            row = by_key[name.key] = _name_columns(name)
+        name_rows.append(row)
         year = record.birth_year if record.birth_year is not None else (record.birth_date and record.birth_date.year)
-        spells = [s for s in record.custody if s.facility and s.facility.strip()]
-        facilities = sorted({s.facility.strip().upper() for s in spells if s.facility})
-        months = sorted({f"{s.facility.strip().upper()}|{m}" for s in spells if s.facility for m in _months(s)})
-        row = {
-            "unique_id": index,
-            "named": 1 if record.named else 0,
-            **by_name,
-            "birth_date": record.birth_date.isoformat() if record.birth_date else None,
-            "birth_year": year or None,
-            "citizenship": (record.citizenship or "").strip().upper() or None,
-            "sex": (record.sex or "").strip().upper() or None,
-            "facilities": facilities or None,
-            "custody_months": months or None,
-        }
-        for key, value in row.items():
-            columns[key].append(value)
+        columns["named"].append(1 if record.named else 0)
+        columns["birth_date"].append(record.birth_date.isoformat() if record.birth_date else None)
+        columns["birth_year"].append(year or None)
+        columns["citizenship"].append((record.citizenship or "").strip().upper() or None)
+        columns["sex"].append((record.sex or "").strip().upper() or None)
+        facilities, months = _custody(record.custody) if record.custody else (None, None)
+        columns["facilities"].append(facilities)
+        columns["custody_months"].append(months)
+    columns["unique_id"] = list(range(len(records)))
+    for column in NAME_COLUMNS:
+        columns[column] = [row[column] for row in name_rows]
     return columns, names
 
 
-def _name_columns(full: str | None, given: str | None, surnames: str | None) -> tuple[NormalizedName, dict[str, Any]]:
-    name = normalize_name(full, given, surnames)
+def _custody(custody: Sequence[Any]) -> tuple[list[str] | None, list[str] | None]:
+    spells = [s for s in custody if s.facility and s.facility.strip()]
+    facilities = sorted({s.facility.strip().upper() for s in spells})
+    months = sorted({f"{s.facility.strip().upper()}|{m}" for s in spells for m in _months(s)})
+    return facilities or None, months or None
+
+
+def _name_columns(name: NormalizedName) -> dict[str, Any]:
     skeletons = sorted(name.skeletons)
-    return name, {
+    return {
         "name_key": name.key or None,
         "name_words": sorted(name.word_set) or None,
         "name_skeletons": skeletons or None,
         "name_size": len(name.word_set) or None,
         "skeleton_size": len(skeletons) or None,
-        "word_pairs": [" ".join(p) for p in combinations(skeletons, 2)] or None,
-        "word_triples": [" ".join(t) for t in combinations(skeletons, 3)] or None,
+        **_blocking_keys(skeletons),
     }
 
 
+def _blocking_keys(skeletons: list[str]) -> dict[str, list[str] | None]:
+    """Keys of the name's skeletons (sorted, joined by a space) that the blocking rules join on.
+
+    ``name_sets``: the whole name and the name less each word in turn, when three or more words
+    remain. A true pair whose names differ by one mistake (a typo in one word, a surname
+    dropped) has one in common: the whole of the shorter name, or the longer less one word.
+    ``name_pairs``: every two words of the name.
+    """
+    keys = {" ".join(skeletons)} if len(skeletons) >= 3 else set()
+    if len(skeletons) >= 4:
+        keys |= {" ".join(skeletons[:i] + skeletons[i + 1 :]) for i in range(len(skeletons))}
+    pairs = [" ".join(p) for p in combinations(skeletons, 2)]
+    return {"name_sets": sorted(keys) or None, "name_pairs": pairs or None}
+
+
 COLUMNS = (
-    "unique_id", "named", "name_key", "name_words", "name_skeletons", "name_size", "skeleton_size", "word_pairs",
-    "word_triples",
+    "unique_id", "named", "name_key", "name_words", "name_skeletons", "name_size", "skeleton_size", "name_sets",
+    "name_pairs",
     "birth_date", "birth_year", "citizenship", "sex", "facilities", "custody_months",
 )  # fmt: skip
-LIST_COLUMNS = frozenset({"name_words", "name_skeletons", "word_pairs", "word_triples", "facilities", "custody_months"})
+NAME_COLUMNS = ("name_key", "name_words", "name_skeletons", "name_size", "skeleton_size", "name_sets", "name_pairs")
+ATTRIBUTE_COLUMNS = ("named", "birth_date", "birth_year", "citizenship", "sex", "facilities", "custody_months")
+NO_NAME = NormalizedName(())
+LIST_COLUMNS = frozenset({"name_words", "name_skeletons", "name_sets", "name_pairs", "facilities", "custody_months"})
 
 
 def _months(spell: Any) -> list[str]:
@@ -166,16 +188,22 @@ def _comparisons(dialect: str) -> list[Any]:
             # words rarely are: the levels tell them apart, so each gets its own weight.
             cll.And(cll.ExactMatchLevel("name_key"), _at_least_three("name_size")),
             cll.ExactMatchLevel("name_key"),
-            cll.LevenshteinLevel("name_key", 2),
-            cll.And(cll.ArraySubsetLevel("name_words"), _at_least_three("name_size")),
-            cll.And(cll.ArraySubsetLevel("name_skeletons"), _at_least_three("skeleton_size")),
-            cll.And(cll.ArraySubsetLevel("name_words"), cll.ArrayIntersectLevel("name_words", 2)),
-            cll.And(cll.ArraySubsetLevel("name_skeletons"), cll.ArrayIntersectLevel("name_skeletons", 2)),
+            # Levenshtein is the costliest test of a pair: keys whose lengths differ by more than
+            # two letters cannot be within two edits, and skip it.
+            cll.CustomLevel(
+                "abs(length(name_key_l) - length(name_key_r)) <= 2 and levenshtein(name_key_l, name_key_r) <= 2",
+                "Levenshtein distance of name_key <= 2",
+            ),
+            _subset(dialect, "name_words", "name_size", 3, "one name holds all the other's words, 3+"),
+            _subset(dialect, "name_skeletons", "skeleton_size", 3, "one name holds all the other's skeletons, 3+"),
+            _subset(dialect, "name_words", "name_size", 2, "one name holds all the other's words, 2+"),
+            _subset(dialect, "name_skeletons", "skeleton_size", 2, "one name holds all the other's skeletons, 2+"),
             _near_subset(dialect, 3),
             _near_subset(dialect, 2),
             cll.ArrayIntersectLevel("name_words", 2),
-            cll.ArrayIntersectLevel("name_skeletons", 2),
-            cll.ArrayIntersectLevel("name_words", 1),
+            # Two skeletons in common is one skeleton pair in common: a test of overlap, no list built.
+            cll.CustomLevel(_overlap(dialect, "name_pairs"), "two or more skeletons agree"),
+            cll.CustomLevel(_overlap(dialect, "name_words"), "one name word agrees"),
             cll.ElseLevel(),
         ],
         output_column_name="name",
@@ -250,6 +278,34 @@ def _near_subset(dialect: str, size: int) -> Any:
     return cll.CustomLevel(condition, f"near subset, {size}+ words")
 
 
+def _subset(dialect: str, column: str, size_column: str, size: int, label: str) -> Any:
+    """The smaller of the two word sets lies within the other, and has at least ``size`` words.
+
+    The same pairs as Splink's ArraySubsetLevel and an intersection of ``size`` (the lists are
+    sets, so the intersection is the smaller list exactly when it is a subset), tested without
+    building the intersection: the costliest part of scoring millions of pairs.
+    """
+    left, right, size_l, size_r = f"{column}_l", f"{column}_r", f"{size_column}_l", f"{size_column}_r"
+
+    def within(small: str, big: str) -> str:
+        if dialect == "spark":
+            return f"forall({small}, x -> array_contains({big}, x))"
+        return f"list_has_all({big}, {small})"
+
+    condition = (
+        f"least({size_l}, {size_r}) >= {size} and ("
+        f"({size_l} <= {size_r} and {within(left, right)}) or ({size_l} > {size_r} and {within(right, left)}))"
+    )
+    return cll.CustomLevel(condition, label)
+
+
+def _overlap(dialect: str, column: str) -> str:
+    """The two lists have an element in common (our lists hold no nulls)."""
+    if dialect == "spark":
+        return f"arrays_overlap({column}_l, {column}_r)"
+    return f"list_has_any({column}_l, {column}_r)"
+
+
 def _at_least_three(size_column: str) -> Any:
     """Both records' names have three or more (distinct) words."""
     return cll.CustomLevel(f"least({size_column}_l, {size_column}_r) >= 3", "three or more words")
@@ -263,33 +319,50 @@ def _named(comparison: Any, name: str) -> Any:
 def blocking_rules(named: bool) -> list[Any]:
     """Which pairs are compared at all: the model only scores pairs a rule lets through.
 
-    Comparing every pair is quadratic (10^12 pairs for a million records). Each rule is an
-    equality join, cheap in DuckDB and Spark, chosen so that the mistakes lists make still
-    leave one rule that holds for the true pair. Between named records:
+    Comparing every pair is quadratic (10^12 pairs for a million records), and so is any block
+    on a common value: the rules are equality joins on keys rare enough that blocks stay small,
+    chosen so that the mistakes lists make still leave one rule that holds for the true pair.
+    Between named records:
     - the same name words in any order: catches accents lost, order swapped, every field but
       the name wrong or missing;
-    - two name words and the birth year (or years one apart): catches a typo in one word or a
-      dropped surname. A word pair alone ("jose gonzalez") is common enough to make blocks of
-      thousands; the year divides them by about fifty;
-    - three name words, any birth year: catches a year off by one or missing when three words
-      survive (four-word names with one typo or one dropped surname).
+    - a key of three or more words in common (the whole name or the name less one word, see
+      _blocking_keys) and birth years at most one apart, or one missing: catches a typo in one
+      word or a dropped surname in names of three or more words, and in four-word names a
+      mistake in each record;
+    - for a name of two or three words, two of its words and the birth year, or years one
+      apart: the same for the shorter names, where two words alone ("jose gonzalez") make
+      blocks of thousands that the year divides by about fifty.
+    Names of four or more words are not blocked on two of their words: such pairs ("js grc" in
+    every José ... García ...) were most of the pairs scored at scale (29 million of 45 million
+    among a million records), and a true pair with one mistake keeps three words in common.
+    Nor on three words whatever the birth years: namesakes born years apart were 13 million
+    pairs there, and a mistake in the name and in the year at once is rare.
     Words are compared here by their skeleton (names.skeleton: first letter and consonants), so
-    a vowel typed wrong in a word still lets its pairs and triples meet.
+    a vowel typed wrong in a word still lets its keys meet.
     Between named records and anonymized rows (never two of either: the model links the two
     sides only): the same birth year, or a stay in the same facility in the same month.
     """
     if not named:
         return [block_on("birth_year"), block_on("custody_months", arrays_to_explode=["custody_months"])]
-    pairs = ["word_pairs"]
+    sets, pairs = ["name_sets"], ["name_pairs"]
+    short = "least(l.skeleton_size, r.skeleton_size) <= 3"
+    both_short = "greatest(l.skeleton_size, r.skeleton_size) <= 3"
     return [
         block_on("name_key"),
-        block_on("word_pairs", "birth_year", arrays_to_explode=pairs),
-        # ... and birth years one apart, either way: two more equality joins. They find the pairs
-        # with a typo or a dropped word and the year off by one (1-2% of true pairs on synthetic
-        # lists) for about twice the pairs to score; the cost of scale is in these two rules.
-        CustomRule("l.word_pairs = r.word_pairs and l.birth_year = r.birth_year + 1", arrays_to_explode=pairs),
-        CustomRule("l.word_pairs = r.word_pairs and l.birth_year + 1 = r.birth_year", arrays_to_explode=pairs),
-        block_on("word_triples", arrays_to_explode=["word_triples"]),
+        CustomRule(
+            "l.name_sets = r.name_sets and (abs(l.birth_year - r.birth_year) <= 1"
+            " or l.birth_year is null or r.birth_year is null)",
+            arrays_to_explode=sets,
+        ),
+        CustomRule(f"l.name_pairs = r.name_pairs and l.birth_year = r.birth_year and {short}", arrays_to_explode=pairs),
+        # Years one apart: one equality join each way (a join on the word pair alone would
+        # enumerate every namesake pair, whatever the year, before filtering).
+        CustomRule(
+            f"l.name_pairs = r.name_pairs and l.birth_year = r.birth_year + 1 and {both_short}", arrays_to_explode=pairs
+        ),
+        CustomRule(
+            f"l.name_pairs = r.name_pairs and l.birth_year + 1 = r.birth_year and {both_short}", arrays_to_explode=pairs
+        ),
     ]
 
 
@@ -300,7 +373,9 @@ def settings(link_type: str, named: bool, dialect: str = "duckdb") -> SettingsCr
         link_type=link_type,  # type: ignore[arg-type]  # one of Splink's three literals, chosen by the engine
         comparisons=comparisons,
         blocking_rules_to_generate_predictions=blocking_rules(named),
-        retain_matching_columns=True,  # Splink keeps the comparison vectors (gamma_) only with them
+        # The compared values are not copied into every pair's row (at a million records they would
+        # outweigh the records); engine._score keeps the comparison vectors (gamma_) and match weights.
+        retain_matching_columns=False,
         retain_intermediate_calculation_columns=True,
         max_iterations=25,
         em_convergence=0.0001,

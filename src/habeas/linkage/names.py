@@ -42,6 +42,7 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", ascii_text).strip()
 
 
+@lru_cache(maxsize=1 << 18)  # lists repeat given names and surnames: a million records hold far fewer texts
 def words(text: str | None) -> tuple[str, ...]:
     """The name's words, folded, without particles, in the order written."""
     if not text:
@@ -74,6 +75,7 @@ class NormalizedName:
         return bool(self.words)
 
 
+@lru_cache(maxsize=1 << 18)  # a frozen value: the records of one person, and namesakes, share it
 def normalize_name(
     full_name: str | None = None, given_names: str | None = None, surnames: str | None = None
 ) -> NormalizedName:

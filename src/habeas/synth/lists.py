@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -119,32 +120,45 @@ def _tied(p: float, dependence: float, on_first: bool) -> float:
     return p * (1 + dependence) if on_first else p - dependence * (1 - p)
 
 
-def _weighted(rng: random.Random, table: Mapping[str, float]) -> str:
-    return rng.choices(list(table), weights=list(table.values()))[0]
+def _weighted(rng: random.Random, table: str) -> str:
+    values, cumulative = _cumulative(table)
+    return rng.choices(values, cum_weights=cumulative)[0]
+
+
+@cache
+def _cumulative(table: str) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """A table of names.yaml (or the facilities), its values and running totals of its weights, summed once.
+
+    random.choices sums weights= into exactly these running totals on every call, so passing
+    them as cum_weights= draws the same values from the same seed, without the sum per draw.
+    """
+    if table == "facilities":
+        facilities = reference()["facilities"]
+        return tuple(f["code"] for f in facilities), tuple(accumulate(f["weight"] for f in facilities))
+    weights: Mapping[str, float] = _names()[table]
+    return tuple(weights), tuple(accumulate(weights.values()))
 
 
 def _person(rng: random.Random, index: int) -> Person:
-    names = _names()
-    sex = _weighted(rng, names["sex"])
-    pool = names["given_male"] if sex == "M" else names["given_female"]
+    sex = _weighted(rng, "sex")
+    pool = "given_male" if sex == "M" else "given_female"
     given = tuple(_weighted(rng, pool) for _ in range(1 if rng.random() < 0.35 else 2))
     if len(given) == 2 and given[0] == given[1]:
         given = given[:1]
     surnames = tuple(
-        _weighted(rng, names["particle_surnames"]) if rng.random() < 0.04 else _weighted(rng, names["surnames"])
+        _weighted(rng, "particle_surnames") if rng.random() < 0.04 else _weighted(rng, "surnames")
         for _ in range(2)
     )
     born = date(1960, 1, 1) + timedelta(days=rng.randrange(46 * 365))
-    return Person(f"person-{index + 1:07d}", given, surnames, born, _weighted(rng, names["citizenship"]), sex,
+    return Person(f"person-{index + 1:07d}", given, surnames, born, _weighted(rng, "citizenship"), sex,
                   _custody(rng))  # fmt: skip
 
 
 def _custody(rng: random.Random) -> tuple[CustodySpell, ...]:
-    facilities = reference()["facilities"]
     start = date(2024, 1, 1) + timedelta(days=rng.randrange(400))
     spells = []
     for _ in range(rng.choice((0, 1, 1, 2, 3))):
-        facility = rng.choices(facilities, weights=[f["weight"] for f in facilities])[0]["code"]
+        facility = _weighted(rng, "facilities")
         end = start + timedelta(days=rng.randrange(3, 90))
         spells.append(CustodySpell(facility, start, end))
         start = end
