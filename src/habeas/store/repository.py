@@ -695,19 +695,22 @@ def _names(values: dict[str, Any]) -> list[str]:
 
 def insert_many(connection: Connection, table: Table, rows: Sequence[dict[str, Any]],
                 serialized: Collection[str] = ()) -> None:  # fmt: skip
-    """INSERT ``rows`` (dicts with the same keys) with one executemany, each value converted as SQLAlchemy would.
+    """INSERT ``rows`` (dicts with the same keys), each value converted as SQLAlchemy would; ``serialized``
+    names JSON columns whose values are already JSON text.
 
-    SQLAlchemy's own executemany builds each row's parameters in several layers of Python, which
-    cost an import of 100,000 events more than the database's work. Here the statement is compiled
-    once by the dialect (its placeholders and casts), the columns' converters (dates for SQLite,
-    JSON) are looked up once, and the driver gets plain tuples or dicts. ``serialized`` names JSON
-    columns whose values are already JSON text.
+    On SQLite, SQLAlchemy's own executemany builds each row's parameters in several layers of
+    Python, which cost an import of 100,000 events more than the database's work. Here the
+    statement is compiled once, the columns' converters (dates, JSON) are looked up once, and
+    sqlite3's executemany gets plain tuples. Elsewhere (PostgreSQL) SQLAlchemy sends many rows in
+    each INSERT, which the driver's executemany, one statement a row, cannot match: it writes them.
     """
     columns = list(rows[0])
     dialect = connection.dialect
     compiled = insert(table).compile(dialect=dialect, column_keys=columns)
     names = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
-    if sorted(names) != sorted(columns):  # a column default or a renamed parameter: SQLAlchemy fills those
+    if dialect.name != "sqlite" or sorted(names) != sorted(columns):  # SQLAlchemy fills a column's default
+        if serialized:
+            rows = [{**row, **{c: json.loads(row[c]) for c in serialized}} for row in rows]
         connection.execute(insert(table), list(rows))
         return
     # Column by column: each converter runs over its column in one pass, and zip makes the rows.
@@ -716,10 +719,7 @@ def insert_many(connection: Connection, table: Table, rows: Sequence[dict[str, A
         column = [row[name] for row in rows]
         convert = None if name in serialized else table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         values.append(column if convert is None else list(map(convert, column)))
-    params: list[Any] = list(zip(*values, strict=True))
-    if not compiled.positional:
-        params = [dict(zip(names, row, strict=True)) for row in params]
-    connection.exec_driver_sql(compiled.string, params)
+    connection.exec_driver_sql(compiled.string, list(zip(*values, strict=True)))
 
 
 def stored_among(session: Session, column: Any, ids: Iterable[str]) -> set[str]:
