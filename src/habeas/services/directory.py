@@ -33,6 +33,8 @@ from habeas.services.check import CatalogueEntry
 from habeas.services.name_index import Match, NameIndex, PersonCard
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from habeas.store import shared_state
 
 # The access and track services (and with them the database) are imported where the directory
@@ -131,6 +133,7 @@ class Directory:
     def __init__(self, base: Context):
         self.base = base
         self._lock = threading.Lock()
+        self._reading = threading.Lock()  # held while everybody's cards are read
         self._cache = _Cache()
         self._rules: tuple[int | None, RuleSettings, list[CatalogueEntry]] | None = None
 
@@ -267,7 +270,7 @@ class Directory:
         """The memory, once it has taken in every change the database's log has after what it last read."""
         from habeas.store import shared_state
 
-        oldest, latest = shared_state.change_bounds(self.base.engine)
+        oldest, latest = _change_bounds(self.base.engine)
         cache = self._cache
         if latest <= cache.seen:
             return cache
@@ -310,17 +313,33 @@ class Directory:
         cache.seen = changes[-1].seq
 
     def _index(self) -> NameIndex:
-        """Everybody's cards, unfiltered (read at the first question that needs them)."""
-
+        """Everybody's cards, unfiltered (read at the first question that needs them, or by :meth:`read_index`)."""
         cache = self._fresh()
-        if cache.index is None:
-            with self._lock:  # one reading of everybody, not one per waiting request
+        while cache.index is None:
+            with self._reading:  # one reading of everybody, not one per waiting request
                 if cache.index is None:
-                    # The cards are read after ``cache.seen`` was: a write in between is applied twice, harmlessly.
-                    cache.index = NameIndex(self._read_cards())
-                    _settle()
-        assert cache.index is not None
+                    self._read_index(cache)
+            cache = self._fresh()
         return cache.index
+
+    def read_index(self) -> None:
+        """Read everybody's cards now, if nobody has yet (a server starting calls this in the background).
+
+        Pages that need no name index (a person page) are answered meanwhile: the reading holds
+        only its own lock, and a search that comes in waits for it instead of reading again.
+        """
+        self._index()
+
+    def _read_index(self, cache: _Cache) -> None:
+        with self._lock:
+            seen = cache.seen
+        # The cards are read after ``seen`` was: a write in between is applied twice, harmlessly.
+        index = NameIndex(self._read_cards())
+        with self._lock:
+            if self._cache is cache and cache.index is None:
+                # Changes other requests skipped while no index was held are taken in from ``seen`` on.
+                cache.index, cache.seen = index, min(cache.seen, seen)
+        _settle()
 
     def _read_cards(self, person_ids: Iterable[str] | None = None) -> list[PersonCard]:
         """Everyone's card (or these people's), read in two queries."""
@@ -366,6 +385,24 @@ class Directory:
         with self._lock:
             if cache.as_of == as_of and cache.seen == seen:
                 cache.summaries.update(computed)
+
+
+def _change_bounds(engine: Engine) -> tuple[int, int]:
+    """The oldest and the newest change's numbers still kept (0, 0 before any), in one round trip.
+
+    Each is its own subquery: SQLite reads the minimum or the maximum of the key from the index's
+    end only when a query asks for one of them; asked for both at once it scans the whole log
+    (100,000 entries kept after a large import: tens of milliseconds on every list and search).
+    """
+    from sqlalchemy import func, select
+
+    from habeas.store.shared_state import DirectoryChangeRow
+
+    seq = DirectoryChangeRow.seq
+    query = select(select(func.min(seq)).scalar_subquery(), select(func.max(seq)).scalar_subquery())
+    with engine.connect() as connection:
+        low, high = connection.execute(query).one()
+    return int(low or 0), int(high or 0)
 
 
 def _settle() -> None:

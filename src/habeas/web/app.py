@@ -94,13 +94,17 @@ def check_policies(app: FastAPI) -> None:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Ready at once: summaries are computed when a page needs them (no warm-up); stale uploads go first."""
+    """Ready at once: summaries are computed when a page needs them, the name index is read in the background."""
     state: AppState = app.state.habeas
     anyio.to_thread.current_default_thread_limiter().total_tokens = state.web.worker_threads
     sweep_staged(state.settings.data_dir / "uploads")  # what a server that died mid-import left behind
     # In the background: the first start after a large import may remove a million entries, and the
     # server must answer meanwhile (pruning changes nothing a page shows).
     threading.Thread(target=_prune, args=(state.directory,), name="habeas-prune-changes", daemon=True).start()
+    # The name index (everybody's name decrypted) is read now, in the background, rather than by the first
+    # search or list: at 100,000 people it takes seconds, which that request would wait through.
+    if state.web.index_at_start:
+        threading.Thread(target=_read_index, args=(state.directory,), name="habeas-name-index", daemon=True).start()
     yield
 
 
@@ -111,6 +115,15 @@ def _prune(directory: Directory) -> None:
         pass  # a database not initialised yet: nothing to prune
     except Exception as exc:  # a busy database: the next start prunes; the server goes on either way
         log.warning("the change log was not pruned: %s", type(exc).__name__)
+
+
+def _read_index(directory: Directory) -> None:
+    try:
+        directory.read_index()
+    except ServiceError:
+        pass  # a database not initialised yet, or no key: the first search says so
+    except Exception as exc:  # the first search reads it again, and reports what went wrong
+        log.warning("the name index was not read at start: %s", type(exc).__name__)
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:

@@ -50,6 +50,9 @@ class WebSettings:
     # No longer read: the server computes nothing ahead (summaries are made when a page needs them, and
     # kept until the database's change log says they are stale). Kept so that callers setting it still work.
     warm_summaries: bool = True
+    # Read the name index (every name decrypted) in the background as the server starts, so the first
+    # search or list need not wait for it. Tests that swap the database under a running app turn it off.
+    index_at_start: bool = True
     # "Today" for whereabouts and flags; tests and demos pin it.
     today: Callable[[], date] = field(default=date.today)
 

@@ -52,6 +52,12 @@ def _day(code: str, value: date, form: str) -> str:
     return format_date(value, format=form, locale=code)
 
 
+@lru_cache(maxsize=20_000)
+def _number(code: str, value: int) -> str:
+    # Day counts, page numbers and thresholds repeat on every page, and Babel takes tens of microseconds each.
+    return format_decimal(value, locale=code)
+
+
 def choose_language(cookie: str | None, accept_language: str | None, default: str) -> str:
     """The language asked for by the cookie, else by the browser, else the default."""
     if cookie in LANGUAGES:
@@ -98,7 +104,9 @@ class Language:
         return f"{self.day(value.earliest)} – {self.day(value.latest)}"
 
     def number(self, value: float | int | None) -> str:
-        return format_decimal(value, locale=self.code) if value is not None else ""
+        if value is None:
+            return ""
+        return _number(self.code, value) if type(value) is int else format_decimal(value, locale=self.code)
 
     def days(self, value: DayCount | None) -> str:
         if value is None:

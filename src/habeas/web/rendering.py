@@ -13,17 +13,20 @@ from urllib.parse import urlencode
 
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.filters import do_urlencode
 from jinja2.runtime import Context as TemplateContext
 from markupsafe import Markup, escape
 
 from habeas.domain.dates import DateRange, DayCount
 from habeas.domain.model import Event
-from habeas.domain.vocabulary import KIND_BY_NAME, KINDS, FieldType
+from habeas.domain.vocabulary import KIND_BY_NAME, KINDS, SOURCE_KINDS, FieldType
 from habeas.rules.flag import Country, Flag, Part, Words
+from habeas.services.directory import PersonView
 from habeas.web.forms import EventForm
 from habeas.web.i18n import Language
 from habeas.web.labels import label
 from habeas.web.policy import Viewer
+from habeas.web.timeline_markup import timeline_svg
 
 HERE = Path(__file__).parent
 KINDS_SHOWN = tuple(k for k in KINDS if k.name != "correction")  # a correction's replacement takes one of these
@@ -162,6 +165,7 @@ def make_environment() -> Environment:
     env.globals["query"] = _query
     env.globals["show"] = _show
     env.globals["explain"] = _explain
+    env.globals["timeline_svg"] = timeline_svg
     return env
 
 
@@ -179,6 +183,80 @@ def kind_fields(viewer: Viewer, form: EventForm) -> Markup:
 @lru_cache(maxsize=16)
 def _blank_kind_fields(env: Environment, language: Language) -> Markup:
     return Markup(env.get_template("event_kinds.html").render(form=EventForm.empty(), lang=language, kinds=KINDS_SHOWN))
+
+
+# What a blank add-event form holds of one person and one session, as written in the form kept per language:
+# plain words, which neither escaping nor URL encoding changes, so each is found and replaced as it is.
+_PERSON_SLOT, _CSRF_SLOT = "habeas-form-person-slot", "habeas-form-csrf-slot"
+_LIST_SLOTS = {
+    name: Markup(f"habeas-form-{name}-slot") for name in ("event_options", "source_options", "event_datalist")
+}
+
+
+def event_form(viewer: Viewer, form: EventForm, view: PersonView) -> Markup:
+    """The person page's add-event form; a blank one is rendered once per language, the person's lists put in.
+
+    A form sent back with problems is rendered whole, as typed.
+    """
+    lists = _form_lists(viewer.language, form, view)
+    person = view.timeline.person
+    if not form.is_blank:
+        template = viewer.state.templates.get_template("event_form.html")
+        return Markup(
+            template.render(
+                form=form,
+                person=person,
+                csrf=viewer.csrf,
+                lang=viewer.language,
+                kinds=KINDS_SHOWN,
+                kind_fields=kind_fields(viewer, form),
+                source_kinds=list(SOURCE_KINDS),
+                **lists,
+            )
+        )
+    page = str(_blank_event_form(viewer.state.templates, viewer.language))
+    page = page.replace(_PERSON_SLOT, str(escape(do_urlencode(person.id)))).replace(
+        _CSRF_SLOT, str(escape(viewer.csrf))
+    )
+    for name, slot in _LIST_SLOTS.items():
+        page = page.replace(slot, lists[name])
+    return Markup(page)
+
+
+@lru_cache(maxsize=16)
+def _blank_event_form(env: Environment, language: Language) -> Markup:
+    return Markup(
+        env.get_template("event_form.html").render(
+            form=EventForm.empty(),
+            person={"id": _PERSON_SLOT},
+            csrf=_CSRF_SLOT,
+            lang=language,
+            kinds=KINDS_SHOWN,
+            kind_fields=_blank_kind_fields(env, language),
+            source_kinds=list(SOURCE_KINDS),
+            **_LIST_SLOTS,
+        )
+    )
+
+
+def _form_lists(lang: Language, form: EventForm, view: PersonView) -> dict[str, Markup]:
+    """The form's choices of the person's events (to correct, and the ids offered) and of their sources."""
+    supersedes, source = form.get("supersedes"), form.get("source")
+    events, ids = [], []
+    for e in view.timeline.events:
+        kind = escape(lang.gettext(label("kind", e.kind)))
+        chosen = " selected" if supersedes == e.id else ""
+        events.append(f'<option value="{escape(e.id)}"{chosen}>{escape(e.date)} · {kind} · {escape(e.id)}</option>')
+        ids.append(f'<option value="{escape(e.id)}">{escape(e.date)} · {kind}</option>')
+    sources = [
+        f'<option value="{escape(s.id)}"{" selected" if source == s.id else ""}>{escape(s.title or s.id)}</option>'
+        for s in view.timeline.sources.values()
+    ]
+    return {
+        "event_options": Markup("\n".join(events)),
+        "source_options": Markup("\n".join(sources)),
+        "event_datalist": Markup("".join(ids)),
+    }
 
 
 def render(viewer: Viewer, template: str, status: int = 200, **context: Any) -> HTMLResponse:

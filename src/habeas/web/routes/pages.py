@@ -13,8 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from habeas.domain.dates import DateError, parse_day
 from habeas.domain.schema import ID_PATTERN
-from habeas.domain.vocabulary import SOURCE_KINDS, Custody
-from habeas.security.access import Action
+from habeas.domain.vocabulary import Custody
+from habeas.security.access import Action, Scope
 from habeas.security.audit import AuditEntry, Outcome
 from habeas.services import NotFound, ServiceError, access, security
 from habeas.services.deadlines import DUE_SOON_DAYS
@@ -22,7 +22,7 @@ from habeas.services.directory import PersonView
 from habeas.services.people import SORTS, PeopleQuery, morning_report, people_list
 from habeas.web.forms import EventForm
 from habeas.web.policy import Policy, Viewer
-from habeas.web.rendering import KINDS_SHOWN, kind_fields, render
+from habeas.web.rendering import event_form, render
 from habeas.web.timeline_svg import PHONE, draw
 
 router = APIRouter(include_in_schema=False)
@@ -79,6 +79,17 @@ def cohort_names(viewer: Viewer) -> dict[str, str]:
 
     # From the cards: counting each cohort's members would derive everyone's summary on every page.
     return viewer.state.directory.cohort_names(in_reach(viewer.ctx))
+
+
+def own_cohort_names(viewer: Viewer, person_id: str, cohorts: Sequence[str]) -> dict[str, str]:
+    """The names of a person's cohorts, for the person page (which the reader may see: the person is in reach).
+
+    The cohorts with this person as a member are those the person alone reaches; a person in no
+    cohort needs no query at all.
+    """
+    if not cohorts:
+        return {}
+    return viewer.state.directory.cohort_names(Scope(people=frozenset({person_id})))
 
 
 @router.get("/")
@@ -252,15 +263,12 @@ def person_page(
         person=view.timeline.person,
         where=view.whereabouts,
         drawing=draw(view.timeline, view.whereabouts),
-        cohort_names=cohort_names(viewer),
+        cohort_names=own_cohort_names(viewer, view.timeline.person.id, view.timeline.person.cohorts),
         events_by_id={entry.event.id: entry.event for entry in view.timeline.entries},
         phone_drawing=draw(view.timeline, view.whereabouts, PHONE),
         clock_limits=clock_thresholds(viewer),
         catalogue=catalogue,
-        form=form or EventForm.empty(),
-        kind_fields=kind_fields(viewer, form or EventForm.empty()),
-        source_kinds=list(SOURCE_KINDS),
-        kinds=KINDS_SHOWN,
+        event_form=event_form(viewer, form or EventForm.empty(), view) if view.may_write else None,
         as_of=day,
         known_on=known,
         today=today,
