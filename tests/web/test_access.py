@@ -54,6 +54,8 @@ POLICIES = {
     ("GET", "/links/{candidate_id}"): "signed_in",
     ("POST", "/links/{candidate_id}/accept"): "signed_in",
     ("POST", "/links/{candidate_id}/reject"): "signed_in",
+    ("POST", "/links/{candidate_id}/correct"): "signed_in",
+    ("GET", "/links/people/{person_id}"): "signed_in",
     ("POST", "/account/calendar-feed"): "signed_in",
     ("POST", "/account/calendar-feed/revoke"): "signed_in",
 }
@@ -150,6 +152,13 @@ MATRIX = [
         "/links/{candidate_id}/reject",
         {"anonymous": 303, "viewer": 404, "outsider": 404, "editor": 404, "admin": 404},
     ),
+    (
+        "POST",
+        "/links/{candidate_id}/correct",
+        {"anonymous": 303, "viewer": 404, "outsider": 404, "editor": 404, "admin": 404},
+    ),
+    ("GET", "/links/people/ahr", {"anonymous": 303, "viewer": 404, "outsider": 200, "editor": 200, "admin": 200}),
+    ("GET", "/links/people/nobody", {"anonymous": 303, "viewer": 404, "outsider": 404, "editor": 404, "admin": 404}),
     ("GET", "/sign-in", {"anonymous": 200, "viewer": 303, "outsider": 303, "editor": 303, "admin": 303}),
     ("GET", "/sign-in/code", {"anonymous": 303, "viewer": 303, "outsider": 303, "editor": 303, "admin": 303}),
     # The calendar feed: its secret, not a cookie, is the credential; an unknown one is a 404 for everyone.
