@@ -29,17 +29,17 @@ from habeas.analytics.releases import (
 from habeas.domain.dates import DateRange
 from habeas.domain.model import Event, Person, Source
 from habeas.ingest.datasets import DatasetError, DatasetFormat, DatasetReading, Tally, load_format
-from habeas.security.access import Action
-from habeas.security.crypto import DecryptionError, FieldContext, KeyringError
 from habeas.services import Context, NotFound, ServiceError
 from habeas.settings import Settings
 
 if TYPE_CHECKING:
-    # Polars, the list reader and the access service (with the database) are imported where a
-    # file is read or figures are computed: the command line loads this module at start-up.
+    # Polars, the list reader, the access service (with the database) and the field encryption are
+    # imported where a file is read, figures are computed or a list's name is sealed: figures from a
+    # public release (`habeas stats population`) need none of the last two.
     import polars as pl
 
     from habeas.ingest.datasets.mapped_list import ListMapping
+    from habeas.security.crypto import FieldContext
 
 Progress = Callable[[int, int | None], None]
 
@@ -98,6 +98,7 @@ def import_dataset(
     A release with no accepted row, or with more rows rejected than ``max_rejected_share``
     (default: the format's), is refused and nothing is stored; a dry run reports the refusal.
     """
+    from habeas.security.access import Action
     from habeas.services import access
 
     access.require(ctx, Action.IMPORT)
@@ -163,6 +164,8 @@ def _release_id(ctx: Context, fmt: DatasetFormat, sha: str, list_mapping: ListMa
 
 
 def _list_file(ctx: Context, rid: str) -> FieldContext:
+    from habeas.security.crypto import FieldContext
+
     return FieldContext("dataset_releases", "file", rid)
 
 
@@ -171,6 +174,8 @@ def release_file(ctx: Context, found: Release) -> str | None:
     sealed = found.manifest.get("file_sealed")
     if not sealed:
         return found.manifest.get("file")
+    from habeas.security.crypto import DecryptionError, KeyringError
+
     try:
         return ctx.keyring.decrypt(sealed, _list_file(ctx, found.id))
     except (ServiceError, DecryptionError, KeyringError):
@@ -363,6 +368,7 @@ def list_releases(ctx: Context) -> list[Release]:
 
 def _reading_statistics(ctx: Context, what: str | None = None) -> None:
     """Dataset records are anonymised public releases: reading them needs the statistics right, and is audited."""
+    from habeas.security.access import Action
     from habeas.services import access
 
     access.require(ctx, Action.READ_STATISTICS)
