@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from habeas.domain.dates import DateRange, DayCount
 from habeas.rules.flag import Certainty, Country, Flag, Severity, say
+from habeas.rules.registry import RULE_BY_ID
 from habeas.services import Actor, Context, track
 from habeas.web.i18n import Language
 from habeas.web.rendering import said
@@ -60,11 +61,9 @@ def test_the_json_of_a_flag_keeps_its_shape_and_its_english() -> None:
     assert shown["explanation"] == "No proof of life for 77 days"
 
 
-# The rules whose explanations are messages so far; the others still show the rule's English, marked and said so.
-IN_SPANISH = {"no_proof_of_life", "access_denied", "inquiry_unanswered", "foreign_custody", "third_country_removal",
-              "us_citizen_detained", "allegation_without_record", "allegation_on_appearance",
-              "decided_after_removal", "enforced_disappearance_indicators", "removed_with_pending_proceedings",
-              "removed_despite_protection", "died_in_custody"}  # fmt: skip
+# Every rule gives its explanation as a message; a flag shows the rule's English, marked, only when its words
+# hold English the core has no message for (rules/flag.py, english()).
+IN_SPANISH = set(RULE_BY_ID)
 
 
 def _flags_on_spanish_page(client: TestClient, person: str) -> list[tuple[str, str]]:
@@ -105,13 +104,15 @@ SILENT_IN_DETENTION = {
 }  # fmt: skip
 
 
-def test_a_rule_still_in_english_is_marked_so_beside_one_in_spanish(
+def test_prolonged_detention_reads_in_spanish_beside_the_silence(
     fresh_site: Any, client_for: Callable[[str], TestClient], tmp_path: Path
 ) -> None:
-    """Prolonged detention still explains itself in English only: its flag says so, the silence beside it is Spanish."""
+    """Prolonged detention, once the last rule in English only, explains itself in Spanish too: nothing is marked."""
     casefile = tmp_path / "silent.yaml"
     casefile.write_text(yaml.safe_dump(SILENT_IN_DETENTION, allow_unicode=True), encoding="utf-8")
     track.import_casefiles(Context(fresh_site.settings, Actor("admin")), [casefile])
     flags = _flags_on_spanish_page(client_for("editor"), "sx-held")
     assert {r for r, _ in flags} == {"no_proof_of_life", "prolonged_detention"}
     _in_spanish_or_marked_english(flags)
+    held = dict(flags)["prolonged_detention"]
+    assert "La persona está detenida bajo custodia de EE. UU. sin interrupción desde el ingreso el 1 sept 2024" in held

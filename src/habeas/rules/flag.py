@@ -104,6 +104,11 @@ def english(text: str) -> Words:
     return Words("%(english)s", (("english", text),), english_only=True)
 
 
+def sentences(*parts: Words) -> Words:
+    """Sentences one after another, a space between: the shape of an explanation with notes."""
+    return Words(" ".join(f"%(s{i})s" for i in range(len(parts))), tuple((f"s{i}", p) for i, p in enumerate(parts)))
+
+
 def phrase(text: str) -> str:
     """A message kept in a table, to be said later with ``say``: marks it for ``pybabel extract``."""
     return text

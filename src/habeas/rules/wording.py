@@ -57,7 +57,7 @@ def matter_said(event: Event) -> Words:
         text = _PETITIONS_FILED.get(event.get("petition"), phrase("a petition filed %(date)s%(court)s"))
         return say(text, date=event.date, court=court)
     if event.kind == Kind.HEARING_SCHEDULED:
-        return _hearing_said(event)
+        return hearing_said(event)
     if event.kind == Kind.INQUIRY:
         by = say(_PARTIES.get(event.get("by"), phrase("someone")))
         to = say(" to %(whom)s", whom=str(event.get("to"))) if event.get("to") else say("")
@@ -65,17 +65,49 @@ def matter_said(event: Event) -> Words:
     return english(f"{event.kind.replace('_', ' ')} on {event.date}")
 
 
-def _hearing_said(event: Event) -> Words:
+def _proceeding(proceeding: object) -> Words | str:
+    known = _PROCEEDINGS.get(str(proceeding))
+    return say(known) if known else str(proceeding)
+
+
+def proceeding_said(proceeding: object) -> Words:
+    """What a hearing is for, in brackets after 'a hearing': one of the usual words, or as recorded."""
+    return say(" (%(proceeding)s)", proceeding=_proceeding(proceeding))
+
+
+def hearing_said(event: Event, *, first: bool = False) -> Words:
+    """A hearing set, in a phrase: 'a hearing (bond) set for 2025-03-20'; ``first``: at the start of a sentence."""
     proceeding, when = event.get("proceeding"), event.get("scheduled_for")
     if not isinstance(when, DateRange):  # a hearing without its day read as it always has, in English
-        what = f" ({proceeding})" if proceeding else ""
-        return english(f"a hearing{what} set for {when}")
+        recorded = f" ({proceeding})" if proceeding else ""
+        return english(f"{'A' if first else 'a'} hearing{recorded} set for {when}")
     if not proceeding:
-        return say("a hearing set for %(day)s", day=when)
-    known = _PROCEEDINGS.get(str(proceeding))
-    return say(
-        "a hearing (%(proceeding)s) set for %(day)s", proceeding=say(known) if known else str(proceeding), day=when
-    )
+        return say("A hearing set for %(day)s", day=when) if first else say("a hearing set for %(day)s", day=when)
+    what = _proceeding(proceeding)
+    if first:
+        return say("A hearing (%(proceeding)s) set for %(day)s", proceeding=what, day=when)
+    return say("a hearing (%(proceeding)s) set for %(day)s", proceeding=what, day=when)
+
+
+# Why a removal order was final, or may not have been, as the posture gives it (domain/posture.py), as messages.
+_FINALITY_BASES = frozenset(
+    {
+        phrase("entered by the BIA or a federal court, final when entered (8 CFR 1241.1(a))"),
+        phrase("entered in absentia, final when entered (8 CFR 1241.1(e))"),
+        phrase("appeal waived (8 CFR 1241.1(b))"),
+        phrase("appeal pending before the BIA (8 CFR 1003.6(a))"),
+        phrase("the BIA decided the appeal (8 CFR 1241.1(a))"),
+        phrase("no appeal within 30 days (8 CFR 1241.1(c), 1003.38(b))"),
+        phrase("the 30 days to appeal have not run (8 CFR 1003.38(b))"),
+        phrase("a legal holiday may have extended the last day to appeal (8 CFR 1003.38(b))"),
+        phrase("the 30 days to appeal may have run; the order's date is known only as a range"),
+    }
+)
+
+
+def finality_basis_said(text: str) -> Words:
+    """The posture's reason for an order's finality, as a message when it is one of the known reasons."""
+    return say(text) if text in _FINALITY_BASES else english(text)
 
 
 _OUTCOMES = {
@@ -135,6 +167,7 @@ _OUTCOME_WORDS = {
     "dismissed": phrase("dismissed%(absentia)s"),
     "terminated": phrase("terminated%(absentia)s"),
     "remanded": phrase("remanded%(absentia)s"),
+    "no_jurisdiction": phrase("no jurisdiction%(absentia)s"),  # a bond decision's
 }
 
 

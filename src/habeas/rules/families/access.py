@@ -11,7 +11,7 @@ from habeas.domain.vocabulary import Custody, Kind
 from habeas.domain.whereabouts import CustodyState, custody_on, last_proof_of_life
 from habeas.rules import wording
 from habeas.rules.families.custody import proof_of_life_gap, whereabouts_said
-from habeas.rules.flag import Certainty, Country, Finding, Severity, Words, phrase, say
+from habeas.rules.flag import Certainty, Country, Finding, Severity, Words, english, phrase, say
 from habeas.rules.rule import Citation, Facts, Rule, Threshold
 from habeas.rules.timing import before, number, past, span
 
@@ -87,8 +87,7 @@ def _finding(severity: Severity, refusals: list[Refusal], lead: str) -> list[Fin
     if not refusals:
         return []
     certain = any(r.certainty is Certainty.CERTAIN for r in refusals)
-    parts = tuple(r.words if r.words is not None else say(r.text.replace("%", "%%")) for r in refusals)
-    words = say(lead, refusals=parts)
+    words = say(lead, refusals=_said(refusals))
     evidence = tuple(dict.fromkeys(i for r in refusals for i in r.evidence))
     return [Finding(severity, Certainty.CERTAIN if certain else Certainty.POSSIBLE, str(words), evidence, words)]
 
@@ -133,8 +132,8 @@ def _count(value: float) -> int | str:
 
 
 def _said(refusals: list[Refusal]) -> tuple[Words, ...]:
-    """The refusals' phrases, for a list; one without a message of its own is said as its English."""
-    return tuple(r.words if r.words is not None else say(r.text.replace("%", "%%")) for r in refusals)
+    """The refusals' phrases, for a list; one without a message of its own stays English (the flag then does too)."""
+    return tuple(r.words if r.words is not None else english(r.text) for r in refusals)
 
 
 def _undisclosed(removal: Event) -> bool:

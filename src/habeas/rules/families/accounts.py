@@ -8,7 +8,7 @@ from habeas.domain.model import Event
 from habeas.domain.vocabulary import Custody, Kind
 from habeas.domain.whereabouts import TRANSITIONS, proves_alive
 from habeas.rules import wording
-from habeas.rules.flag import Certainty, Finding, Severity
+from habeas.rules.flag import Certainty, Country, Finding, Severity, Words, phrase, say
 from habeas.rules.rule import Citation, Facts, Rule
 from habeas.rules.timing import before
 
@@ -34,21 +34,35 @@ def _overlap(a: Event, b: Event) -> Certainty | None:
     return Certainty.CERTAIN if same_day else Certainty.POSSIBLE
 
 
-def _conflict(a: Event, b: Event) -> tuple[Certainty, str] | None:
+def _countries(codes: frozenset[str]) -> Words:
+    """Countries in a list, in the order of their codes: 'SV, US'."""
+    ordered = sorted(codes)
+    return Words(
+        ", ".join(f"%(c{i})s" for i in range(len(ordered))), tuple((f"c{i}", Country(c)) for i, c in enumerate(ordered))
+    )
+
+
+def _conflict(a: Event, b: Event) -> tuple[Certainty, Words] | None:
     if not a.sources or not b.sources or set(a.sources) & set(b.sources):
         return None  # one account, or an unsourced one: not two sources disagreeing
     if Kind.DIED in (a.kind, b.kind):
         death, other = (a, b) if a.kind == Kind.DIED else (b, a)
         if proves_alive(other) and before(death.date, other.date) is Certainty.CERTAIN:
-            return Certainty.CERTAIN, "records a death, yet another source shows the person alive later"
+            return Certainty.CERTAIN, say("records a death, yet another source shows the person alive later")
     at_same_time = _overlap(a, b)
     if at_same_time is None:
         return None
     place_a, place_b = places(a), places(b)
     if place_a and place_b and not place_a & place_b:
-        where = f"{', '.join(sorted(place_a))} and {', '.join(sorted(place_b))}"
-        return at_same_time, f"place the person in {where} at the same time"
+        where = say("%(first)s and %(second)s", first=_countries(place_a), second=_countries(place_b))
+        return at_same_time, say("place the person in %(where)s at the same time", where=where)
     return None
+
+
+_DISAGREE = phrase(
+    "Sources disagree about the person's custody: %(items)s. Find out which account is right; the derived "
+    "whereabouts follow the timeline order and may be wrong."
+)
 
 
 def conflicting_accounts(facts: Facts) -> list[Finding]:
@@ -58,18 +72,22 @@ def conflicting_accounts(facts: Facts) -> list[Finding]:
         found = _conflict(a, b)
         if found:
             certainty, what = found
-            sources = f"{', '.join(a.sources)} vs {', '.join(b.sources)}"
-            text = f"{wording.proof_of_life(a)} and {wording.proof_of_life(b)} {what} ({sources})"
+            sources = say("%(a)s vs %(b)s", a=", ".join(a.sources), b=", ".join(b.sources))
+            text = say(
+                "%(a)s and %(b)s %(what)s (%(sources)s)",
+                a=wording.proof_of_life_said(a),
+                b=wording.proof_of_life_said(b),
+                what=what,
+                sources=sources,
+            )
             items.append((a, b, certainty, text))
     if not items:
         return []
     certain = any(c is Certainty.CERTAIN for _, _, c, _ in items)
-    explanation = (
-        f"Sources disagree about the person's custody: {wording.join([t for _, _, _, t in items])}. "
-        "Find out which account is right; the derived whereabouts follow the timeline order and may be wrong."
-    )
+    words = say(_DISAGREE, items=tuple(t for _, _, _, t in items))
     evidence = tuple(dict.fromkeys(i for a, b, _, _ in items for i in (a.id, b.id)))
-    return [Finding(Severity.WARNING, Certainty.CERTAIN if certain else Certainty.POSSIBLE, explanation, evidence)]
+    certainty = Certainty.CERTAIN if certain else Certainty.POSSIBLE
+    return [Finding(Severity.WARNING, certainty, str(words), evidence, words)]
 
 
 RULES = (

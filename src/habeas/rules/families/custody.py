@@ -12,7 +12,7 @@ from habeas.domain.posture import Finality, OrderStatus, order_status, posture
 from habeas.domain.vocabulary import Custody, Kind, Matter
 from habeas.domain.whereabouts import TRANSITIONS, CustodyState, LifeClock, custody_on, life_clock
 from habeas.rules import wording
-from habeas.rules.flag import Certainty, Country, Finding, Severity, Words, phrase, say
+from habeas.rules.flag import Certainty, Country, Finding, Severity, Words, english, phrase, say, sentences
 from habeas.rules.rule import Citation, Facts, Rule, Threshold
 from habeas.rules.timing import before, later_of, number, past, span
 
@@ -49,11 +49,6 @@ def whereabouts_said(state: CustodyState) -> Words:
         on = say(" on %(day)s", day=state.since) if state.since else say("")
         return say("was removed%(to)s%(on)s, and nothing is recorded about them since", to=to, on=on)
     return say("is of unknown whereabouts")
-
-
-def _sentences(*parts: Words) -> Words:
-    """Sentences one after another, a space between: the shape of every explanation with notes."""
-    return Words(" ".join(f"%(s{i})s" for i in range(len(parts))), tuple((f"s{i}", p) for i, p in enumerate(parts)))
 
 
 def _count(value: float) -> int | str:
@@ -177,7 +172,7 @@ def no_proof_of_life(facts: Facts) -> list[Finding]:
         )
         if severity is Severity.CRITICAL and warning is Certainty.CERTAIN:
             said.append(say("It is certainly more than %(limit)s.", limit=_count(warning_days)))
-    words = _sentences(*said)
+    words = sentences(*said)
     evidence = tuple(dict.fromkeys(e for e in (*gap.clock.evidence, gap.last.id, gap.state.event) if e))
     return [Finding(severity, certainty, str(words), evidence, words)]
 
@@ -219,7 +214,7 @@ def foreign_custody(facts: Facts) -> list[Finding]:
         said.append(say(text, day=facts.as_of))
     if not removals:
         said.append(say("No removal is recorded before it."))
-    words = _sentences(*said)
+    words = sentences(*said)
     evidence = tuple(e.id for e in (*removals[-1:], *earlier, handover))
     certainty = facts.by_as_of(handover) if still else Certainty.POSSIBLE
     return [Finding(Severity.WARNING, certainty, str(words), evidence, words)]
@@ -274,7 +269,17 @@ def _court_stay(stays: Sequence[Event], appeal: Event | None) -> Event | None:
     return None
 
 
-def _post_order(facts: Facts, start: Event) -> Finding | None:
+@dataclass(frozen=True)
+class _Held:
+    """What prolonged detention found, before the note on uncertain dates that may follow it."""
+
+    severity: Severity
+    certainty: Certainty
+    words: Words
+    evidence: tuple[str, ...]
+
+
+def _post_order(facts: Facts, start: Event) -> _Held | None:
     """The critical finding for detention past the limit after a final removal order, if the record shows one."""
     status = order_status(facts.events, facts.as_of)
     if status is None or status.finality is Finality.NOT_FINAL:
@@ -289,29 +294,45 @@ def _post_order(facts: Facts, start: Event) -> Finding | None:
     if not beyond:
         return None
     certainty = Certainty.of(beyond, Certainty.CERTAIN if status.finality is Finality.FINAL else Certainty.POSSIBLE)
-    explanation = (
-        f"Held in US custody without a break since {wording.custody_noun(start)}, and for {since_final} days as of "
-        f"{facts.as_of} after a final removal order (ordered {status.order.date}; final from {final_from}: "
-        f"{status.basis}): more than {number(limit)} days, past the six months that detention to carry out a "
-        "removal is presumed reasonable."
+    words = say(
+        _PAST_FINAL_ORDER,
+        start=wording.custody_noun_said(start),
+        days=since_final,
+        as_of=facts.as_of,
+        ordered=status.order.date,
+        final=final_from,
+        basis=wording.finality_basis_said(status.basis),
+        limit=_count(limit),
     )
     shown = [start, status.order, *(e for e in (status.decided_by,) if e is not None)]
-    return Finding(Severity.CRITICAL, certainty, explanation, tuple(dict.fromkeys(e.id for e in shown)))
+    return _Held(Severity.CRITICAL, certainty, words, tuple(dict.fromkeys(e.id for e in shown)))
 
 
-def _pre_order_note(facts: Facts) -> str:
+def _pre_order_note(facts: Facts) -> Words | None:
     """Why the post-order clock is not running, when a removal order is on record: not final, or stayed by a court."""
     status = order_status(facts.events, facts.as_of)
     if status is not None and status.finality is Finality.NOT_FINAL:
-        return f" The removal order of {status.order.date} is not final: {status.basis}."
+        basis = wording.finality_basis_said(status.basis)
+        return say("The removal order of %(date)s is not final: %(basis)s.", date=status.order.date, basis=basis)
     stay = _court_stay(posture(facts.events, facts.as_of).stays, status.appeal if status else None)
     if status is None or stay is None:
-        return ""
-    granted = wording.matter(stay) if stay.kind == Kind.PETITION_FILED else f"a decision on {stay.date}"
-    return (
-        f" Removal is stayed (with {granted}): if a court ordered the stay, the removal period begins only with its "
-        "final order, and the six-month clock with it."
-    )
+        return None
+    if stay.kind == Kind.PETITION_FILED:
+        granted = wording.matter_said(stay)
+    else:
+        granted = say("a decision on %(date)s", date=stay.date)
+    return say(_STAYED, granted=granted)
+
+
+_PAST_FINAL_ORDER = phrase(
+    "Held in US custody without a break since %(start)s, and for %(days)s days as of %(as_of)s after a final "
+    "removal order (ordered %(ordered)s; final from %(final)s: %(basis)s): more than %(limit)s days, past the six "
+    "months that detention to carry out a removal is presumed reasonable."
+)
+_STAYED = phrase(
+    "Removal is stayed (with %(granted)s): if a court ordered the stay, the removal period begins only with its "
+    "final order, and the six-month clock with it."
+)
 
 
 def prolonged_detention(facts: Facts) -> list[Finding]:
@@ -321,21 +342,20 @@ def prolonged_detention(facts: Facts) -> list[Finding]:
     limit = facts.threshold("prolonged_detention", "days")
     held = span(start.date, facts.as_of)
     detained = past(held, limit)
-    finding = _post_order(facts, start)
-    if finding is None and detained:
-        explanation = (
-            f"Held in US custody without a break since {wording.custody_noun(start)}: {held} days as of "
-            f"{facts.as_of}, more than {number(limit)}.{_pre_order_note(facts)}"
+    found = _post_order(facts, start)
+    if found is None and detained:
+        text = phrase(
+            "Held in US custody without a break since %(start)s: %(days)s days as of %(as_of)s, more than %(limit)s."
         )
-        finding = Finding(Severity.WARNING, detained, explanation, (start.id,))
-    if finding and finding.certainty is Certainty.POSSIBLE:
-        finding = Finding(
-            finding.severity,
-            finding.certainty,
-            finding.explanation + " Whether the threshold is passed depends on uncertain dates.",
-            finding.evidence,
-        )
-    return [finding] if finding else []
+        said = say(text, start=wording.custody_noun_said(start), days=held, as_of=facts.as_of, limit=_count(limit))
+        note = _pre_order_note(facts)
+        found = _Held(Severity.WARNING, detained, sentences(said, note) if note is not None else said, (start.id,))
+    if found is None:
+        return []
+    words = found.words
+    if found.certainty is Certainty.POSSIBLE:
+        words = sentences(words, say("Whether the threshold is passed depends on uncertain dates."))
+    return [Finding(found.severity, found.certainty, str(words), found.evidence, words)]
 
 
 def _moves(events: Sequence[Event]) -> list[Event]:
@@ -369,28 +389,52 @@ def frequent_transfers(facts: Facts) -> list[Finding]:
     if found is None:
         return []
     run, certainty = found
-    places = wording.join([wording.custody_event(m) for m in run])
-    explanation = (
-        f"The person was moved {len(run)} times within {number(window)} days: {places}. Each move can cut them off "
-        "from counsel, family and the court where their case is heard."
+    places = tuple(wording.custody_event_said(m) for m in run)
+    text = phrase(
+        "The person was moved %(moves)s times within %(window)s days: %(places)s. Each move can cut them off from "
+        "counsel, family and the court where their case is heard."
     )
+    said = [say(text, moves=len(run), window=_count(window), places=places)]
     counsel = posture(facts.events, facts.as_of).counsel
     if counsel is not None:
-        explanation += f" Counsel of record since {counsel.date}: ICE must tell counsel of each transfer."
+        said.append(say("Counsel of record since %(date)s: ICE must tell counsel of each transfer.", date=counsel.date))
     if certainty is Certainty.POSSIBLE:
-        explanation += f" Whether they fall within {number(window)} days depends on uncertain dates."
+        said.append(say("Whether they fall within %(window)s days depends on uncertain dates.", window=_count(window)))
+    words = sentences(*said)
     evidence = tuple(m.id for m in run)
-    return [Finding(Severity.WARNING, Certainty.of(certainty, facts.by_as_of(run[-1])), explanation, evidence)]
+    return [Finding(Severity.WARNING, Certainty.of(certainty, facts.by_as_of(run[-1])), str(words), evidence, words)]
 
 
 _REVOCATION = {
-    "bond": "release on bond may be revoked under 8 CFR 236.1(c)(9); after an immigration judge's bond decision, "
-    "only on changed circumstances (Matter of Sugay)",
-    "order_of_supervision": "release on an order of supervision may be revoked under 8 CFR 241.4(l) (or 241.13(i)), "
-    "with notice of the reasons and a prompt informal interview",
-    "parole": "parole ends on written notice (8 CFR 212.5(e)(2)(i))",
-    "court_order": "a court ordered the release: tell that court of the re-arrest",
+    "bond": phrase(
+        "release on bond may be revoked under 8 CFR 236.1(c)(9); after an immigration judge's bond decision, only on "
+        "changed circumstances (Matter of Sugay)"
+    ),
+    "order_of_supervision": phrase(
+        "release on an order of supervision may be revoked under 8 CFR 241.4(l) (or 241.13(i)), with notice of the "
+        "reasons and a prompt informal interview"
+    ),
+    "parole": phrase("parole ends on written notice (8 CFR 212.5(e)(2)(i))"),
+    "court_order": phrase("a court ordered the release: tell that court of the re-arrest"),
 }
+# Why the person was released, as the vocabulary names it (domain/vocabulary.py), in the words of a label.
+_RELEASE_REASONS = {
+    "bond": phrase("bond"),
+    "parole": phrase("parole"),
+    "order_of_supervision": phrase("order of supervision"),
+    "alternatives_to_detention": phrase("alternatives to detention"),
+    "court_order": phrase("court order"),
+    "exchange": phrase("exchange"),
+    "other": phrase("other"),
+}
+
+
+def _release_reason(reason: object) -> Words:
+    """' (order of supervision)' after the release's day; a reason the vocabulary does not name stays English."""
+    if not reason:
+        return say("")
+    known = _RELEASE_REASONS.get(str(reason))
+    return say(" (%(reason)s)", reason=say(known) if known else english(str(reason).replace("_", " ")))
 
 
 def redetained_after_release(facts: Facts) -> list[Finding]:
@@ -403,15 +447,18 @@ def redetained_after_release(facts: Facts) -> list[Finding]:
         return []
     release = releases[-1]
     reason = release.get("reason")
-    why = _REVOCATION.get(reason, "a release may be revoked under 8 CFR 236.1(c)(9)")
-    explanation = (
-        f"The person was released on {release.date}"
-        + (f" ({str(reason).replace('_', ' ')})" if reason else "")
-        + f" and is back in US custody since {wording.custody_noun(start)}. Ask for the notice of revocation and "
-        f"the changed circumstances behind it: {why}. Courts differ on what process a re-arrest needs."
+    why = _REVOCATION.get(reason, phrase("a release may be revoked under 8 CFR 236.1(c)(9)"))
+    words = say(
+        "The person was released on %(date)s%(reason)s and is back in US custody since %(start)s. Ask for the notice "
+        "of revocation and the changed circumstances behind it: %(why)s. Courts differ on what process a re-arrest "
+        "needs.",
+        date=release.date,
+        reason=_release_reason(reason),
+        start=wording.custody_noun_said(start),
+        why=say(why),
     )
     certainty = Certainty.of(before(release.date, start.date) or Certainty.POSSIBLE, facts.by_as_of(start))
-    return [Finding(Severity.WARNING, certainty, explanation, (release.id, start.id))]
+    return [Finding(Severity.WARNING, certainty, str(words), (release.id, start.id), words)]
 
 
 _DECLARATION = "UN Declaration on the Protection of All Persons from Enforced Disappearance, G.A. Res. 47/133 (1992)"

@@ -11,15 +11,11 @@ from habeas.domain.proceedings import open_matters
 from habeas.domain.vocabulary import Custody, Kind
 from habeas.domain.whereabouts import CustodyState, custody_on
 from habeas.rules import wording
-from habeas.rules.flag import Certainty, Finding, Severity
+from habeas.rules.flag import Certainty, Finding, Severity, Words, phrase, say, sentences
 from habeas.rules.rule import Citation, Facts, Rule, Threshold
 from habeas.rules.timing import before, number, past, span
 
 _CERTAIN, _POSSIBLE = Certainty.CERTAIN, Certainty.POSSIBLE
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _detained(state: CustodyState) -> bool:
@@ -38,6 +34,14 @@ def _custody_on_the_day(facts: Facts, event: Event) -> tuple[Certainty | None, C
     return (_CERTAIN if len(held) == 2 else _POSSIBLE), held[-1]
 
 
+_ABSENT_IN_CUSTODY = phrase(
+    "A person in custody does not choose to miss a hearing: the detaining agency brings them to court, in person "
+    "or by video. An order entered in absentia may be rescinded on a motion to reopen filed at any time when the "
+    "person was in federal or state custody and failed to appear through no fault of their own (8 U.S.C. "
+    "1229a(b)(5)(C)(ii))."
+)
+
+
 def in_absentia_while_detained(facts: Facts) -> list[Finding]:
     findings = []
     for decision in facts.of_kind(Kind.DECISION):
@@ -47,20 +51,22 @@ def in_absentia_while_detained(facts: Facts) -> list[Finding]:
         if detained is None:
             continue
         start = facts.timeline.by_id(state.event) if state.event else None
-        since = f" since {wording.custody_noun(start)}" if start is not None else ""
-        explanation = (
-            f"A decision was made in absentia, {wording.decision(decision)}, while the record shows the person "
-            f"held in US custody{since}. A person in custody does not choose to miss a hearing: the detaining "
-            "agency brings them to court, in person or by video. An order entered in absentia may be "
-            "rescinded on a motion to reopen filed at any time when the person was in federal or state custody "
-            "and failed to appear through no fault of their own (8 U.S.C. 1229a(b)(5)(C)(ii))."
-        )
+        since = say(" since %(start)s", start=wording.custody_noun_said(start)) if start is not None else say("")
+        said = [
+            say(
+                "A decision was made in absentia, %(decision)s, while the record shows the person held in US "
+                "custody%(since)s.",
+                decision=wording.decision_said(decision),
+                since=since,
+            ),
+            say(_ABSENT_IN_CUSTODY),
+        ]
         if detained is _POSSIBLE:
-            explanation += " Whether they were in custody on that day turns on uncertain dates."
+            said.append(say("Whether they were in custody on that day turns on uncertain dates."))
+        words = sentences(*said)
         evidence = tuple(dict.fromkeys(i for i in (decision.id, state.event) if i))
-        findings.append(
-            Finding(Severity.CRITICAL, Certainty.of(detained, facts.by_as_of(decision)), explanation, evidence)
-        )
+        certainty = Certainty.of(detained, facts.by_as_of(decision))
+        findings.append(Finding(Severity.CRITICAL, certainty, str(words), evidence, words))
     return findings
 
 
@@ -83,41 +89,50 @@ def _scheduled(facts: Facts, held: Event) -> Event | None:
     return next((e for e in facts.of_kind(Kind.HEARING_SCHEDULED) if e.id == held.get("hearing")), None)
 
 
+def _refusal_said(denial: Event) -> Words:
+    """Whom access was refused to, when and where: 'counsel on 2025-03-01 at Krome'."""
+    where = say(" at %(place)s", place=str(denial.get("where"))) if denial.get("where") else say("")
+    return say("%(who)s on %(date)s%(where)s", who=str(denial.get("who")), date=denial.date, where=where)
+
+
+_KEPT_AWAY = phrase(
+    "Access to the person had been refused to %(refusals)s: a hearing held without counsel after counsel was kept "
+    "away cannot be taken for a choice to go on alone."
+)
+_PRIVILEGE_OF_COUNSEL = phrase(
+    "The person has the privilege of counsel at no expense to the government, with a reasonable chance to find it "
+    "(8 U.S.C. 1229a(b)(4)(A), 1362; Matter of C-B-, 25 I&N Dec. 888 (BIA 2012)): check whether the judge advised "
+    "them of it and offered time (8 CFR 1240.10(a)(1))."
+)
+
+
 def hearing_without_counsel(facts: Facts) -> list[Finding]:
     findings = []
     for held in facts.of_kind(Kind.HEARING_HELD):
         if held.get("represented") is not False:
             continue  # never guessed from silence: only a hearing recorded as unrepresented
         scheduled = _scheduled(facts, held)
-        what = f" ({scheduled.get('proceeding')})" if scheduled is not None and scheduled.get("proceeding") else ""
-        at = f" at {held.get('court')}" if held.get("court") else ""
-        explanation = f"A hearing{what} was held on {held.date}{at} with no counsel for the person."
+        proceeding = scheduled.get("proceeding") if scheduled is not None else None
+        what = wording.proceeding_said(proceeding) if proceeding else say("")
+        at = say(" at %(court)s", court=str(held.get("court"))) if held.get("court") else say("")
+        text = phrase("A hearing%(what)s was held on %(date)s%(at)s with no counsel for the person.")
+        said = [say(text, what=what, date=held.date, at=at)]
         counsel = counsel_on(facts.events, held.date.earliest)
         if counsel is not None and before(counsel.date, held.date) is _CERTAIN:
-            explanation += f" Counsel had entered an appearance on {counsel.date} and did not appear."
+            said.append(say("Counsel had entered an appearance on %(date)s and did not appear.", date=counsel.date))
         evidence = [held.id, *((scheduled.id,) if scheduled is not None else ())]
         refused = _counsel_refused(facts, held)
         if refused:
-            texts = [
-                f"{d.get('who')} on {d.date}" + (f" at {d.get('where')}" if d.get("where") else "") for d, _ in refused
-            ]
-            explanation += (
-                f" Access to the person had been refused to {wording.join(texts)}: a hearing held without counsel "
-                "after counsel was kept away cannot be taken for a choice to go on alone."
-            )
+            said.append(say(_KEPT_AWAY, refusals=tuple(_refusal_said(d) for d, _ in refused)))
             refused_first = _CERTAIN if any(c is _CERTAIN for _, c in refused) else _POSSIBLE
             if refused_first is _POSSIBLE:
-                explanation += " Whether the refusal came before the hearing turns on uncertain dates."
+                said.append(say("Whether the refusal came before the hearing turns on uncertain dates."))
             severity, certainty = Severity.CRITICAL, Certainty.of(refused_first, facts.by_as_of(held))
             evidence += [d.id for d, _ in refused]
         else:
             severity, certainty = Severity.WARNING, facts.by_as_of(held)
-        explanation += (
-            " The person has the privilege of counsel at no expense to the government, with a reasonable chance "
-            "to find it (8 U.S.C. 1229a(b)(4)(A), 1362; Matter of C-B-, 25 I&N Dec. 888 (BIA 2012)): check whether "
-            "the judge advised them of it and offered time (8 CFR 1240.10(a)(1))."
-        )
-        findings.append(Finding(severity, certainty, explanation, tuple(dict.fromkeys(evidence))))
+        words = sentences(*said, say(_PRIVILEGE_OF_COUNSEL))
+        findings.append(Finding(severity, certainty, str(words), tuple(dict.fromkeys(evidence)), words))
     return findings
 
 
@@ -142,6 +157,14 @@ def _gone_by(facts: Facts, day: DateRange) -> bool:
     return any(before(e.date, day) is not None for e in facts.of_kind(Kind.REMOVED, Kind.DIED))
 
 
+_OUTCOME_UNKNOWN = phrase(
+    "%(hearing)s%(court)s passed %(days)s days before %(as_of)s (more than the %(grace)s days allowed), and nothing "
+    "on record says what came of it: no hearing held, decision or bond decision. If the judge decided anything "
+    "that day, the 30 days to appeal to the Board of Immigration Appeals run from the decision (8 CFR "
+    "1003.38(b)): find out the outcome (EOIR's automated case information, the court, the person) and record it."
+)
+
+
 def hearing_outcome_unknown(facts: Facts) -> list[Finding]:
     grace = facts.threshold("hearing_outcome_unknown", "grace_days")
     closed_by = open_matters(facts.events, facts.as_of).closed_by
@@ -154,17 +177,17 @@ def hearing_outcome_unknown(facts: Facts) -> list[Finding]:
         overdue = past(waited, grace)
         if overdue is None or _outcome_on_record(facts, hearing, day, closed_by.get(hearing.id)):
             continue
-        court = f" at {hearing.get('court')}" if hearing.get("court") else ""
-        explanation = (
-            f"{_sentence(wording.matter(hearing))}{court} passed {waited} days before {facts.as_of} (more than "
-            f"the {number(grace)} days allowed), and nothing on record says what came of it: no hearing held, "
-            "decision or bond decision. If the judge decided anything that day, the 30 days to appeal to "
-            "the Board of Immigration Appeals run from the decision (8 CFR 1003.38(b)): find out the outcome "
-            "(EOIR's automated case information, the court, the person) and record it."
+        court = say(" at %(court)s", court=str(hearing.get("court"))) if hearing.get("court") else say("")
+        words = say(
+            _OUTCOME_UNKNOWN,
+            hearing=wording.hearing_said(hearing, first=True),
+            court=court,
+            days=waited,
+            as_of=facts.as_of,
+            grace=int(grace) if float(grace).is_integer() else number(grace),
         )
-        findings.append(
-            Finding(Severity.WARNING, Certainty.of(overdue, facts.by_as_of(hearing)), explanation, (hearing.id,))
-        )
+        certainty = Certainty.of(overdue, facts.by_as_of(hearing))
+        findings.append(Finding(Severity.WARNING, certainty, str(words), (hearing.id,), words))
     return findings
 
 

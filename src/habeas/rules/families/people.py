@@ -11,7 +11,7 @@ from habeas.domain.vocabulary import Custody, Kind
 from habeas.domain.whereabouts import TRANSITIONS, CustodyState, custody_on
 from habeas.rules import wording
 from habeas.rules.families.custody import custody_run_start, whereabouts_said
-from habeas.rules.flag import Certainty, Country, Finding, Severity, Words, phrase, say
+from habeas.rules.flag import Certainty, Country, Finding, Severity, Words, phrase, say, sentences
 from habeas.rules.rule import Citation, Facts, Rule, Threshold
 from habeas.rules.timing import before, number, past, span
 
@@ -168,24 +168,36 @@ def past_hours(held: DayCount, hours: float) -> Certainty | None:
     return None
 
 
-def _child_limits(facts: Facts, held: DayCount) -> tuple[Severity, Certainty, str] | None:
+def _limit(value: float) -> int | str:
+    return int(value) if float(value).is_integer() else number(value)
+
+
+def _child_limits(facts: Facts, held: DayCount) -> tuple[Severity, Certainty, Words] | None:
     days = facts.threshold("child_detained", "accompanied_days")
     hours = facts.threshold("child_detained", "unaccompanied_hours")
     unaccompanied = facts.person.unaccompanied
-    tvpra = f"the {number(hours)} hours within which DHS must transfer an unaccompanied child to HHS"
-    flores = f"the {number(days)} days the Flores court has accepted for holding an accompanied child"
+    tvpra = say("the %(hours)s hours within which DHS must transfer an unaccompanied child to HHS", hours=_limit(hours))
+    flores = say("the %(days)s days the Flores court has accepted for holding an accompanied child", days=_limit(days))
     if unaccompanied is True:
         over = past_hours(held, hours)
-        return (Severity.CRITICAL, over, f"The record says the child is unaccompanied: past {tvpra}") if over else None
+        why = say("The record says the child is unaccompanied: past %(tvpra)s.", tvpra=tvpra)
+        return (Severity.CRITICAL, over, why) if over else None
     over_days = past(held, days)
     if unaccompanied is False:
-        return (Severity.CRITICAL, over_days, f"The child is accompanied: past {flores}") if over_days else None
+        return (
+            (Severity.CRITICAL, over_days, say("The child is accompanied: past %(flores)s.", flores=flores))
+            if over_days
+            else None
+        )
     if over_days:
-        return Severity.CRITICAL, over_days, f"Past {flores}, and so past {tvpra} too, had the child come alone"
+        why = say("Past %(flores)s, and so past %(tvpra)s too, had the child come alone.", flores=flores, tvpra=tvpra)
+        return Severity.CRITICAL, over_days, why
     over_hours = past_hours(held, hours)
     if over_hours:
-        why = f"The record does not say whether the child is unaccompanied; if so, this is past {tvpra}. Record it"
-        return Severity.WARNING, Certainty.POSSIBLE, why
+        text = phrase(
+            "The record does not say whether the child is unaccompanied; if so, this is past %(tvpra)s. Record it."
+        )
+        return Severity.WARNING, Certainty.POSSIBLE, say(text, tvpra=tvpra)
     return None
 
 
@@ -200,15 +212,16 @@ def child_detained(facts: Facts) -> list[Finding]:
     if limit is None:
         return []
     severity, over, why = limit
-    explanation = (
-        f"A child is held in US custody: {held} days as of {facts.as_of} since {wording.custody_noun(start)}. {why}."
-    )
-    if child is Certainty.POSSIBLE:
-        given = "a range of days" if facts.person.birth_date is not None else "its year"
-        explanation += f" The person may already be 18: the record gives the birth date only as {given}."
+    text = phrase("A child is held in US custody: %(days)s days as of %(as_of)s since %(start)s.")
+    said = [say(text, days=held, as_of=facts.as_of, start=wording.custody_noun_said(start)), why]
+    if child is Certainty.POSSIBLE and facts.person.birth_date is not None:
+        said.append(say("The person may already be 18: the record gives the birth date only as a range of days."))
+    elif child is Certainty.POSSIBLE:
+        said.append(say("The person may already be 18: the record gives the birth date only as its year."))
     if over is Certainty.POSSIBLE and severity is Severity.CRITICAL:
-        explanation += " Whether the limit is passed depends on uncertain dates (or the hour of arrest)."
-    return [Finding(severity, Certainty.of(child, over, facts.by_as_of(start)), explanation, (start.id,))]
+        said.append(say("Whether the limit is passed depends on uncertain dates (or the hour of arrest)."))
+    words = sentences(*said)
+    return [Finding(severity, Certainty.of(child, over, facts.by_as_of(start)), str(words), (start.id,), words)]
 
 
 _FLORES_AGREEMENT = (
