@@ -91,10 +91,12 @@ def _free_text(kind: str, name: str) -> bool:
 def _recorded(events: list[Event]) -> set[str]:
     """The names the case file recorded, as written, and without a final stop (before the sentence's own).
 
-    The ids of the sources are the case file's too: a flag on sources that disagree names them.
+    The ids of the sources are the case file's too: a flag on sources that disagree names them. A
+    free-text code ("traffic_offense") is shown with spaces for its underscores, still as recorded.
     """
     names = {str(v) for e in events for k, v in e.attrs.items() if _free_text(e.kind, k) and isinstance(v, str)}
     sources = {", ".join(e.sources) for e in events}
+    names |= {n.replace("_", " ") for n in names}
     return names | {n.rstrip(".") for n in names} | sources
 
 
@@ -256,17 +258,17 @@ def _scenario_flags() -> Iterator[tuple[str, Flag, set[str]]]:
         recorded = _recorded(list(casefile.events))
         for person in casefile.people:
             timeline = build_timeline(person, casefile.events, sources, None)
-            for flag in check_timeline(timeline, as_of, RuleSettings(), rules=[RULE_BY_ID[r] for r in FOUR + EIGHT]):
+            for flag in check_timeline(timeline, as_of, RuleSettings(), rules=list(RULE_BY_ID.values())):
                 yield path.stem, flag, recorded
 
 
 def test_every_scenario_flag_of_these_rules_reads_in_spanish() -> None:
-    """The attorneys' scenarios (tests/scenarios): every flag these rules raise there, in Spanish throughout."""
+    """The attorneys' scenarios (tests/scenarios): every flag any rule raises there, in Spanish throughout."""
     seen = set()
     for name, flag, recorded in _scenario_flags():
         seen.add(flag.rule)
         assert english_left(flag, recorded) == [], name
-    assert seen == set(FOUR) | set(EIGHT)
+    assert seen >= set(FOUR) | set(EIGHT)
 
 
 def test_a_hand_over_after_a_protected_removal_reads_in_spanish_as_a_lawyer_would_write_it() -> None:

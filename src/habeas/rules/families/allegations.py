@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from habeas.domain.labels import VALUES
 from habeas.domain.model import Event
 from habeas.domain.vocabulary import Kind
 from habeas.rules.flag import Finding, Severity, Words, phrase, say
@@ -40,13 +41,22 @@ def _listed(parts: Sequence[Words | str], between: str) -> Words:
 
 def _allegation_said(allegation: Event) -> Words:
     """``_allegation_words`` capitalised, as a message (the claim and who made it stay as recorded)."""
-    # The claim as recorded ("gang_membership") is the record's word, not a message: it stays as written.
-    claim = str(allegation.get("claim")).replace("_", " ") if allegation.get("claim") else say("wrongdoing")
+    claim = _claim_said(allegation.get("claim")) if allegation.get("claim") else say("wrongdoing")
     by = say(" by %(who)s", who=str(allegation.get("by"))) if allegation.get("by") else say("")
     basis = [say(_BASIS[b]) if b in _BASIS else str(b).replace("_", " ") for b in allegation.get("basis") or ()]
     rests = say("rests on %(basis)s", basis=_listed(basis, ", ")) if basis else say("states no basis")
     text = phrase("An allegation of %(claim)s%(by)s on %(date)s %(rests)s")
     return say(text, claim=claim, by=by, date=allegation.date, rests=rests)
+
+
+def _claim_said(code: object) -> Words | str:
+    """A claim the vocabulary names ("gang_membership") as its label's message; any other as recorded.
+
+    Only a label that reads as the code does ("gang membership") is used, so the English is the same.
+    """
+    written = str(code).replace("_", " ")
+    label = VALUES.get(str(code))
+    return say(label) if label == written else written
 
 
 def _found_said(check: Event) -> Words:
