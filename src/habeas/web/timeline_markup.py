@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from habeas.web.i18n import Language
+from habeas.web.i18n import N_, Language
 from habeas.web.labels import label
 from habeas.web.timeline_svg import Band, Drawing, Mark
 
@@ -18,16 +18,19 @@ _HATCH = (
     'patternTransform="rotate(45)">\n<rect width="6" height="6" fill="#ffffff"/>\n'
     '<line x1="0" y1="0" x2="0" y2="6" stroke="#6b6b6b" stroke-width="2.5"/>\n</pattern>\n</defs>\n'
 )
+# The words of the drawing, marked for the catalogs (translated as each page is written).
 _ROW_NAMES = {
-    "custody": "Custody",
-    "proceedings": "Proceedings",
-    "contact": "Contact, proof of life",
-    "other": "Allegations, checks",
+    "custody": N_("Custody"),
+    "proceedings": N_("Proceedings"),
+    "contact": N_("Contact, proof of life"),
+    "other": N_("Allegations, checks"),
 }
-_DESCRIPTION = (
+_DESCRIPTION = N_(
     "Custody as coloured bands by country; proceedings, contacts and allegations as marks; uncertain dates "
     "as ranges. The list of events below gives the same facts as text."
 )
+_TITLE = N_("Timeline of %(name)s")
+_SINCE = N_("since")
 
 
 def _said(lang: Language, message: str) -> str:
@@ -38,7 +41,7 @@ def _said(lang: Language, message: str) -> str:
 def timeline_svg(drawing: Drawing, size: str, lang: Language, name: str) -> Markup:
     """The drawing as an ``<svg>`` element, ``size`` naming its ids ("wide", "phone"); ``name`` is whose timeline."""
     d = drawing
-    title = Markup(lang.gettext("Timeline of %(name)s")) % {"name": name}
+    title = Markup(lang.gettext(_TITLE)) % {"name": name}
     out = [
         f'<svg class="timeline-svg timeline-{size}" viewBox="0 0 {d.width} {d.height}" width="{d.width}" '
         f'height="{d.height}" role="group"\n     aria-labelledby="timeline-title-{size}" '
@@ -93,7 +96,7 @@ def _band(d: Drawing, band: Band, size: str, lang: Language) -> str:
     custody = lang.gettext(label("custody", band.custody))
     country = lang.locale.territories.get(band.country, band.country) if band.country else None
     title = custody + (f" · {country}" if country else "") + (f" · {band.facility}" if band.facility else "")
-    title += f" · {lang.gettext('since')} {lang.range(band.since)}"
+    title += f" · {lang.gettext(_SINCE)} {lang.range(band.since)}"
     out = [f'<a href="#event-{escape(band.event)}">\n<title>{escape(title)}</title>\n']
     if band.fuzz_width > 0:
         out.append(
