@@ -130,7 +130,7 @@ def _order_bar(facts: Facts, removal: Event, views: tuple[Posture, Posture]) -> 
         else:
             text = say("%(order)s may no longer have stood: a later decision undid it.", order=order)
         return _Item(text, certainty, (orders[-1].id,))
-    order, basis = wording.removal_order_said(status.order, first=True), _basis(status.basis)
+    order, basis = wording.removal_order_said(status.order, first=True), wording.finality_basis_said(status.basis)
     if status.finality is Finality.NOT_FINAL:
         text = say("%(order)s was not final on that day: %(basis)s.", order=order, basis=basis)
     else:
@@ -169,27 +169,6 @@ def _stay_bars(facts: Facts, removal: Event, views: tuple[Posture, Posture]) -> 
             in_both = _CERTAIN if all(stay_id in v for v in in_view) else _POSSIBLE
             bars.append(_Item(_stay_words(stay), Certainty.of(held, in_both), (stay_id,)))
     return bars
-
-
-# Why a removal order was final, or may not have been, as the posture gives it (domain/posture.py), as messages.
-_FINALITY_BASES = frozenset(
-    {
-        phrase("entered by the BIA or a federal court, final when entered (8 CFR 1241.1(a))"),
-        phrase("entered in absentia, final when entered (8 CFR 1241.1(e))"),
-        phrase("appeal waived (8 CFR 1241.1(b))"),
-        phrase("appeal pending before the BIA (8 CFR 1003.6(a))"),
-        phrase("the BIA decided the appeal (8 CFR 1241.1(a))"),
-        phrase("no appeal within 30 days (8 CFR 1241.1(c), 1003.38(b))"),
-        phrase("the 30 days to appeal have not run (8 CFR 1003.38(b))"),
-        phrase("a legal holiday may have extended the last day to appeal (8 CFR 1003.38(b))"),
-        phrase("the 30 days to appeal may have run; the order's date is known only as a range"),
-    }
-)
-
-
-def _basis(text: str) -> Words:
-    """The posture's reason for an order's finality, as a message when it is one of the known reasons."""
-    return say(text) if text in _FINALITY_BASES else english(text)
 
 
 _FINAL_ORDER = phrase(
@@ -253,7 +232,7 @@ def _pending_finding(facts: Facts, removal: Event, items: list[_Item], bars: lis
     else:
         assert final.order is not None  # no bar means a final order in every view
         order = wording.removal_order_said(final.order.order, first=True)
-        parts.append(say(_FINAL_ORDER, order=order, basis=_basis(final.order.basis)))
+        parts.append(say(_FINAL_ORDER, order=order, basis=wording.finality_basis_said(final.order.basis)))
         if {Matter.CLAIM, Matter.HEARING} & {i.matter for i in items}:
             parts.append(say(_OPEN_UNDER_FINAL))
         severity, certainty = Severity.WARNING, Certainty.of(opened, facts.by_as_of(removal))
