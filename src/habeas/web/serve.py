@@ -29,6 +29,8 @@ from habeas.web.app import create_app
 from habeas.web.config import WebSettings
 from habeas.web.protection import trusted_networks
 
+WORKER_ANSWERS_WITHIN = 60  # seconds a worker process may take to answer its supervisor (uvicorn's default: 5)
+
 
 def accounts_for_serve(ctx: Context) -> tuple[Accounts, list[str]]:
     """The users and tokens the server uses (from the database), and what to tell the operator.
@@ -140,8 +142,10 @@ def _uvicorn_options(**options: Any) -> dict[str, Any]:
     proxy passing on what the client wrote); the app reads the header itself, from the proxies given
     with --trusted-proxy only (habeas.web.protection.ForwardedFor).
     """
-    # No access log: request lines carry search words and person ids.
+    # No access log: request lines carry search words and person ids. uvicorn stops and restarts a worker
+    # that has not answered its supervisor within 5 s; on a loaded machine importing the app takes longer,
+    # and the workers were restarted over and over without ever serving.
     return {
         "access_log": False, "server_header": False, "log_level": "warning", "proxy_headers": False,
-        "forwarded_allow_ips": [], **options,
+        "forwarded_allow_ips": [], "timeout_worker_healthcheck": WORKER_ANSWERS_WITHIN, **options,
     }  # fmt: skip
