@@ -55,9 +55,7 @@ class _Program(TyperGroup):
             self._listing = False
 
     def get_params(self, ctx: Any) -> list[Any]:
-        from habeas.cli.coercion import read_plainly
-
-        read_plainly(self)  # the program's own options, which Typer adds after making the group
+        _read_plainly(self)  # the program's own options, which Typer adds after making the group
         return super().get_params(ctx)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
@@ -291,14 +289,20 @@ def _reflowed(text: str) -> str:
     return "\n\n".join(kept)
 
 
+def _read_plainly(command: Command) -> None:
+    try:
+        from habeas.cli.coercion import read_plainly
+    except ImportError:  # a Typer without the private coercion module it builds on: Typer's own reads all
+        return
+    read_plainly(command)
+
+
 def _prepared(command: Command) -> Command:
     """``command``, and every command under it, with help reflowed and values read without Pydantic.
 
     See :func:`_reflowed` and habeas.cli.coercion. Groups keep their help as written: it is one line.
     """
-    from habeas.cli.coercion import read_plainly
-
-    read_plainly(command)
+    _read_plainly(command)
     subcommands = getattr(command, "commands", None)
     if subcommands is not None:
         for sub in subcommands.values():
