@@ -564,6 +564,7 @@ def population_figures(
 
     ``measure`` is ``midnight`` (people held at 00:00) or ``24h`` (people held at any time of the day).
     """
+    _reading_statistics(ctx)
     from habeas.analytics.population import MEASURE_LABELS, daily_population, population_summary
 
     if measure not in MEASURE_LABELS:
