@@ -33,7 +33,7 @@ def test_each_person_page_has_its_own_event_form_and_each_session_its_own_token(
     editor, admin = client_for("editor"), client_for("admin")
     pages = {(who, person): c.get(f"/people/{person}").text
              for who, c in (("editor", editor), ("admin", admin)) for person in ("ahr", "demo-a")}  # fmt: skip
-    for (who, person), page in pages.items():
+    for (_who, person), page in pages.items():
         form = _event_form(page)
         assert f'action="/people/{person}/events#add-event"' in form
         tokens = set(re.findall(r'name="csrf" value="([^"]+)"', page))
