@@ -764,7 +764,7 @@ def _named_order(statement: str) -> list[str]:
 def stored_among(session: Session, column: Any, ids: Iterable[str]) -> set[str]:
     """Which of ``ids`` the column holds, in one query for SQLite and PostgreSQL however many they are.
 
-    The ids go as one parameter (a JSON array SQLite reads with ``json_each``, a PostgreSQL array),
+    The ids go as one parameter (a JSON array, read by ``json_each`` or ``json_array_elements_text``),
     not as a parameter each in hundreds of ``IN (...)`` queries: an import asks about every id it names.
     """
     wanted = list(dict.fromkeys(ids))
@@ -776,9 +776,9 @@ def stored_among(session: Session, column: Any, ids: Iterable[str]) -> set[str]:
     if connection.dialect.name == "sqlite":
         query = f"SELECT {name} FROM {table} WHERE {name} IN (SELECT value FROM json_each(?))"
         return {row[0] for row in connection.exec_driver_sql(query, (json.dumps(wanted),))}
-    if connection.dialect.name == "postgresql":
-        query = f"SELECT {name} FROM {table} WHERE {name} = ANY(%s)"
-        return {row[0] for row in connection.exec_driver_sql(query, (wanted,))}
+    if connection.dialect.name == "postgresql":  # JSON text as well: the driver adapts an array item by item
+        query = f"SELECT {name} FROM {table} WHERE {name} IN (SELECT json_array_elements_text(%s::json))"
+        return {row[0] for row in connection.exec_driver_sql(query, (json.dumps(wanted),))}
     found: set[str] = set()
     for chunk in _chunks(wanted):
         found.update(session.scalars(select(column).where(column.in_(chunk))))
