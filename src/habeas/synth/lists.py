@@ -146,8 +146,7 @@ def _person(rng: random.Random, index: int) -> Person:
     if len(given) == 2 and given[0] == given[1]:
         given = given[:1]
     surnames = tuple(
-        _weighted(rng, "particle_surnames") if rng.random() < 0.04 else _weighted(rng, "surnames")
-        for _ in range(2)
+        _weighted(rng, "particle_surnames") if rng.random() < 0.04 else _weighted(rng, "surnames") for _ in range(2)
     )
     born = date(1960, 1, 1) + timedelta(days=rng.randrange(46 * 365))
     return Person(f"person-{index + 1:07d}", given, surnames, born, _weighted(rng, "citizenship"), sex,
