@@ -213,8 +213,11 @@ def _place(event: Event) -> str:
 
 def place_said(event: Event) -> Words:
     """Where a custody event happened, after its day: ' (CECOT, SV)', ' (CECOT)', ' (SV)' or nothing."""
-    where = event.get("facility") or event.get("to")
-    country = event.get("country") or event.get("destination")
+    return where_said(event.get("facility") or event.get("to"), event.get("country") or event.get("destination"))
+
+
+def where_said(where: object, country: object) -> Words:
+    """A place and its country after a day: ' (Krome, US)', ' (Krome)', ' (US)' or nothing."""
     if where and country:
         return say(" (%(where)s, %(country)s)", where=str(where), country=Country(str(country)))
     if where:

@@ -50,14 +50,7 @@ def _custody_at_death(facts: Facts, death: Event) -> tuple[CustodyState, Certain
 
 def _death_place(death: Event) -> Words:
     """Where the person died, after the day: ' (Krome, US)', ' (Krome)', ' (US)' or nothing."""
-    place, country = death.get("place"), death.get("country")
-    if place and country:
-        return say(" (%(where)s, %(country)s)", where=str(place), country=Country(str(country)))
-    if place:
-        return say(" (%(where)s)", where=str(place))
-    if country:
-        return say(" (%(country)s)", country=Country(str(country)))
-    return say("")
+    return wording.where_said(death.get("place"), death.get("country"))
 
 
 def _held_words(state: CustodyState) -> Words:
