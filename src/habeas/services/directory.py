@@ -33,8 +33,6 @@ from habeas.services.check import CatalogueEntry
 from habeas.services.name_index import Match, NameIndex, PersonCard
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
     from habeas.store import shared_state
 
 # The access and track services (and with them the database) are imported where the directory
@@ -270,7 +268,7 @@ class Directory:
         """The memory, once it has taken in every change the database's log has after what it last read."""
         from habeas.store import shared_state
 
-        oldest, latest = _change_bounds(self.base.engine)
+        oldest, latest = shared_state.change_bounds(self.base.engine)
         cache = self._cache
         if latest <= cache.seen:
             return cache
@@ -385,24 +383,6 @@ class Directory:
         with self._lock:
             if cache.as_of == as_of and cache.seen == seen:
                 cache.summaries.update(computed)
-
-
-def _change_bounds(engine: Engine) -> tuple[int, int]:
-    """The oldest and the newest change's numbers still kept (0, 0 before any), in one round trip.
-
-    Each is its own subquery: SQLite reads the minimum or the maximum of the key from the index's
-    end only when a query asks for one of them; asked for both at once it scans the whole log
-    (100,000 entries kept after a large import: tens of milliseconds on every list and search).
-    """
-    from sqlalchemy import func, select
-
-    from habeas.store.shared_state import DirectoryChangeRow
-
-    seq = DirectoryChangeRow.seq
-    query = select(select(func.min(seq)).scalar_subquery(), select(func.max(seq)).scalar_subquery())
-    with engine.connect() as connection:
-        low, high = connection.execute(query).one()
-    return int(low or 0), int(high or 0)
 
 
 def _settle() -> None:

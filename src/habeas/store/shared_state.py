@@ -276,13 +276,18 @@ def latest_change(engine: Engine) -> int:
 
 
 def change_bounds(engine: Engine) -> tuple[int, int]:
-    """The oldest and the newest change's numbers still kept (0, 0 before any), in one query.
+    """The oldest and the newest change's numbers still kept (0, 0 before any), in one round trip.
 
     The log is pruned from its oldest end: a process that last read change N and finds the oldest
-    kept past N + 1 may have missed some, and starts afresh.
+    kept past N + 1 may have missed some, and starts afresh. Each bound is its own subquery: SQLite
+    reads the minimum or the maximum of the key from the index's end only when a query asks for one
+    of them; asked for both at once it scans the whole log (tens of milliseconds on every list and
+    search once a large import has filled it).
     """
+    seq = DirectoryChangeRow.seq
+    query = select(select(func.min(seq)).scalar_subquery(), select(func.max(seq)).scalar_subquery())
     with engine.connect() as connection:
-        low, high = connection.execute(select(func.min(DirectoryChangeRow.seq), func.max(DirectoryChangeRow.seq))).one()
+        low, high = connection.execute(query).one()
     return int(low or 0), int(high or 0)
 
 
