@@ -6,17 +6,14 @@ practices). Screenshots of the main pages go to /tmp/shots/web-<page>-<width>-<l
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pyotp
 import pytest
-import uvicorn
 from axe import summary, violations
-from web_helpers import ADMIN_TOTP, PASSWORD, build_site
+from web_helpers import ADMIN_TOTP, PASSWORD, build_site, served
 
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path("/tmp/shots")
@@ -54,18 +51,8 @@ LANGUAGES = ("en", "es")
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     site = build_site(tmp_path_factory.mktemp("every-page"))
-    config = uvicorn.Config(site.app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not running.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    port = running.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    with served(site.app) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

@@ -8,17 +8,14 @@ The candidates come from the real linkage model run over synthetic lists (fictit
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from axe import summary, violations
 from test_links_web import build_linked_site
-from web_helpers import PASSWORD, Site
+from web_helpers import PASSWORD, Site, served
 
 from habeas.services import Actor, Context
 from habeas.services import links as service
@@ -57,17 +54,8 @@ def linked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Site, dict[str, st
 @pytest.fixture(scope="module")
 def server(linked) -> Iterator[str]:
     site = linked[0]
-    config = uvicorn.Config(site.app, host="127.0.0.1", port=0, log_level="warning", access_log=False)
-    running = uvicorn.Server(config)
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20  # a start-up guard, not a speed check: a server that never starts fails
-    while not running.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{running.servers[0].sockets[0].getsockname()[1]}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    with served(site.app) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

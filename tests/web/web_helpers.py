@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -150,3 +154,22 @@ def sign_in(client: TestClient, name: str, password: str = PASSWORD, code: str |
             follow_redirects=False,
         )
     return response
+
+
+@contextmanager
+def served(app: FastAPI) -> Iterator[str]:
+    """The app served by uvicorn in a thread on a free port, for a real browser: yields its address."""
+    import uvicorn
+
+    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", access_log=False))
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20  # a start-up guard, not a speed check: a server that never starts fails
+    while not running.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{running.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        running.should_exit = True
+        thread.join(timeout=10)
